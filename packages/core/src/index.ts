@@ -7,3 +7,4 @@ export * from "./firewall.js";
 export * from "./backup.js";
 export * from "./cloudinit.js";
 export * from "./config.js";
+export * from "./gateway.js";
