@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { HearthValidationError, failFor } from "./errors.js";
+import { formatPortRange, isWorldOpen, mergePortRanges, normalizeRules, parsePortSpec, rule, worldOpenAdminPorts } from "./firewall.js";
+
+const fail = failFor("FirewallGroup", "web");
+
+describe("parsePortSpec", () => {
+  it.each([
+    [443, { from: 443, to: 443 }],
+    ["8000-8100", { from: 8000, to: 8100 }],
+    ["22", { from: 22, to: 22 }],
+    [{ from: 1, to: 65535 }, { from: 1, to: 65535 }],
+  ])("parses %j", (spec, expected) => {
+    expect(parsePortSpec(fail, "ports[0]", spec)).toEqual(expected);
+  });
+
+  it.each([0, 65536, -1, 1.5, "80-70", "http", "80:90", { from: 10, to: 5 }])("refuses %j", (spec) => {
+    expect(() => parsePortSpec(fail, "ports[0]", spec as never)).toThrow(HearthValidationError);
+  });
+});
+
+describe("mergePortRanges and formatPortRange", () => {
+  it("sorts and merges overlapping and adjacent ranges", () => {
+    const merged = mergePortRanges([{ from: 443, to: 443 }, { from: 80, to: 80 }, { from: 81, to: 90 }, { from: 85, to: 100 }]);
+    expect(merged).toEqual([{ from: 80, to: 100 }, { from: 443, to: 443 }]);
+    expect(merged.map((r) => formatPortRange(r, ":")).join(",")).toBe("80:100,443");
+    expect(formatPortRange({ from: 22, to: 22 })).toBe("22");
+  });
+});
+
+describe("normalizeRules", () => {
+  it("normalizes shorthand rules with defaults", () => {
+    const [r] = normalizeRules(fail, "rules", [rule.allowIn({ protocol: "tcp", ports: [443, 80], from: ["192.168.1.10", "10.0.0.0/8"] })]);
+    expect(r).toEqual({
+      direction: "in",
+      action: "accept",
+      protocol: "tcp",
+      ports: [{ from: 80, to: 80 }, { from: 443, to: 443 }],
+      sources: ["192.168.1.10/32", "10.0.0.0/8"],
+      destinations: [],
+    });
+  });
+
+  it("keeps group references and comments", () => {
+    const [r] = normalizeRules(fail, "rules", [rule.allowOut({ protocol: "udp", ports: ["51820"], to: [{ group: "vpn" }], comment: "wg" })]);
+    expect(r?.destinations).toEqual([{ group: "vpn" }]);
+    expect(r?.comment).toBe("wg");
+  });
+
+  it("refuses an empty rule set and names the field", () => {
+    expect(() => normalizeRules(fail, "rules", [])).toThrow(/FirewallGroup "web": rules \[\] is not valid; give at least one rule/);
+  });
+
+  it.each([
+    [{ direction: "sideways", action: "accept" }, /rules\[0\]\.direction/],
+    [{ direction: "in", action: "allow" }, /rules\[0\]\.action/],
+    [{ direction: "in", action: "accept", protocol: "icmp", ports: [80] }, /ports apply only to tcp and udp/],
+    [{ direction: "in", action: "accept", sources: ["10.0.0.0/33"] }, /rules\[0\]\.sources\[0\]/],
+    [{ direction: "in", action: "accept", sources: ["not-a-cidr"] }, /use a CIDR/],
+    [{ direction: "in", action: "accept", sources: [{ group: "x" }] }, /group reference/],
+  ])("refuses %j", (bad, message) => {
+    expect(() => normalizeRules(fail, "rules", [bad as never])).toThrow(message);
+  });
+});
+
+describe("world-open admin ports", () => {
+  const one = (r: Parameters<typeof rule.allowIn>[0]) => normalizeRules(fail, "rules", [rule.allowIn(r)])[0]!;
+
+  it("finds SSH open to the world", () => {
+    expect(worldOpenAdminPorts(one({ protocol: "tcp", ports: [22] }))).toEqual([22]);
+    expect(worldOpenAdminPorts(one({ protocol: "tcp", ports: ["8000-9000"], from: ["0.0.0.0/0"] }))).toEqual([8006]);
+    expect(worldOpenAdminPorts(one({ protocol: "any", from: ["::/0"] }))).toEqual([22, 8006, 3389]);
+  });
+
+  it("accepts admin ports from a private range and web ports from anywhere", () => {
+    expect(worldOpenAdminPorts(one({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24"] }))).toEqual([]);
+    expect(worldOpenAdminPorts(one({ protocol: "tcp", ports: [80, 443] }))).toEqual([]);
+    expect(isWorldOpen(normalizeRules(fail, "r", [rule.dropIn({ protocol: "tcp", ports: [22] })])[0]!)).toBe(false);
+  });
+});
