@@ -8,3 +8,4 @@ export * from "./backup.js";
 export * from "./cloudinit.js";
 export * from "./config.js";
 export * from "./gateway.js";
+export * from "./cloudvm.js";
