@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // `client` is a second entry so "@hearth/catalog/client" loads without the Pulumi SDK.
+  entry: ["src/index.ts", "src/client.ts"],
   format: ["esm", "cjs"],
   dts: true,
   clean: true,
