@@ -1,0 +1,59 @@
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { HearthValidationError, rule } from "@hearth/core";
+import { FirewallGroup } from "./firewallGroup.js";
+import { captureChildren, installMocks, recorded, recordedOf, resetMocks, settle, types, value } from "./testing.js";
+
+beforeAll(installMocks);
+beforeEach(resetMocks);
+
+describe("FirewallGroup", () => {
+  it("creates one cluster security group with the rules mapped to Proxmox fields", async () => {
+    const { transformation, children } = captureChildren();
+    const group = new FirewallGroup(
+      "web",
+      {
+        rules: [
+          rule.allowIn({ protocol: "tcp", ports: [443, 80, "8000-8100"] }),
+          rule.allowIn({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24", "10.0.0.5"] }),
+          rule.dropOut({ to: [{ group: "blocked" }] }),
+        ],
+      },
+      { transformations: [transformation] },
+    );
+    expect(await value(group.groupName)).toBe("web");
+    await settle();
+    const [sg] = recordedOf(types.group);
+    expect(sg?.name).toBe("web");
+    expect(sg?.inputs.name).toBe("web");
+    expect(sg?.inputs.rules).toEqual([
+      { type: "in", action: "ACCEPT", proto: "tcp", dport: "80,443,8000:8100", enabled: true },
+      { type: "in", action: "ACCEPT", proto: "tcp", dport: "22", source: "192.168.1.0/24,10.0.0.5/32", enabled: true },
+      { type: "out", action: "DROP", dest: "+blocked", enabled: true },
+    ]);
+    expect(children).toHaveLength(1);
+    expect(children[0]?.opts.parent).toBe(group);
+  });
+
+  it("uses an explicit group name", async () => {
+    const group = new FirewallGroup("ssh-from-lan", { groupName: "ssh_lan", rules: [rule.allowIn({ protocol: "tcp", ports: [22] })] });
+    expect(await value(group.groupName)).toBe("ssh_lan");
+  });
+
+  it.each([
+    ["an empty rule set", { rules: [] }, /rules \[\] is not valid; give at least one rule/],
+    ["a malformed port range", { rules: [rule.allowIn({ protocol: "tcp", ports: ["9000-80"] })] }, /rules\[0\]\.ports\[0\]/],
+    ["a malformed CIDR", { rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: ["10.0.0.0/33"] })] }, /sources\[0\]/],
+    ["a group mixed with addresses", { rules: [rule.allowIn({ from: [{ group: "lan" }, "10.0.0.0/8"] })] }, /one group \(IPSet\) reference alone/],
+    ["IPv4 and IPv6 in one rule", { rules: [rule.allowIn({ from: ["10.0.0.0/8", "2001:db8::/32"] })] }, /cannot mix IPv4 and IPv6/],
+    ["a too long group name", { groupName: "a-very-long-group-name", rules: [rule.allowIn({})] }, /groupName "a-very-long-group-name"/],
+  ])("refuses %s and creates nothing", async (_label, args, message) => {
+    expect(() => new FirewallGroup("bad", args as never)).toThrow(HearthValidationError);
+    expect(() => new FirewallGroup("bad", args as never)).toThrow(message);
+    await settle();
+    expect(recorded.filter((r) => r.name.startsWith("bad"))).toEqual([]);
+  });
+
+  it("refuses a component name that is not a valid Proxmox group name when no groupName is given", () => {
+    expect(() => new FirewallGroup("9lives", { rules: [rule.allowIn({})] })).toThrow(/FirewallGroup "9lives": name "9lives"/);
+  });
+});

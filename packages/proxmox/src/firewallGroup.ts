@@ -1,0 +1,52 @@
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+import { failFor, normalizeRules, type FirewallRule, type NormalizedRule } from "@hearth/core";
+import { checkSecurityGroupName, toProxmoxRules } from "./rules.js";
+
+export interface FirewallGroupArgs {
+  /**
+   * The rules, in the order Proxmox evaluates them, from the core rule model
+   * (`rule.allowIn({ protocol: "tcp", ports: [443] })`). At least one.
+   * A source or destination `{ group: "name" }` becomes the Proxmox IPSet reference `+name`
+   * (the IPSet must exist in the cluster firewall).
+   */
+  readonly rules: readonly FirewallRule[];
+  /**
+   * The Proxmox security group name: 2-18 letters, digits, '-' or '_', starting with a letter.
+   * @default the component name
+   */
+  readonly groupName?: string;
+  /** @default "Managed by Hearth" */
+  readonly comment?: string;
+}
+
+/**
+ * A cluster-wide Proxmox firewall security group built from the core rule model. Attach it to
+ * VMs with `VmFromTemplate`'s `firewallGroups`.
+ *
+ * Children: `${name}` (cluster/firewall/security GroupLegacy).
+ */
+export class FirewallGroup extends pulumi.ComponentResource {
+  /** The security group's name, as VM rule lists reference it. */
+  readonly groupName: pulumi.Output<string>;
+  /** The checked rules (ports merged, bare addresses as /32 or /128). */
+  readonly rules: readonly NormalizedRule[];
+
+  constructor(name: string, args: FirewallGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Plain input is checked before anything is registered, so a bad group leaves no trace.
+    const fail = failFor("FirewallGroup", name);
+    const groupName = checkSecurityGroupName(fail, args.groupName === undefined ? "name" : "groupName", args.groupName ?? name);
+    const rules = normalizeRules(fail, "rules", args.rules);
+    const proxmoxRules = toProxmoxRules(fail, "rules", rules);
+    super("hearth:proxmox:FirewallGroup", name, {}, opts);
+    this.rules = rules;
+
+    const group = new proxmoxve.cluster.firewall.security.GroupLegacy(
+      name,
+      { name: groupName, comment: args.comment ?? "Managed by Hearth", rules: proxmoxRules },
+      { parent: this },
+    );
+    this.groupName = group.name;
+    this.registerOutputs({ groupName: this.groupName });
+  }
+}

@@ -1,0 +1,231 @@
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  checkCidr,
+  checked,
+  checkIpAddress,
+  checkNonEmpty,
+  checkOneOf,
+  checkVlanTag,
+  cidrContains,
+  failFor,
+  networkOf,
+  type Fail,
+} from "@hearth/core";
+import { checkBridgeName, checkInterfaceName, checkSdnId, ipv4ToNumber } from "./validation.js";
+
+/** A Linux bridge on one node (`vmbrN`). */
+export interface BridgeNetwork {
+  readonly node: pulumi.Input<string>;
+  /** `vmbr0`..: a letter, then letters, digits or '_', at most 10 characters. */
+  readonly name: string;
+  /** Let NICs on this bridge carry their own VLAN tag. @default false */
+  readonly vlanAware?: boolean;
+  /** Physical ports or bonds enslaved to the bridge (`["eno1"]`). @default none: an internal bridge */
+  readonly ports?: readonly string[];
+  /** The host's own address on the bridge, in CIDR form (`192.168.10.2/24`). @default no address */
+  readonly cidr?: string;
+  /** The host's default gateway through this bridge; must lie inside `cidr`. @default none */
+  readonly gateway?: string;
+  readonly comment?: string;
+}
+
+/** A tagged VLAN on a host interface, with a bridge VMs attach to. */
+export interface VlanNetwork {
+  readonly node: pulumi.Input<string>;
+  /** The host interface carrying the tagged traffic (`eno1`, `bond0`). */
+  readonly interface: string;
+  /** 802.1Q tag, 1-4094. The VLAN interface is named `${interface}.${tag}`. */
+  readonly tag: number;
+  /** The bridge created on top of the VLAN interface, which NICs attach to (`vmbr20`). */
+  readonly bridge: string;
+  /** The host's own address on the bridge, in CIDR form. @default no address */
+  readonly cidr?: string;
+  readonly comment?: string;
+}
+
+/** An SDN zone with one VNet and one subnet, applied cluster-wide. */
+export interface SdnNetwork {
+  /** The zone id: 2-8 lowercase letters or digits, starting with a letter. */
+  readonly zone: string;
+  /** `simple` (an isolated, routed or SNATed network on every node) or `vlan` (a tag on an existing bridge). @default "simple" */
+  readonly type?: "simple" | "vlan";
+  /** The existing host bridge a `vlan` zone tags traffic on (`vmbr0`). Only for `vlan` zones. */
+  readonly bridge?: string;
+  /** The VNet id NICs attach to. @default the zone id */
+  readonly vnet?: string;
+  /** The VLAN tag of the VNet; required for `vlan` zones, not allowed for `simple` ones. */
+  readonly tag?: number;
+  /** The subnet, as its network address (`10.20.0.0/24`). */
+  readonly cidr: string;
+  /** The subnet's gateway, inside `cidr` (`10.20.0.1`). */
+  readonly gateway: string;
+  /** Masquerade traffic leaving the subnet through the node. @default false */
+  readonly snat?: boolean;
+  /** Hand out addresses by DHCP (dnsmasq with the PVE IPAM). Only for `simple` zones. @default no DHCP */
+  readonly dhcpRange?: { readonly start: string; readonly end: string };
+  /** Nodes the zone exists on. @default every node */
+  readonly nodes?: readonly string[];
+}
+
+/** Exactly one of `bridge`, `vlan` or `sdn`. */
+export interface NetworkArgs {
+  readonly bridge?: BridgeNetwork;
+  readonly vlan?: VlanNetwork;
+  readonly sdn?: SdnNetwork;
+}
+
+/**
+ * A network VMs attach to: a Linux bridge on a node, a tagged VLAN with its bridge, or an SDN
+ * zone + VNet + subnet applied to the cluster.
+ *
+ * Children: bridge mode `${name}` (Bridge); vlan mode `${name}-vlan` (Vlan) and `${name}`
+ * (Bridge); sdn mode `${name}-zone` (Simple or Vlan zone), `${name}-vnet`, `${name}-subnet` and
+ * `${name}-apply` (Applier, after the others).
+ */
+export class Network extends pulumi.ComponentResource {
+  /** What a NIC attaches to: the bridge name, or the VNet id (resolved once SDN is applied). */
+  readonly bridgeName: pulumi.Output<string>;
+  /** The subnet or host address in CIDR form, when one was given. */
+  readonly cidr: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    const fail = failFor("Network", name);
+    const modes = (["bridge", "vlan", "sdn"] as const).filter((m) => args?.[m] !== undefined);
+    if (modes.length !== 1) {
+      fail(modes.length === 0 ? "(args)" : modes.join(" and "), modes, "give exactly one of bridge, vlan or sdn");
+    }
+    if (args.bridge) checkBridge(fail, args.bridge);
+    if (args.vlan) checkVlan(fail, args.vlan);
+    if (args.sdn) checkSdn(fail, args.sdn);
+    const hostMode = args.bridge ? "bridge" : "vlan";
+    const node = args.sdn ? undefined : checked(args[hostMode]!.node, (n) => checkNonEmpty(fail, `${hostMode}.node`, n));
+    super("hearth:proxmox:Network", name, {}, opts);
+
+    if (args.bridge) {
+      const b = args.bridge;
+      const bridge = new proxmoxve.network.linux.Bridge(
+        name,
+        {
+          nodeName: node!,
+          name: b.name,
+          vlanAware: b.vlanAware ?? false,
+          ports: b.ports ? [...b.ports] : undefined,
+          address: b.cidr,
+          gateway: b.gateway,
+          comment: b.comment ?? "Managed by Hearth",
+          autostart: true,
+        },
+        { parent: this },
+      );
+      this.bridgeName = bridge.name;
+      this.cidr = pulumi.output(b.cidr);
+    } else if (args.vlan) {
+      const v = args.vlan;
+      const vlan = new proxmoxve.network.linux.Vlan(
+        `${name}-vlan`,
+        { nodeName: node!, name: `${v.interface}.${v.tag}`, comment: v.comment ?? "Managed by Hearth", autostart: true },
+        { parent: this },
+      );
+      const bridge = new proxmoxve.network.linux.Bridge(
+        name,
+        { nodeName: node!, name: v.bridge, ports: [vlan.name], address: v.cidr, comment: v.comment ?? "Managed by Hearth", autostart: true },
+        { parent: this },
+      );
+      this.bridgeName = bridge.name;
+      this.cidr = pulumi.output(v.cidr);
+    } else {
+      const s = args.sdn!;
+      const type = s.type ?? "simple";
+      const vnetId = s.vnet ?? s.zone;
+      const dhcp = s.dhcpRange !== undefined;
+      const nodes = s.nodes ? [...s.nodes] : undefined;
+      const zone =
+        type === "simple"
+          ? new proxmoxve.sdn.zone.Simple(
+              `${name}-zone`,
+              { resourceId: s.zone, nodes, ...(dhcp ? { dhcp: "dnsmasq", ipam: "pve" } : {}) },
+              { parent: this },
+            )
+          : new proxmoxve.sdn.zone.Vlan(`${name}-zone`, { resourceId: s.zone, bridge: s.bridge!, nodes }, { parent: this });
+      const vnet = new proxmoxve.sdn.Vnet(
+        `${name}-vnet`,
+        { resourceId: vnetId, zone: zone.resourceId, tag: s.tag },
+        { parent: this },
+      );
+      const subnet = new proxmoxve.sdn.Subnet(
+        `${name}-subnet`,
+        {
+          vnet: vnet.resourceId,
+          cidr: s.cidr,
+          gateway: s.gateway,
+          snat: s.snat ?? false,
+          dhcpRange: s.dhcpRange ? { startAddress: s.dhcpRange.start, endAddress: s.dhcpRange.end } : undefined,
+        },
+        { parent: this },
+      );
+      // Zone, VNet and subnet are pending until applied; NICs must wait for the applier.
+      const applier = new proxmoxve.sdn.Applier(`${name}-apply`, {}, { parent: this, dependsOn: [zone, vnet, subnet] });
+      this.bridgeName = pulumi.all([vnet.resourceId, applier.id]).apply(([id]) => id);
+      this.cidr = pulumi.output(s.cidr);
+    }
+    this.registerOutputs({ bridgeName: this.bridgeName, cidr: this.cidr });
+  }
+}
+
+function checkHostAddress(fail: Fail, prefix: string, cidr: string | undefined, gateway: string | undefined): void {
+  if (cidr !== undefined) checkCidr(fail, `${prefix}.cidr`, cidr);
+  if (gateway !== undefined) {
+    checkIpAddress(fail, `${prefix}.gateway`, gateway);
+    if (cidr === undefined) fail(`${prefix}.gateway`, gateway, "a gateway needs the host address: set cidr too");
+    if (!cidrContains(cidr!, gateway)) fail(`${prefix}.gateway`, gateway, `the gateway must lie inside ${cidr}`);
+  }
+}
+
+function checkBridge(fail: Fail, b: BridgeNetwork): void {
+  checkBridgeName(fail, "bridge.name", b.name);
+  b.ports?.forEach((p, i) => checkInterfaceName(fail, `bridge.ports[${i}]`, p));
+  checkHostAddress(fail, "bridge", b.cidr, b.gateway);
+}
+
+function checkVlan(fail: Fail, v: VlanNetwork): void {
+  checkInterfaceName(fail, "vlan.interface", v.interface);
+  checkVlanTag(fail, "vlan.tag", v.tag);
+  checkInterfaceName(fail, "vlan.interface", `${v.interface}.${v.tag}`);
+  checkBridgeName(fail, "vlan.bridge", v.bridge);
+  checkHostAddress(fail, "vlan", v.cidr, undefined);
+}
+
+function checkSdn(fail: Fail, s: SdnNetwork): void {
+  checkSdnId(fail, "sdn.zone", s.zone);
+  const type = checkOneOf(fail, "sdn.type", s.type ?? "simple", ["simple", "vlan"] as const);
+  if (s.vnet !== undefined) checkSdnId(fail, "sdn.vnet", s.vnet);
+  if (type === "vlan") {
+    if (s.bridge === undefined) fail("sdn.bridge", s.bridge, "a vlan zone needs the host bridge its VLANs ride on, such as vmbr0");
+    checkBridgeName(fail, "sdn.bridge", s.bridge);
+    checkVlanTag(fail, "sdn.tag", s.tag);
+    if (s.dhcpRange !== undefined) fail("sdn.dhcpRange", s.dhcpRange, "Proxmox SDN runs DHCP only in simple zones; remove dhcpRange or use type \"simple\"");
+  } else {
+    if (s.bridge !== undefined) fail("sdn.bridge", s.bridge, "only vlan zones take a bridge; remove it or set type: \"vlan\"");
+    if (s.tag !== undefined) fail("sdn.tag", s.tag, "only vlan zones take a tag; remove it or set type: \"vlan\"");
+  }
+  checkCidr(fail, "sdn.cidr", s.cidr);
+  if (networkOf(s.cidr) !== s.cidr) fail("sdn.cidr", s.cidr, `a subnet is given by its network address: use ${networkOf(s.cidr)}`);
+  checkIpAddress(fail, "sdn.gateway", s.gateway);
+  if (!cidrContains(s.cidr, s.gateway)) fail("sdn.gateway", s.gateway, `the gateway must lie inside ${s.cidr}`);
+  if (s.dhcpRange !== undefined) {
+    const { start, end } = s.dhcpRange;
+    for (const [field, address] of [["start", start], ["end", end]] as const) {
+      checkIpAddress(fail, `sdn.dhcpRange.${field}`, address);
+      if (!cidrContains(s.cidr, address)) fail(`sdn.dhcpRange.${field}`, address, `the DHCP range must lie inside ${s.cidr}`);
+    }
+    const from = ipv4ToNumber(start);
+    const to = ipv4ToNumber(end);
+    if (from !== undefined && to !== undefined && from > to) fail("sdn.dhcpRange", s.dhcpRange, "the range's start must not be above its end");
+    const gw = ipv4ToNumber(s.gateway);
+    if (from !== undefined && to !== undefined && gw !== undefined && from <= gw && gw <= to) {
+      fail("sdn.dhcpRange", s.dhcpRange, `the DHCP range must not include the gateway ${s.gateway}`);
+    }
+  }
+  s.nodes?.forEach((n, i) => checkNonEmpty(fail, `sdn.nodes[${i}]`, n));
+}

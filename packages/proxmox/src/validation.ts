@@ -1,0 +1,61 @@
+import type { Fail } from "@hearth/core";
+
+/**
+ * Disk interfaces a Proxmox VM can use, with the highest index each bus allows:
+ * scsi0-30, virtio0-15, sata0-5, ide0-3.
+ */
+export const diskBuses = { scsi: 30, virtio: 15, sata: 5, ide: 3 } as const;
+
+/** Checks a disk interface such as `scsi0`, `virtio1`, `sata0` or `ide0`. */
+export function checkDiskInterface(fail: Fail, field: string, value: unknown): string {
+  const match = typeof value === "string" ? /^(scsi|virtio|sata|ide)(\d{1,2})$/.exec(value) : null;
+  const bus = match?.[1] as keyof typeof diskBuses | undefined;
+  const index = Number(match?.[2]);
+  if (!bus || !(index <= diskBuses[bus]) || String(index) !== match?.[2]) {
+    fail(field, value, "use a disk interface scsi0-scsi30, virtio0-virtio15, sata0-sata5 or ide0-ide3");
+  }
+  return value as string;
+}
+
+const goDuration = /^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/;
+
+/** Checks a timeout in the provider's duration syntax (`90s`, `2m`, `1m30s`, `1h`), bounded to `max` seconds. */
+export function checkDuration(fail: Fail, field: string, value: unknown, maxSeconds: number): string {
+  const match = typeof value === "string" ? goDuration.exec(value) : null;
+  const seconds = match ? (parseInt(match[1] ?? "0", 10) * 60 + parseInt(match[2] ?? "0", 10)) * 60 + parseInt(match[3] ?? "0", 10) : NaN;
+  if (!match || !(seconds >= 1 && seconds <= maxSeconds)) {
+    fail(field, value, `use a duration such as "90s", "2m" or "1m30s", from 1s to ${maxSeconds}s`);
+  }
+  return value as string;
+}
+
+/** Checks a Linux bridge name as Proxmox accepts it: a letter, then letters, digits or '_', at most 10 characters (`vmbr0`). */
+export function checkBridgeName(fail: Fail, field: string, value: unknown): string {
+  if (typeof value !== "string" || !/^[A-Za-z][A-Za-z0-9_]{0,9}$/.test(value)) {
+    fail(field, value, "a bridge name is a letter followed by letters, digits or '_', at most 10 characters, such as vmbr0");
+  }
+  return value as string;
+}
+
+/** Checks a Linux network interface name (`eno1`, `bond0`, `enp3s0f1`): at most 15 characters. */
+export function checkInterfaceName(fail: Fail, field: string, value: unknown): string {
+  if (typeof value !== "string" || !/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/.test(value)) {
+    fail(field, value, "an interface name is a letter followed by letters, digits, '.', '-' or '_', at most 15 characters, such as eno1");
+  }
+  return value as string;
+}
+
+/** Checks an SDN zone or VNet id: lowercase letters and digits, starting with a letter, 2-8 characters. */
+export function checkSdnId(fail: Fail, field: string, value: unknown): string {
+  if (typeof value !== "string" || !/^[a-z][a-z0-9]{0,6}[a-z0-9]$/.test(value)) {
+    fail(field, value, "an SDN zone or VNet id is 2-8 lowercase letters or digits, starting with a letter, such as lab or vnet20");
+  }
+  return value as string;
+}
+
+/** Dotted IPv4 to a number, for ordering addresses (undefined for anything else). */
+export function ipv4ToNumber(address: string): number | undefined {
+  const parts = address.split(".");
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+  return parts.reduce((n, p) => n * 256 + Number(p), 0);
+}
