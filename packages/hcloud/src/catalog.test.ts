@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { HearthValidationError, failFor } from "@hearth/core";
+import { checkLocation, networkZoneOf, resolveServerType } from "./catalog.js";
+import { checkHcloudRetention, checkHcloudSchedule } from "./backups.js";
+
+const fail = failFor("VmFromTemplate", "web");
+
+describe("resolveServerType", () => {
+  it.each<[unknown, string]>([
+    ["cx22", "cx22"],
+    ["cpx11", "cpx11"],
+    ["cax41", "cax41"],
+    ["ccx13", "ccx13"],
+    ["nano", "cx22"],
+    ["medium", "cx22"],
+    ["large", "cx32"],
+    ["xlarge", "cx42"],
+    [{ cores: 3, memoryMb: 4096 }, "cx32"],
+    [{ cores: 2, memoryMb: 9000 }, "cx42"],
+  ])("maps %j to %s", (size, type) => {
+    expect(resolveServerType(fail, "size", size as string)).toBe(type);
+  });
+
+  it.each<[unknown, RegExp]>([
+    ["t2.micro", /server type such as cx22/],
+    ["s-1vcpu-1gb", /server type such as cx22/],
+    ["CX22", /server type/],
+    [{ cores: 64, memoryMb: 1024 }, /largest mapped type is cx52/],
+    [{ cores: 0, memoryMb: 1024 }, /size.cores/],
+  ])("refuses %j", (size, message) => {
+    expect(() => resolveServerType(fail, "size", size as string)).toThrow(HearthValidationError);
+    expect(() => resolveServerType(fail, "size", size as string)).toThrow(message);
+  });
+});
+
+describe("locations", () => {
+  it("accepts every Hetzner location and knows its network zone", () => {
+    for (const location of ["fsn1", "nbg1", "hel1", "ash", "hil", "sin"] as const) {
+      expect(checkLocation(fail, "location", location)).toBe(location);
+      expect(networkZoneOf[location]).toMatch(/^(eu-central|us-east|us-west|ap-southeast)$/);
+    }
+  });
+
+  it.each(["ams3", "FSN1", "fsn2", ""])("refuses %j", (location) => {
+    expect(() => checkLocation(fail, "location", location)).toThrow(/location .* is not valid; use one of "fsn1"/);
+  });
+});
+
+describe("hcloud backup retention", () => {
+  it.each([undefined, { keepLast: 7 }, { keepDaily: 7 }, { keepDaily: 7, keepWeekly: 0 }])("accepts %j", (retention) => {
+    expect(() => checkHcloudRetention(fail, "retention", retention)).not.toThrow();
+  });
+
+  it.each([{ keepDaily: 14 }, { keepLast: 3 }, { keepDaily: 7, keepWeekly: 4 }, { keepMonthly: 7 }])("refuses %j, saying what Hetzner does", (retention) => {
+    expect(() => checkHcloudRetention(fail, "retention", retention)).toThrow(/last 7 kept/);
+  });
+
+  it("refuses any schedule", () => {
+    expect(() => checkHcloudSchedule(fail, "schedule", "*-*-* 02:00")).toThrow(/window Hetzner picks/);
+    expect(() => checkHcloudSchedule(fail, "schedule", undefined)).not.toThrow();
+  });
+});

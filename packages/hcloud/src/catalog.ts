@@ -1,0 +1,66 @@
+import { checkOneOf, resolveVmSize, vmSizes, type Fail, type VmSize, type VmSizeName } from "@hearth/core";
+
+/** Hetzner Cloud locations Hearth accepts. */
+export const hcloudLocations = ["fsn1", "nbg1", "hel1", "ash", "hil", "sin"] as const;
+export type HcloudLocation = (typeof hcloudLocations)[number];
+
+/** Network zones, and the zone each location belongs to. */
+export const hcloudNetworkZones = ["eu-central", "us-east", "us-west", "ap-southeast"] as const;
+export type HcloudNetworkZone = (typeof hcloudNetworkZones)[number];
+export const networkZoneOf: Record<HcloudLocation, HcloudNetworkZone> = {
+  fsn1: "eu-central",
+  nbg1: "eu-central",
+  hel1: "eu-central",
+  ash: "us-east",
+  hil: "us-west",
+  sin: "ap-southeast",
+};
+
+/**
+ * Shared-vCPU Intel server types with their cores and memory, smallest first. Used to map a
+ * core size (`"medium"`, `{ cores: 2, memoryMb: 4096 }`) to a server type.
+ */
+export const hcloudSizeTable: ReadonlyArray<{ readonly type: string } & VmSize> = [
+  { type: "cx22", cores: 2, memoryMb: 4096 },
+  { type: "cx32", cores: 4, memoryMb: 8192 },
+  { type: "cx42", cores: 8, memoryMb: 16384 },
+  { type: "cx52", cores: 16, memoryMb: 32768 },
+];
+
+/** Server type names: cx22, cpx11, cax21, ccx13 and their larger siblings. */
+const serverTypePattern = /^(cx|cpx|cax|ccx)[1-9][0-9]{1,2}$/;
+
+export function isServerType(value: string): boolean {
+  return serverTypePattern.test(value);
+}
+
+/** Checks a location. */
+export function checkLocation(fail: Fail, field: string, value: unknown): HcloudLocation {
+  return checkOneOf(fail, field, value, hcloudLocations);
+}
+
+/** Checks a server type name such as cx22. */
+export function checkServerType(fail: Fail, field: string, value: unknown): string {
+  if (typeof value !== "string" || !isServerType(value)) {
+    fail(field, value, "use a Hetzner Cloud server type such as cx22, cpx11, cax11 or ccx13, or a core size (nano, small, medium, large, xlarge)");
+  }
+  return value as string;
+}
+
+/** A size as the VM components take it: a core size name, cores+memory, or a server type. */
+export type HcloudSize = VmSizeName | VmSize | string;
+
+/**
+ * Resolves a size to a server type: a server type passes through, a core size picks the
+ * smallest type in {@link hcloudSizeTable} with at least those cores and that memory.
+ */
+export function resolveServerType(fail: Fail, field: string, size: HcloudSize): string {
+  if (typeof size === "string" && !(size in vmSizes)) return checkServerType(fail, field, size);
+  const wanted = resolveVmSize(fail, field, size as VmSizeName | VmSize);
+  const match = hcloudSizeTable.find((t) => t.cores >= wanted.cores && t.memoryMb >= wanted.memoryMb);
+  if (!match) {
+    const largest = hcloudSizeTable[hcloudSizeTable.length - 1]!;
+    fail(field, size, `the largest mapped type is ${largest.type} (${largest.cores} cores, ${largest.memoryMb} MiB); name a server type such as ccx63 directly`);
+  }
+  return match!.type;
+}
