@@ -148,7 +148,8 @@ describe("GatewayCatalog", () => {
 
   it("keeps the signing key secret and publishes the catalog in the clear", async () => {
     const catalog = new GatewayCatalog("doors-secret", args());
-    for (const output of [catalog.document, catalog.signature, catalog.signed, catalog.publicKey, catalog.keyId, catalog.version, catalog.expiresAt]) {
+    const outputs: pulumi.Output<unknown>[] = [catalog.document, catalog.signature, catalog.signed, catalog.publicKey, catalog.keyId, catalog.version, catalog.expiresAt, catalog.issuedAt];
+    for (const output of outputs) {
       expect(await pulumi.isSecret(output)).toBe(false);
     }
     const everything = JSON.stringify(await Promise.all([value(catalog.document), value(catalog.signed), value(catalog.publicKey), value(catalog.signature)]));
