@@ -1,10 +1,26 @@
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { defineConfig } from "tsup";
 
+const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
+
+/**
+ * dist/ doubles as the policy pack directory for `pulumi preview --policy-pack <dir>`: the engine
+ * needs PulumiPolicy.yaml there, runs the package.json `main` (pack.cjs) with dist/ as the working
+ * directory, and the PolicyPack reads its version from that package.json.
+ */
+function writePackDirectory(): void {
+  copyFileSync(new URL("./PulumiPolicy.yaml", import.meta.url), new URL("./dist/PulumiPolicy.yaml", import.meta.url));
+  const packJson = { name: "hearth-policy-pack", version: pkg.version, private: true, type: "module", main: "pack.cjs" };
+  writeFileSync(new URL("./dist/package.json", import.meta.url), `${JSON.stringify(packJson, null, 2)}\n`);
+}
+
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // index: the pure library; pack: the policy pack entry; cli: hearth-policy-config.
+  entry: { index: "src/index.ts", pack: "src/pack.ts", cli: "src/cli.ts" },
   format: ["esm", "cjs"],
-  dts: true,
+  dts: { entry: { index: "src/index.ts" } },
   clean: true,
   sourcemap: true,
   target: "node20",
+  onSuccess: async () => writePackDirectory(),
 });

@@ -1,0 +1,30 @@
+import type { HearthPolicy } from "../definition.js";
+import { approvalsPolicy } from "./approvals.js";
+import { credentialIsolationPolicy } from "./credentialIsolation.js";
+import { productionBackupsPolicy } from "./productionBackups.js";
+import { proxmoxTlsPolicy } from "./proxmoxTls.js";
+import { riskClassesPolicy } from "./riskClasses.js";
+import { secretsPolicy } from "./secrets.js";
+import { spendCapsPolicy } from "./spendCaps.js";
+import { worldOpenAdminPortsPolicy } from "./worldOpenAdminPorts.js";
+
+export * from "./approvals.js";
+export * from "./credentialIsolation.js";
+export * from "./productionBackups.js";
+export * from "./proxmoxTls.js";
+export * from "./riskClasses.js";
+export * from "./secrets.js";
+export * from "./spendCaps.js";
+export * from "./worldOpenAdminPorts.js";
+
+/** Every policy in the Hearth pack, in the order they are reported. */
+export const hearthPolicies: readonly HearthPolicy[] = [
+  riskClassesPolicy,
+  approvalsPolicy,
+  credentialIsolationPolicy,
+  proxmoxTlsPolicy,
+  worldOpenAdminPortsPolicy,
+  productionBackupsPolicy,
+  spendCapsPolicy,
+  secretsPolicy,
+];

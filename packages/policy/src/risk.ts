@@ -1,0 +1,163 @@
+import { worldOpenAdminPorts, isWorldOpen } from "@hearth/core";
+import { inboundRulesOf } from "./firewallRules.js";
+import { tokens } from "./tokens.js";
+import { bool } from "./unknown.js";
+import type { ChangeKind, ResourceView, RiskClass } from "./types.js";
+
+/** Groups of resources that carry the same risk. */
+export type RiskCategory =
+  | "vm"
+  | "server"
+  | "backup"
+  | "public-ip"
+  | "firewall"
+  | "network"
+  | "template"
+  | "gateway"
+  | "catalog"
+  | "provider"
+  | "other";
+
+type Row = Readonly<Record<"create" | "update" | "replace" | "delete", RiskClass>>;
+
+/** The risk matrix: the class of each kind of change, per category. Published in docs/policy.md. */
+export const riskMatrix: Readonly<Record<RiskCategory, Row>> = {
+  vm: { create: "low", update: "medium", replace: "critical", delete: "critical" },
+  server: { create: "low", update: "medium", replace: "high", delete: "high" },
+  backup: { create: "low", update: "medium", replace: "high", delete: "high" },
+  "public-ip": { create: "medium", update: "medium", replace: "critical", delete: "critical" },
+  firewall: { create: "medium", update: "medium", replace: "medium", delete: "high" },
+  network: { create: "low", update: "medium", replace: "high", delete: "high" },
+  template: { create: "low", update: "low", replace: "medium", delete: "medium" },
+  gateway: { create: "medium", update: "medium", replace: "high", delete: "high" },
+  catalog: { create: "medium", update: "medium", replace: "critical", delete: "critical" },
+  provider: { create: "low", update: "medium", replace: "high", delete: "medium" },
+  other: { create: "low", update: "low", replace: "medium", delete: "medium" },
+};
+
+/** Which category a type token falls in. */
+export function categoryOf(type: string): RiskCategory {
+  switch (type) {
+    case tokens.proxmox.vm:
+    case tokens.hearth.proxmoxVm:
+      return "vm";
+    case tokens.hcloud.server:
+    case tokens.digitalocean.droplet:
+    case "hearth:hcloud:VmFromTemplate":
+    case "hearth:digitalocean:VmFromTemplate":
+      return "server";
+    case tokens.proxmox.backupJob:
+    case tokens.hearth.proxmoxBackupPolicy:
+    case "hearth:hcloud:BackupPolicy":
+    case "hearth:digitalocean:BackupPolicy":
+      return "backup";
+    case tokens.hcloud.primaryIp:
+    case tokens.digitalocean.reservedIp:
+      return "public-ip";
+    case tokens.proxmox.securityGroup:
+    case tokens.proxmox.firewallRules:
+    case tokens.hcloud.firewall:
+    case tokens.digitalocean.firewall:
+    case tokens.hearth.proxmoxFirewallGroup:
+    case "hearth:hcloud:FirewallGroup":
+    case "hearth:digitalocean:FirewallGroup":
+      return "firewall";
+    case tokens.hearth.proxmoxNetwork:
+    case "hearth:hcloud:Network":
+    case "hearth:digitalocean:Network":
+      return "network";
+    case tokens.hearth.proxmoxTemplate:
+      return "template";
+    case tokens.hearth.gatewayNode:
+      return "gateway";
+    case tokens.hearth.gatewayCatalog:
+      return "catalog";
+  }
+  if (type.startsWith("pulumi:providers:")) return "provider";
+  if (/^proxmoxve:(network|sdn)\//.test(type) || type === "hcloud:index/network:Network" || type === "digitalocean:index/vpc:Vpc") return "network";
+  if (type === "proxmoxve:download/file:File") return "template";
+  return "other";
+}
+
+/**
+ * Top-level inputs whose change makes the provider replace the resource. The provider decides in
+ * its Diff, which the pack cannot see; this table lists the well-known cases so a replace is
+ * classified as one. Anything else that changes is classified as an update.
+ */
+export const replaceKeys: Readonly<Record<string, readonly string[]>> = {
+  [tokens.proxmox.vm]: ["nodeName", "vmId", "clone", "initialization"],
+  [tokens.hcloud.server]: ["image", "location", "datacenter", "sshKeys", "userData"],
+  [tokens.digitalocean.droplet]: ["image", "region", "userData", "sshKeys", "vpcUuid"],
+  [tokens.hcloud.primaryIp]: ["type", "datacenter", "location", "assigneeType"],
+  [tokens.digitalocean.reservedIp]: ["region"],
+  [tokens.proxmox.backupJob]: ["resourceId"],
+  [tokens.proxmox.securityGroup]: ["name"],
+};
+
+/** Keys whose change is cosmetic: an update touching only these is low risk. */
+const cosmeticKeys = new Set(["tags", "labels", "description", "comment", "notesTemplate"]);
+
+/** Output keys of a GatewayCatalog that belong to its signing setup. */
+const signingKeys = ["keyId", "signingKey", "publicKey", "trustedKeys"];
+
+export interface Classification {
+  readonly risk: RiskClass;
+  readonly category: RiskCategory;
+  /** Why, in words, for the message. */
+  readonly reason: string;
+}
+
+export interface ChangeFacts {
+  readonly resource: Pick<ResourceView, "type" | "props">;
+  readonly change: Exclude<ChangeKind, "same">;
+  readonly changedKeys?: readonly string[];
+}
+
+/**
+ * Classifies one change. `unknown` (no baseline) is classified on the proposed state alone, as if
+ * it were a create: the pack cannot tell an untouched resource from a changed one.
+ */
+export function classifyChange(facts: ChangeFacts): Classification {
+  const { resource, change } = facts;
+  const changedKeys = facts.changedKeys ?? [];
+  const category = categoryOf(resource.type);
+  const row = riskMatrix[category];
+  const kind = change === "unknown" ? "create" : change;
+  let risk = row[kind];
+  let reason = `${change} of a ${category} resource`;
+
+  if (change === "update" && changedKeys.length > 0 && changedKeys.every((k) => cosmeticKeys.has(k))) {
+    risk = "low";
+    reason = `only ${changedKeys.join(", ")} change`;
+  }
+  if (category === "firewall" && (kind === "create" || kind === "update" || kind === "replace")) {
+    const rules = inboundRulesOf(resource) ?? [];
+    const admin = rules.flatMap(worldOpenAdminPorts);
+    if (admin.length > 0) {
+      risk = "critical";
+      reason = `opens admin port(s) ${[...new Set(admin)].join(", ")} to the whole internet`;
+    } else if (rules.some(isWorldOpen)) {
+      risk = higher(risk, "high");
+      reason = "opens inbound traffic to the whole internet (0.0.0.0/0 or ::/0)";
+    }
+  }
+  if (category === "backup" && (kind === "update" || kind === "create") && bool(resource.props.enabled) === false) {
+    risk = higher(risk, "high");
+    reason = "the backup job is disabled";
+  }
+  if (category === "catalog" && change === "update" && changedKeys.some((k) => signingKeys.includes(k))) {
+    risk = "critical";
+    reason = `the catalog signing setup changes (${changedKeys.filter((k) => signingKeys.includes(k)).join(", ")})`;
+  }
+  if (category === "vm" && resource.type === tokens.proxmox.vm && bool(resource.props.template) === true && (kind === "replace" || kind === "delete")) {
+    risk = "high";
+    reason = `${kind} of a template VM (clones made from it keep working only if they are full clones)`;
+  }
+  if (changedKeys.length > 0 && !reason.includes(":") && reason.startsWith(change)) reason += ` (changed: ${changedKeys.join(", ")})`;
+  return { risk, category, reason };
+}
+
+function higher(a: RiskClass, b: RiskClass): RiskClass {
+  const order: RiskClass[] = ["low", "medium", "high", "critical"];
+  return order.indexOf(a) >= order.indexOf(b) ? a : b;
+}
