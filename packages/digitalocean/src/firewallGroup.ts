@@ -1,0 +1,44 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as digitalocean from "@pulumi/digitalocean";
+import { checkHostname, childName, failFor, normalizeRules, type FirewallRule } from "@hearth/core";
+import { toDigitalOceanRules, type DoRules } from "./rules.js";
+
+export interface FirewallGroupArgs {
+  /** The firewall's name. @default the component's name */
+  readonly name?: string;
+  /**
+   * Rules from the core model (`rule.allowIn(...)`). DigitalOcean firewalls are allow-lists:
+   * only accept rules and CIDR sources/destinations. Without outbound rules, all outbound
+   * traffic is allowed (as on Hetzner and Proxmox).
+   */
+  readonly rules: readonly FirewallRule[];
+}
+
+/**
+ * A DigitalOcean cloud firewall built from core rules. It applies to droplets carrying its
+ * tag (`hearth-fw-<name>`): a VmFromTemplate with `firewallGroups: [group]` gets the tag, so
+ * neither resource needs the other's id.
+ */
+export class FirewallGroup extends pulumi.ComponentResource {
+  public readonly firewallId: pulumi.Output<string>;
+  /** The tag that attaches droplets to this firewall. */
+  public readonly tag: pulumi.Output<string>;
+  /** The rules as sent to DigitalOcean. */
+  public readonly rules: DoRules;
+
+  constructor(name: string, args: FirewallGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hearth:digitalocean:FirewallGroup", name, {}, opts);
+    const fail = failFor("FirewallGroup", name);
+    const firewallName = checkHostname(fail, "name", args.name ?? name);
+    this.rules = toDigitalOceanRules(fail, "rules", normalizeRules(fail, "rules", args.rules));
+    const tag = new digitalocean.Tag(childName(name, "tag"), { name: `hearth-fw-${firewallName}` }, { parent: this });
+    this.tag = tag.name;
+    const firewall = new digitalocean.Firewall(
+      name,
+      { name: firewallName, tags: [tag.name], inboundRules: this.rules.inboundRules, outboundRules: this.rules.outboundRules },
+      { parent: this },
+    );
+    this.firewallId = firewall.id;
+    this.registerOutputs({ firewallId: this.firewallId, tag: this.tag });
+  }
+}
