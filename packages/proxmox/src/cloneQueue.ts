@@ -9,16 +9,17 @@ export class CloneQueue<T> {
   private readonly queues = new Map<string, T[]>();
 
   /**
-   * Adds `item` to the queue of `key` and returns the item it must wait for, or undefined when
-   * it may start at once (one of the first `concurrency` clones of that template).
+   * Adds a clone to the queue of `key`: `create` receives the earlier clone it must wait for
+   * (undefined for one of the first `concurrency` clones of that template) and returns the new
+   * clone, which is queued in its turn.
    */
-  enqueue(key: string, item: T, concurrency = 1): T | undefined {
+  enqueue(key: string, concurrency: number, create: (waitFor: T | undefined) => T): T {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`clone concurrency must be a whole number of at least 1, got ${concurrency}`);
     const queue = this.queues.get(key) ?? [];
     this.queues.set(key, queue);
-    const waitFor = queue.length >= concurrency ? queue[queue.length - concurrency] : undefined;
+    const item = create(queue.length >= concurrency ? queue[queue.length - concurrency] : undefined);
     queue.push(item);
-    return waitFor;
+    return item;
   }
 
   /** The items queued for a key, in registration order. */

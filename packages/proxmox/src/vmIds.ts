@@ -1,4 +1,5 @@
 import { checkInt, type Fail } from "@hearth/core";
+import { perProgram } from "./programScope.js";
 
 /** Proxmox VM ids: 100 up to 999,999,999 (ids below 100 are reserved). */
 export const vmIdRange = { min: 100, max: 999_999_999 } as const;
@@ -28,5 +29,5 @@ export class VmIdRegistry {
   }
 }
 
-/** The registry every component in this program shares. */
-export const vmIdRegistry = new VmIdRegistry();
+/** The registry every component of the running program shares. */
+export const vmIdRegistry = perProgram(() => new VmIdRegistry());

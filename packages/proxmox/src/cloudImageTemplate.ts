@@ -1,0 +1,154 @@
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+import { checkDiskGb, checkHostname, checkLabels, checkNonEmpty, checkOneOf, checked, failFor, hearthLabels, isPlain, labelsToTags } from "@hearth/core";
+import { templateQueueKey } from "./cloneQueue.js";
+import { vmIdRegistry } from "./vmIds.js";
+import { checkDiskInterface } from "./validation.js";
+
+export const checksumAlgorithms = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"] as const;
+export type ChecksumAlgorithm = (typeof checksumAlgorithms)[number];
+
+export interface CloudImageTemplateArgs {
+  /** The node that downloads the image and holds the template. */
+  readonly node: pulumi.Input<string>;
+  /** An http(s) URL of an uncompressed cloud image (qcow2, raw or vmdk). */
+  readonly imageUrl: pulumi.Input<string>;
+  /** The expected checksum of the image, checked by Proxmox after the download. @default not checked */
+  readonly checksum?: pulumi.Input<string>;
+  /** Required with `checksum`. */
+  readonly checksumAlgorithm?: ChecksumAlgorithm;
+  /** The file name on the image storage. @default the last part of the URL */
+  readonly fileName?: pulumi.Input<string>;
+  /** The VM id of the template (clones refer to it; ids are unique in the cluster). */
+  readonly vmId: pulumi.Input<number>;
+  /** The template's VM name. @default the component name */
+  readonly templateName?: pulumi.Input<string>;
+  /** Storage for the template's disk and cloud-init drive. @default "local-lvm" */
+  readonly storage?: pulumi.Input<string>;
+  /** Storage the image is downloaded to; it must allow the `import` content type. @default "local" */
+  readonly imageStorage?: pulumi.Input<string>;
+  /** Size of the template's boot disk in GB; clones may grow it, never shrink it. @default 10 */
+  readonly diskSizeGb?: number;
+  /** The boot disk's interface. @default "scsi0" */
+  readonly diskInterface?: string;
+  /** The bridge of the template's single NIC (clones set their own). @default "vmbr0" */
+  readonly bridge?: pulumi.Input<string>;
+  /** The emulated CPU type. @default "x86-64-v2-AES" */
+  readonly cpuType?: pulumi.Input<string>;
+  /** Labels, written as Proxmox tags (`hearth-component-cloudimagetemplate`, ...). @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+/** What a clone needs to know about its template. */
+export interface TemplateRef {
+  readonly vmId: pulumi.Input<number>;
+  /** The node holding the template. @default the clone's node */
+  readonly node?: pulumi.Input<string>;
+  /** The template's boot disk size, when known: clones refuse to shrink it. */
+  readonly diskSizeGb?: pulumi.Input<number>;
+  /** The template's boot disk interface. @default "scsi0" */
+  readonly diskInterface?: string;
+}
+
+/**
+ * A VM template made from a cloud image: the image is downloaded to a node (`import` content
+ * type) and imported as the boot disk of a template VM with a cloud-init drive, the QEMU guest
+ * agent enabled and a serial console (cloud images expect one).
+ *
+ * Children: `${name}-image` (download.File) and `${name}` (VmLegacy, template).
+ */
+export class CloudImageTemplate extends pulumi.ComponentResource {
+  readonly vmId: pulumi.Output<number>;
+  readonly node: pulumi.Output<string>;
+  readonly diskSizeGb: pulumi.Output<number>;
+  /** The id of the downloaded image file (`local:import/debian-12.qcow2`). */
+  readonly imageFileId: pulumi.Output<string>;
+  /** The reference clones use: the vmId Output (so clones wait for the template) and the plain disk facts. */
+  readonly ref: TemplateRef;
+  /** The key of this template's clone queue (`node/vmId`, `?` for a part only known at deploy time). */
+  readonly cloneQueueKey: string;
+
+  constructor(name: string, args: CloudImageTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
+    const fail = failFor("CloudImageTemplate", name);
+    const owner = `CloudImageTemplate "${name}"`;
+    const diskSizeGb = checkDiskGb(fail, "diskSizeGb", args.diskSizeGb ?? 10);
+    const diskInterface = checkDiskInterface(fail, "diskInterface", args.diskInterface ?? "scsi0");
+    if (diskInterface === "ide2") fail("diskInterface", diskInterface, "ide2 holds the cloud-init drive; use scsi0 or virtio0");
+    if (args.checksum !== undefined && args.checksumAlgorithm === undefined) {
+      fail("checksumAlgorithm", undefined, `give the checksum's algorithm: one of ${checksumAlgorithms.join(", ")}`);
+    }
+    if (args.checksumAlgorithm !== undefined) checkOneOf(fail, "checksumAlgorithm", args.checksumAlgorithm, checksumAlgorithms);
+    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels);
+    const node = checked(args.node, (n) => checkNonEmpty(fail, "node", n));
+    const imageUrl = checked(args.imageUrl, (url) => {
+      if (typeof url !== "string" || !/^https?:\/\/[^\s/]+\/\S+$/.test(url)) fail("imageUrl", url, "use an http(s) URL of a cloud image file");
+    });
+    const fileName = args.fileName === undefined ? undefined : checked(args.fileName, (f) => {
+      if (typeof f !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(f)) fail("fileName", f, "use a plain file name such as debian-12.qcow2");
+    });
+    const vmId = checked(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner));
+    const templateName = checked(args.templateName ?? name, (n) => checkHostname(fail, args.templateName === undefined ? "name" : "templateName", n));
+    super("hearth:proxmox:CloudImageTemplate", name, {}, opts);
+
+    const storage = args.storage ?? "local-lvm";
+    const image = new proxmoxve.download.File(
+      `${name}-image`,
+      {
+        nodeName: node,
+        datastoreId: args.imageStorage ?? "local",
+        contentType: "import",
+        url: imageUrl,
+        fileName,
+        checksum: args.checksum,
+        checksumAlgorithm: args.checksumAlgorithm,
+        // A new upstream image must not silently replace the file every template was built from.
+        overwrite: false,
+      },
+      { parent: this },
+    );
+
+    const template = new proxmoxve.VmLegacy(
+      name,
+      {
+        nodeName: node,
+        vmId,
+        name: templateName,
+        description: "Cloud-image template managed by Hearth",
+        tags: labelsToTags(hearthLabels("CloudImageTemplate", args.labels)),
+        template: true,
+        started: false,
+        onBoot: false,
+        operatingSystem: { type: "l26" },
+        cpu: { cores: 1, type: args.cpuType ?? "x86-64-v2-AES" },
+        memory: { dedicated: 1024 },
+        scsiHardware: "virtio-scsi-single",
+        bootOrders: [diskInterface],
+        disks: [
+          {
+            interface: diskInterface,
+            datastoreId: storage,
+            importFrom: image.id,
+            size: diskSizeGb,
+            discard: "on",
+            iothread: true,
+            ...(diskInterface.startsWith("virtio") ? {} : { ssd: true }),
+          },
+        ],
+        initialization: { datastoreId: storage, interface: "ide2", ipConfigs: [{ ipv4: { address: "dhcp" } }] },
+        agent: { enabled: true },
+        serialDevices: [{ device: "socket" }],
+        vga: { type: "serial0" },
+        networkDevices: [{ bridge: args.bridge ?? "vmbr0", model: "virtio" }],
+      },
+      { parent: this },
+    );
+
+    this.vmId = template.vmId;
+    this.node = template.nodeName;
+    this.diskSizeGb = pulumi.output(diskSizeGb);
+    this.imageFileId = image.id;
+    this.ref = { vmId: template.vmId, node: isPlain(args.node) ? args.node : template.nodeName, diskSizeGb, diskInterface };
+    this.cloneQueueKey = templateQueueKey(args.node, args.vmId);
+    this.registerOutputs({ vmId: this.vmId, node: this.node, diskSizeGb: this.diskSizeGb, imageFileId: this.imageFileId });
+  }
+}

@@ -1,0 +1,244 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { HearthValidationError, rule } from "@hearth/core";
+import { CloudImageTemplate } from "./cloudImageTemplate.js";
+import { FirewallGroup } from "./firewallGroup.js";
+import { Network } from "./network.js";
+import { captureChildren, installMocks, recorded, recordedOf, resetMocks, settle, types, value } from "./testing.js";
+import { cloneQueue, flattenAddresses, VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
+import { vmIdRegistry } from "./vmIds.js";
+
+beforeAll(installMocks);
+beforeEach(() => {
+  resetMocks();
+  cloneQueue().clear();
+  vmIdRegistry().clear();
+});
+
+const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthTestKeyOnlyForUnitTests ops@laptop";
+const base: VmFromTemplateArgs = { node: "pve1", template: { vmId: 9000 } };
+
+describe("VmFromTemplate", () => {
+  it("clones the template with cloud-init through the API and a bounded agent wait", async () => {
+    const { transformation, children } = captureChildren();
+    const vm = new VmFromTemplate(
+      "web-1",
+      {
+        ...base,
+        size: "medium",
+        disks: [{ sizeGb: 20 }, { sizeGb: 100, storage: "tank" }],
+        networks: [{ bridge: "vmbr0", vlanTag: 20 }, { bridge: "vmbr1", ipv4: { address: "10.30.0.2/24", gateway: "10.30.0.1" } }],
+        cloudInit: { user: "ops", sshKeys: [key], dns: { servers: ["10.30.0.1"], domain: "home.arpa" } },
+        vmId: 201,
+        labels: { env: "lab" },
+        pool: "lab",
+      },
+      { transformations: [transformation] },
+    );
+    expect(await value(vm.vmId)).toBe(201);
+    expect(await value(vm.name)).toBe("web-1");
+    expect(await value(vm.node)).toBe("pve1");
+    expect(await value(vm.ipv4Addresses)).toEqual(["10.20.0.15", "10.30.0.2"]);
+    expect(await value(vm.ipv4Address)).toBe("10.20.0.15");
+    await settle();
+
+    const [machine] = recordedOf(types.vm);
+    expect(machine?.name).toBe("web-1");
+    expect(machine?.inputs).toMatchObject({
+      nodeName: "pve1",
+      vmId: 201,
+      name: "web-1",
+      poolId: "lab",
+      started: true,
+      onBoot: true,
+      clone: { vmId: 9000, full: true, datastoreId: "local-lvm" },
+      cpu: { cores: 2 },
+      memory: { dedicated: 4096 },
+      agent: { enabled: true, timeout: "2m" },
+      serialDevices: [{ device: "socket" }],
+    });
+    expect(machine?.inputs.tags).toEqual(["env-lab", "hearth-component-vmfromtemplate", "hearth-managed-by-hearth"]);
+    expect(machine?.inputs.disks).toEqual([
+      expect.objectContaining({ interface: "scsi0", size: 20, datastoreId: "local-lvm" }),
+      expect.objectContaining({ interface: "scsi1", size: 100, datastoreId: "tank" }),
+    ]);
+    expect(machine?.inputs.networkDevices).toEqual([
+      expect.objectContaining({ bridge: "vmbr0", vlanId: 20, firewall: true, model: "virtio" }),
+      expect.objectContaining({ bridge: "vmbr1", firewall: true, model: "virtio" }),
+    ]);
+    expect(machine?.inputs.initialization).toMatchObject({
+      interface: "ide2",
+      userAccount: { username: "ops", keys: [key] },
+      ipConfigs: [{ ipv4: { address: "dhcp" } }, { ipv4: { address: "10.30.0.2/24", gateway: "10.30.0.1" } }],
+      dns: { servers: ["10.30.0.1"], domain: "home.arpa" },
+    });
+    // No snippet (user data file) in the default path: nothing that needs SSH to the node.
+    expect(machine?.inputs.initialization.userDataFileId).toBeUndefined();
+    expect(children.map((c) => c.opts.parent)).toEqual([vm]);
+    // Without firewall groups the VM firewall is left alone.
+    expect(recordedOf(types.rules)).toEqual([]);
+  });
+
+  it("keeps a password secret end to end", async () => {
+    const { transformation, children } = captureChildren();
+    new VmFromTemplate("db", { ...base, cloudInit: { password: "correct horse battery" } }, { transformations: [transformation] });
+    const init = children.find((c) => c.type === types.vm)!.props.initialization;
+    expect(await pulumi.isSecret(pulumi.output(init))).toBe(true);
+  });
+
+  it("never echoes a rejected password", () => {
+    let error: unknown;
+    try {
+      new VmFromTemplate("db", { ...base, cloudInit: { password: "short" } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HearthValidationError);
+    expect(String(error)).toContain("[secret]");
+    expect(String(error)).not.toContain("short");
+  });
+
+  it("attaches firewall groups through VM rules and enables the VM firewall", async () => {
+    const web = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
+    const { transformation, children } = captureChildren();
+    const vm = new VmFromTemplate("web-2", { ...base, vmId: 202, firewallGroups: [web] }, { transformations: [transformation] });
+    await value(vm.vmId);
+    await settle();
+    expect(recordedOf(types.rules)[0]).toMatchObject({ name: "web-2-fw", inputs: { nodeName: "pve1", vmId: 202, rules: [{ securityGroup: "web", enabled: true }] } });
+    expect(recordedOf(types.options)[0]).toMatchObject({ name: "web-2-fw-options", inputs: { nodeName: "pve1", vmId: 202, enabled: true, inputPolicy: "DROP" } });
+    expect(children.map((c) => c.name)).toEqual(["web-2", "web-2-fw", "web-2-fw-options"]);
+    expect(children.every((c) => c.opts.parent === vm)).toBe(true);
+  });
+
+  it("attaches NICs to a Network's bridge or VNet", async () => {
+    const lab = new Network("lab", { sdn: { zone: "lab", cidr: "10.20.0.0/24", gateway: "10.20.0.1" } });
+    new VmFromTemplate("app", { ...base, networks: [{ network: lab, firewall: false, model: "e1000" }] });
+    await settle();
+    expect(recordedOf(types.vm)[0]?.inputs.networkDevices).toEqual([expect.objectContaining({ bridge: "lab", firewall: false, model: "e1000" })]);
+  });
+
+  it("accepts explicit cores and memory", async () => {
+    new VmFromTemplate("big", { ...base, size: { cores: 6, memoryMb: 12288 } });
+    await settle();
+    expect(recordedOf(types.vm)[0]?.inputs).toMatchObject({ cpu: { cores: 6 }, memory: { dedicated: 12288 } });
+  });
+
+  it("clones from a CloudImageTemplate on its node and waits for it", async () => {
+    const tpl = new CloudImageTemplate("debian-12", { node: "pve2", imageUrl: "https://example.org/debian-12.qcow2", vmId: 9100, diskSizeGb: 12 });
+    new VmFromTemplate("c1", { node: "pve1", template: tpl, disks: [{ sizeGb: 12 }] });
+    await settle();
+    const clone = recordedOf(types.vm).find((r) => r.name === "c1");
+    expect(clone?.inputs.clone).toMatchObject({ vmId: 9100, nodeName: "pve2", full: true });
+    expect(() => new VmFromTemplate("c2", { node: "pve1", template: tpl, disks: [{ sizeGb: 8 }] })).toThrow(
+      /VmFromTemplate "c2": disks\[0\]\.sizeGb 8 .*smaller than the template's 12 GB; disks can grow, not shrink/,
+    );
+  });
+
+  it("checks a shrink against a template size known only at deploy time", async () => {
+    const vm = new VmFromTemplate("late-shrink", { ...base, template: { vmId: 9001, diskSizeGb: pulumi.output(30) }, disks: [{ sizeGb: 10 }] });
+    await expect(value(vm.vmId)).rejects.toThrow(/smaller than the template's 30 GB/);
+  });
+
+  it("makes a linked clone without moving storage", async () => {
+    new VmFromTemplate("linked", { ...base, full: false });
+    await settle();
+    const clone = recordedOf(types.vm)[0]?.inputs.clone;
+    expect(clone).toMatchObject({ vmId: 9000, full: false });
+    expect(clone.datastoreId).toBeUndefined();
+  });
+
+  it.each<[string, Partial<VmFromTemplateArgs>, RegExp]>([
+    ["zero cores", { size: { cores: 0, memoryMb: 1024 } }, /size\.cores 0/],
+    ["negative memory", { size: { cores: 1, memoryMb: -5 } }, /size\.memoryMb -5/],
+    ["an unknown size", { size: "huge" as never }, /size "huge"/],
+    ["a zero disk", { disks: [{ sizeGb: 0 }] }, /disks\[0\]\.sizeGb 0/],
+    ["an unknown disk interface", { disks: [{ sizeGb: 10, interface: "nvme0" }] }, /disks\[0\]\.interface "nvme0"/],
+    ["scsi31", { disks: [{ sizeGb: 10, interface: "scsi31" }] }, /scsi0-scsi30/],
+    ["a disk on the cloud-init drive", { disks: [{ sizeGb: 10, interface: "ide2" }] }, /cloud-init drive/],
+    ["two disks on one interface", { disks: [{ sizeGb: 10, interface: "scsi1" }, { sizeGb: 10, interface: "scsi1" }] }, /its own interface/],
+    ["a shrink", { template: { vmId: 9000, diskSizeGb: 20 }, disks: [{ sizeGb: 10 }] }, /smaller than the template's 20 GB/],
+    ["a VLAN tag of 4095", { networks: [{ bridge: "vmbr0", vlanTag: 4095 }] }, /networks\[0\]\.vlanTag 4095/],
+    ["a NIC with bridge and network", { networks: [{}] }, /exactly one of bridge or network/],
+    ["a malformed static address", { networks: [{ bridge: "vmbr0", ipv4: { address: "10.0.0.300/24" } }] }, /ipv4\.address/],
+    ["a gateway outside the subnet", { networks: [{ bridge: "vmbr0", ipv4: { address: "10.0.0.5/24", gateway: "10.1.0.1" } }] }, /must lie inside 10\.0\.0\.5\/24/],
+    ["root as the user", { cloudInit: { user: "root" } }, /cloudInit\.user "root"/],
+    ["a private key", { cloudInit: { sshKeys: ["-----BEGIN OPENSSH PRIVATE KEY----- abc"] } }, /\[private key\]/],
+    ["an unbounded agent wait", { agentTimeout: "1h" }, /agentTimeout "1h"/],
+    ["a VM id below 100", { vmId: 99 }, /vmId 99/],
+    ["zero clone concurrency", { cloneConcurrency: 0 }, /cloneConcurrency 0/],
+    ["a linked clone on another node", { template: { vmId: 9000, node: "pve2" }, full: false }, /linked clone must run on the template's node "pve2"/],
+    ["a host name with capitals", { hostname: "Web" }, /hostname "Web"/],
+  ])("refuses %s and creates nothing", async (_label, extra, message) => {
+    const make = () => new VmFromTemplate("bad", { ...base, ...extra });
+    expect(make).toThrow(HearthValidationError);
+    expect(make).toThrow(message);
+    await settle();
+    expect(recorded).toEqual([]);
+  });
+
+  it("refuses a VM id used twice in one program", async () => {
+    new VmFromTemplate("one", { ...base, vmId: 300 });
+    expect(() => new VmFromTemplate("two", { ...base, vmId: 300 })).toThrow(/VmFromTemplate "two": vmId 300 .*already used by VmFromTemplate "one"/);
+    expect(() => new CloudImageTemplate("tpl", { node: "pve1", imageUrl: "https://example.org/a.qcow2", vmId: 300 })).toThrow(/already used/);
+    await settle();
+    expect(recorded.filter((r) => r.name === "two" || r.name.startsWith("tpl"))).toEqual([]);
+  });
+
+  it("refuses a duplicate VM id given as an Output when it resolves", async () => {
+    new VmFromTemplate("first", { ...base, vmId: 301 });
+    const late = new VmFromTemplate("late-dup", { ...base, vmId: pulumi.output(301) });
+    await expect(value(late.vmId)).rejects.toThrow(/already used by VmFromTemplate "first"/);
+  });
+});
+
+describe("the clone queue", () => {
+  const vmsOf = (children: ReturnType<typeof captureChildren>["children"]) => children.filter((c) => c.type === types.vm);
+
+  it("chains 10 clones of one template in registration order", async () => {
+    const { transformation, children } = captureChildren();
+    for (let i = 0; i < 10; i++) new VmFromTemplate(`node-${i}`, base, { transformations: [transformation] });
+    const vms = vmsOf(children);
+    expect(vms.map((v) => v.name)).toEqual(Array.from({ length: 10 }, (_, i) => `node-${i}`));
+    expect(vms[0]?.opts.dependsOn).toBeUndefined();
+    for (let i = 1; i < 10; i++) expect(vms[i]?.opts.dependsOn).toEqual([vms[i - 1]?.resource]);
+  });
+
+  it("runs N lanes with cloneConcurrency N: clone k waits for clone k-N", () => {
+    const { transformation, children } = captureChildren();
+    for (let i = 0; i < 7; i++) new VmFromTemplate(`lane-${i}`, { ...base, cloneConcurrency: 3 }, { transformations: [transformation] });
+    const vms = vmsOf(children);
+    for (let i = 0; i < 3; i++) expect(vms[i]?.opts.dependsOn).toBeUndefined();
+    for (let i = 3; i < 7; i++) expect(vms[i]?.opts.dependsOn).toEqual([vms[i - 3]?.resource]);
+  });
+
+  it("keeps separate queues per template and node", () => {
+    const { transformation, children } = captureChildren();
+    const opts = { transformations: [transformation] };
+    new VmFromTemplate("a1", { node: "pve1", template: { vmId: 9000 } }, opts);
+    new VmFromTemplate("b1", { node: "pve1", template: { vmId: 9001 } }, opts);
+    new VmFromTemplate("c1", { node: "pve2", template: { vmId: 9000 } }, opts);
+    new VmFromTemplate("a2", { node: "pve1", template: { vmId: 9000 } }, opts);
+    const vms = vmsOf(children);
+    expect(vms.map((v) => v.opts.dependsOn)).toEqual([undefined, undefined, undefined, [vms[0]?.resource]]);
+  });
+
+  it("queues clones of a CloudImageTemplate together with clones by its plain id", () => {
+    const tpl = new CloudImageTemplate("ubuntu", { node: "pve1", imageUrl: "https://example.org/noble.img", fileName: "noble.qcow2", vmId: 9200 });
+    const { transformation, children } = captureChildren();
+    new VmFromTemplate("u1", { node: "pve1", template: tpl }, { transformations: [transformation] });
+    new VmFromTemplate("u2", { node: "pve1", template: { vmId: 9200 } }, { transformations: [transformation] });
+    const vms = vmsOf(children);
+    expect(vms[1]?.opts.dependsOn).toEqual([vms[0]?.resource]);
+  });
+});
+
+describe("flattenAddresses", () => {
+  it.each([
+    [undefined, []],
+    [[], []],
+    [[["127.0.0.1"], ["10.0.0.5", "10.0.0.6"]], ["10.0.0.5", "10.0.0.6"]],
+    [[["169.254.3.1"], [], ["192.168.1.9"]], ["192.168.1.9"]],
+  ])("%j -> %j", (input, expected) => {
+    expect(flattenAddresses(input as string[][] | undefined)).toEqual(expected);
+  });
+});
