@@ -136,3 +136,9 @@ describe("digitalocean BackupPolicy", () => {
     expect(() => new BackupPolicy("long", { schedule: "daily", retention: { keepDaily: 30 } })).toThrow(/keeps 7 daily backups/);
   });
 });
+
+describe("digitalocean VmFromTemplate host name", () => {
+  it("refuses a bad host name", () => {
+    expect(() => new VmFromTemplate("bad", { region: "ams3", hostname: "Web_1" })).toThrow(/hostname "Web_1"/);
+  });
+});

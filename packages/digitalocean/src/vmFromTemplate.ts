@@ -14,7 +14,7 @@ export interface VmNetwork {
 
 export interface VmFromTemplateArgs {
   /** The droplet's name and host name. @default the component's name */
-  readonly name?: string;
+  readonly hostname?: string;
   /** The droplet's region: nyc1, nyc3, sfo2, sfo3, ams3, sgp1, lon1, fra1, tor1, blr1, syd1 or atl1. */
   readonly region: pulumi.Input<DoRegion>;
   /** An image slug such as `"debian-12-x64"`, or a snapshot id. @default "debian-12-x64" */
@@ -22,8 +22,9 @@ export interface VmFromTemplateArgs {
   /**
    * A core size (`"small"`, `{ cores: 2, memoryMb: 4096 }`, mapped to the smallest basic
    * droplet that fits) or a size slug such as `"s-2vcpu-4gb"`. The disk comes with the size.
+   * @default "small" (s-1vcpu-2gb)
    */
-  readonly size: DoSize;
+  readonly size?: DoSize;
   /** The VPC to join; a droplet joins at most one. @default the region's default VPC */
   readonly networks?: readonly VmNetwork[];
   /** Firewalls that apply: Hearth FirewallGroups, or the tag of an existing firewall. @default none */
@@ -60,9 +61,9 @@ export class VmFromTemplate extends pulumi.ComponentResource {
   constructor(name: string, args: VmFromTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hearth:digitalocean:VmFromTemplate", name, {}, opts);
     const fail = failFor("VmFromTemplate", name);
-    const hostname = checkHostname(fail, "name", args.name ?? name);
+    const hostname = checkHostname(fail, args.hostname === undefined ? "name" : "hostname", args.hostname ?? name);
     const region = checked(args.region, (v) => checkRegion(fail, "region", v));
-    this.size = resolveDropletSize(fail, "size", args.size);
+    this.size = resolveDropletSize(fail, "size", args.size ?? "small");
     const keys = sortSshKeys(fail, "sshKeys", args.sshKeys);
     const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData);
     const ownTags = doTags(fail, "VmFromTemplate", args.labels, args.tags);

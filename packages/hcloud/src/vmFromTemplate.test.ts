@@ -72,7 +72,7 @@ describe("hcloud VmFromTemplate", () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
     ["a DigitalOcean region", { location: "ams3" }, /location "ams3".*"fsn1"/],
     ["an unknown size", { size: "s-1vcpu-1gb" }, /size "s-1vcpu-1gb".*cx22/],
-    ["a bad host name", { name: "Web_1" }, /name "Web_1"/],
+    ["a bad host name", { hostname: "Web_1" }, /hostname "Web_1"/],
     ["a private key", { sshKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----\nabc"] }, /\[private key\]/],
     ["cloudInit and userData together", { cloudInit: { user: "ops" }, userData: "#!/bin/sh" }, /not both/],
     ["a bad template", { template: "Debian 12" }, /image name such as "debian-12"/],

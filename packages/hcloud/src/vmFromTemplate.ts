@@ -16,7 +16,7 @@ export interface VmNetwork {
 
 export interface VmFromTemplateArgs {
   /** The server's name and host name. @default the component's name */
-  readonly name?: string;
+  readonly hostname?: string;
   /** Where the server runs: fsn1, nbg1, hel1, ash, hil or sin. */
   readonly location: pulumi.Input<HcloudLocation>;
   /** An image name such as `"debian-12"`, or a snapshot id. @default "debian-12" */
@@ -24,8 +24,9 @@ export interface VmFromTemplateArgs {
   /**
    * A core size (`"small"`, `{ cores: 2, memoryMb: 4096 }`, mapped to the smallest cx type
    * that fits) or a server type such as `"cpx21"`. The disk comes with the type.
+   * @default "small" (cx22)
    */
-  readonly size: HcloudSize;
+  readonly size?: HcloudSize;
   /** Private networks to join. @default none */
   readonly networks?: readonly VmNetwork[];
   /** Firewalls to attach: Hearth FirewallGroups or firewall ids. @default none */
@@ -63,9 +64,9 @@ export class VmFromTemplate extends pulumi.ComponentResource {
   constructor(name: string, args: VmFromTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hearth:hcloud:VmFromTemplate", name, {}, opts);
     const fail = failFor("VmFromTemplate", name);
-    const hostname = checkHostname(fail, "name", args.name ?? name);
+    const hostname = checkHostname(fail, args.hostname === undefined ? "name" : "hostname", args.hostname ?? name);
     const location = checked(args.location, (v) => checkLocation(fail, "location", v));
-    this.serverType = resolveServerType(fail, "size", args.size);
+    this.serverType = resolveServerType(fail, "size", args.size ?? "small");
     const keys = sortSshKeys(fail, "sshKeys", args.sshKeys);
     const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData);
     this.labels = hcloudLabels(fail, "VmFromTemplate", args.labels);
