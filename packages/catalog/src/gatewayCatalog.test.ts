@@ -175,6 +175,29 @@ describe("GatewayCatalog", () => {
     expect(statSync(path).mtimeMs).toBe(before);
   });
 
+  it("takes entries whose fields are Outputs, and entries that are Outputs", async () => {
+    const server = { ipv4Address: pulumi.output("203.0.113.99") };
+    const catalog = new GatewayCatalog("doors-outputs", {
+      ...args(),
+      gateways: [
+        { ...entry("ingress-hel1", { region: "hel1" }), addresses: { ipv4: server.ipv4Address }, ports: pulumi.output([{ protocol: "tcp" as const, port: 443 }]) },
+        pulumi.output(entry("ingress-fsn1")),
+      ],
+    });
+    const parsed = JSON.parse(await value(catalog.document)) as { gateways: { id: string; addresses: { ipv4: string } }[] };
+    expect(parsed.gateways.map((g) => [g.id, g.addresses.ipv4])).toEqual([
+      ["ingress-fsn1", "203.0.113.10"],
+      ["ingress-hel1", "203.0.113.99"],
+    ]);
+  });
+
+  it("publishes a secret gateway entry in the clear, with only its public fields", async () => {
+    const withExtra = { ...entry("ingress-fsn1"), wireguardPrivateKey: "must-not-appear" } as GatewayEntry;
+    const catalog = new GatewayCatalog("doors-secret-entry", args({ gateways: [{ catalogEntry: pulumi.secret(withExtra) }] }));
+    expect(await pulumi.isSecret(catalog.document)).toBe(false);
+    expect(await value(catalog.document)).not.toContain("must-not-appear");
+  });
+
   it("leaves outputPath undefined without a file", async () => {
     expect(await value(new GatewayCatalog("doors-nofile", args()).outputPath)).toBeUndefined();
   });
