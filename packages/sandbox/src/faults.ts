@@ -1,0 +1,86 @@
+/** Fault injection: what can go wrong, and how often. All randomness is seeded, so a run can be replayed. */
+export interface FaultOptions {
+  /** Share of API calls (0..1) answered with a 500 before they reach the emulator. @default 0 */
+  errorRate?: number;
+  /** Only inject 500s on these methods. @default all methods */
+  errorMethods?: string[];
+  /** Seed of the pseudo-random generator. @default 1 */
+  seed?: number;
+  /** Share of Proxmox clones (0..1) that fail with the lock timeout even without contention. @default 0 */
+  lockTimeoutRate?: number;
+  /** Extra time added to every Proxmox task, hcloud action and DigitalOcean action/boot, in ms. @default 0 */
+  slowTaskMs?: number;
+}
+
+export const FAULT_KEYS = ["errorRate", "errorMethods", "seed", "lockTimeoutRate", "slowTaskMs"] as const;
+
+/** mulberry32: tiny, fast, good enough for deciding which calls fail. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Faults {
+  private readonly random: () => number;
+  /** How many faults were injected, by kind (tests and `inspect()` report it). */
+  readonly injected = { errors: 0, lockTimeouts: 0 };
+
+  constructor(readonly options: FaultOptions = {}) {
+    for (const [key, value] of Object.entries(options)) {
+      if (!(FAULT_KEYS as readonly string[]).includes(key)) throw new Error(`unknown fault option "${key}" (allowed: ${FAULT_KEYS.join(", ")})`);
+      if ((key === "errorRate" || key === "lockTimeoutRate") && (typeof value !== "number" || value < 0 || value > 1))
+        throw new Error(`fault option ${key} must be a number from 0 to 1, got ${String(value)}`);
+      if (key === "slowTaskMs" && (typeof value !== "number" || value < 0)) throw new Error(`fault option slowTaskMs must be >= 0, got ${String(value)}`);
+    }
+    this.random = mulberry32(options.seed ?? 1);
+  }
+
+  /** Should this API call fail with an injected 500? */
+  shouldFail(method: string): boolean {
+    const rate = this.options.errorRate ?? 0;
+    if (rate <= 0) return false;
+    if (this.options.errorMethods && !this.options.errorMethods.map((m) => m.toUpperCase()).includes(method)) return false;
+    const hit = this.random() < rate;
+    if (hit) this.injected.errors++;
+    return hit;
+  }
+
+  /** Should this clone time out on its source lock regardless of contention? */
+  shouldTimeOutLock(): boolean {
+    const rate = this.options.lockTimeoutRate ?? 0;
+    const hit = rate > 0 && this.random() < rate;
+    if (hit) this.injected.lockTimeouts++;
+    return hit;
+  }
+
+  get slowMs(): number {
+    return this.options.slowTaskMs ?? 0;
+  }
+}
+
+/**
+ * Parse `--faults`: either JSON (`{"errorRate":0.1}`) or `key=value` pairs separated by commas
+ * (`errorRate=0.1,seed=7,slowTaskMs=2000,errorMethods=POST|PUT`).
+ */
+export function parseFaults(text: string): FaultOptions {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{")) return JSON.parse(trimmed) as FaultOptions;
+  const out: Record<string, unknown> = {};
+  for (const pair of trimmed.split(",").filter(Boolean)) {
+    const [key, value] = pair.split("=", 2).map((s) => s.trim());
+    if (!key || value === undefined) throw new Error(`--faults: expected key=value, got "${pair}"`);
+    if (key === "errorMethods") out[key] = value.split("|").map((m) => m.toUpperCase());
+    else {
+      const n = Number(value);
+      if (!Number.isFinite(n)) throw new Error(`--faults: ${key} must be a number, got "${value}"`);
+      out[key] = n;
+    }
+  }
+  return out as FaultOptions;
+}

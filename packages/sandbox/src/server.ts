@@ -1,0 +1,310 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { createDigitalOceanApi, type DigitalOceanTiming } from "./digitalocean.js";
+import { Faults, type FaultOptions } from "./faults.js";
+import { createHcloudApi, type HcloudTiming } from "./hcloud.js";
+import { createProxmoxApi, seedTemplates, type ProxmoxTiming, type SeedTemplate } from "./proxmox.js";
+import { ApiError, type ApiResponse, type EmulatedApi, parseBody } from "./router.js";
+import { clone, type Credentials, type SandboxData, Store, type UnknownCall } from "./state.js";
+import { selfSignedCertificate } from "./tls.js";
+
+export type ApiName = "proxmox" | "hcloud" | "digitalocean";
+
+export interface SandboxOptions {
+  /**
+   * First port: Proxmox listens on it, hcloud on port+1, DigitalOcean on port+2.
+   * @default 0 - three ephemeral ports
+   */
+  port?: number;
+  /** Per-API ports; win over `port`. */
+  ports?: Partial<Record<ApiName, number>>;
+  /** Load state from this JSON file at start (if it exists) and save it on every change and at stop. @default in memory only */
+  stateFile?: string;
+  /** Fault injection. @default none */
+  faults?: FaultOptions;
+  proxmox?: ProxmoxTiming & {
+    /** Node names of the emulated cluster. @default ["pve1"] */
+    nodes?: string[];
+    /** Template VMs present at start. @default none */
+    templates?: SeedTemplate[];
+  };
+  hcloud?: HcloudTiming;
+  digitalocean?: DigitalOceanTiming;
+  /** Fixed fake credentials (tests); by default random ones are made (and kept in the state file). */
+  credentials?: Partial<Credentials>;
+  /** Called once per API request with a one-line summary (method, path, status); never with credentials. */
+  log?: (line: string) => void;
+}
+
+/** Provider settings for the emulated Proxmox VE. */
+export interface ProxmoxEndpoint {
+  /** `https://127.0.0.1:<port>/` */
+  endpoint: string;
+  /** `root@pam!hearth-sandbox=<uuid>` */
+  apiToken: string;
+  /** The certificate is self-signed. */
+  insecure: true;
+  /** First node name (`pve1`). */
+  node: string;
+}
+
+export interface CloudEndpoint {
+  endpoint: string;
+  token: string;
+}
+
+export type Mutation =
+  | { api: "proxmox"; kind: "vm"; id: number; config?: Record<string, string | number | null>; status?: "running" | "stopped"; delete?: boolean }
+  | { api: "proxmox"; kind: "firewallGroup" | "backupJob" | "sdnZone" | "sdnVnet" | "sdnSubnet" | "pool"; id: string; set?: Record<string, unknown>; delete?: boolean }
+  | { api: "hcloud"; kind: "server" | "primaryIp" | "firewall" | "network" | "sshKey"; id: number; set?: Record<string, unknown>; delete?: boolean }
+  | { api: "digitalocean"; kind: "droplet" | "reservedIp" | "firewall" | "vpc" | "sshKey"; id: string | number; set?: Record<string, unknown>; delete?: boolean };
+
+export interface SandboxSnapshot {
+  proxmox: SandboxData["proxmox"];
+  hcloud: SandboxData["hcloud"];
+  digitalocean: SandboxData["digitalocean"];
+  /** Calls answered with 501, in order. A faithful run has none. */
+  unknownCalls: UnknownCall[];
+  /** Resources a run created and did not delete (seeded templates, default VPCs and host interfaces excluded). */
+  leftovers: string[];
+  faults: { errors: number; lockTimeouts: number };
+  requests: number;
+}
+
+export interface Sandbox {
+  proxmox: ProxmoxEndpoint;
+  /** `endpoint` includes `/v1`, as HCLOUD_ENDPOINT wants it. */
+  hcloud: CloudEndpoint;
+  /** `endpoint` is the API base without `/v2`, as DIGITALOCEAN_API_URL wants it. */
+  digitalocean: CloudEndpoint;
+  /** Environment variables the three providers read (endpoints and fake credentials). */
+  env(): Record<string, string>;
+  /** A deep copy of everything the sandbox holds. */
+  inspect(): SandboxSnapshot;
+  /** Change a resource out of band, as someone clicking in a console would (drift). */
+  mutate(mutation: Mutation): void;
+  /** Stop listening and save the state file. */
+  stop(): Promise<void>;
+}
+
+const MAX_BODY = 10 * 1024 * 1024;
+const DEFAULT_INTERFACES = new Set(["eno1", "vmbr0"]);
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new ApiError(413, "request body too large"));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** Reason phrases must be printable Latin-1 without line breaks. */
+const reasonPhrase = (text: string): string => text.replace(/[^\x20-\x7e]/g, " ").slice(0, 500).trim() || "Error";
+
+function send(res: ServerResponse, response: ApiResponse): void {
+  const body = response.body === undefined ? "" : JSON.stringify(response.body);
+  res.statusCode = response.status;
+  if (response.statusText) res.statusMessage = reasonPhrase(response.statusText);
+  if (body) {
+    res.setHeader("Content-Type", "application/json;charset=UTF-8");
+    res.setHeader("Content-Length", Buffer.byteLength(body));
+  }
+  res.end(body);
+}
+
+const isLoopback = (address: string | undefined): boolean => !!address && (address === "::1" || address.startsWith("127.") || address === "::ffff:127.0.0.1");
+
+export function computeLeftovers(data: SandboxData): string[] {
+  const out: string[] = [];
+  const pve = data.proxmox;
+  for (const vm of Object.values(pve.vms)) if (!pve.seededVmids.includes(vm.vmid)) out.push(`proxmox vm ${vm.vmid} (${String(vm.config.name ?? "")})`);
+  for (const [key, vols] of Object.entries(pve.volumes)) for (const v of vols) out.push(`proxmox volume ${key}/${v.volid}`);
+  for (const g of Object.keys(pve.firewallGroups)) out.push(`proxmox firewall group ${g}`);
+  for (const j of Object.keys(pve.backupJobs)) out.push(`proxmox backup job ${j}`);
+  for (const z of Object.keys(pve.sdn.zones)) out.push(`proxmox sdn zone ${z}`);
+  for (const v of Object.keys(pve.sdn.vnets)) out.push(`proxmox sdn vnet ${v}`);
+  for (const s of Object.keys(pve.sdn.subnets)) out.push(`proxmox sdn subnet ${s}`);
+  for (const [node, nets] of Object.entries(pve.networks)) for (const iface of Object.keys(nets)) if (!DEFAULT_INTERFACES.has(iface)) out.push(`proxmox network ${node}/${iface}`);
+  for (const p of Object.keys(pve.pools)) out.push(`proxmox pool ${p}`);
+  const h = data.hcloud;
+  for (const [kind, coll] of [["server", h.servers], ["primary ip", h.primaryIps], ["firewall", h.firewalls], ["network", h.networks], ["ssh key", h.sshKeys]] as const)
+    for (const o of Object.values(coll)) out.push(`hcloud ${kind} ${String(o.id)} (${String(o.name)})`);
+  const d = data.digitalocean;
+  for (const o of Object.values(d.droplets)) out.push(`digitalocean droplet ${String(o.id)} (${String(o.name)})`);
+  for (const o of Object.values(d.reservedIps)) out.push(`digitalocean reserved ip ${String(o.ip)}`);
+  for (const o of Object.values(d.firewalls)) out.push(`digitalocean firewall ${String(o.id)} (${String(o.name)})`);
+  for (const o of Object.values(d.vpcs)) if (o.default !== true) out.push(`digitalocean vpc ${String(o.id)} (${String(o.name)})`);
+  for (const o of Object.values(d.sshKeys)) out.push(`digitalocean ssh key ${String(o.id)} (${String(o.name)})`);
+  return out;
+}
+
+function applyMutation(data: SandboxData, m: Mutation): void {
+  const missing = (): never => {
+    throw new ApiError(404, `no ${m.api} ${m.kind} with id ${String(m.id)}`);
+  };
+  const merge = (target: Record<string, unknown>, set: Record<string, unknown> | undefined): void => {
+    for (const [k, v] of Object.entries(set ?? {})) {
+      if (v === null) delete target[k];
+      else target[k] = v;
+    }
+  };
+  if (m.api === "proxmox" && m.kind === "vm") {
+    const vm = data.proxmox.vms[m.id] ?? missing();
+    if (m.delete) {
+      delete data.proxmox.vms[m.id];
+      return;
+    }
+    merge(vm.config, m.config);
+    if (m.status) vm.status = m.status;
+    return;
+  }
+  const collections: Record<string, Record<string, Record<string, unknown>>> = {
+    "proxmox/firewallGroup": data.proxmox.firewallGroups as Record<string, Record<string, unknown>>,
+    "proxmox/backupJob": data.proxmox.backupJobs,
+    "proxmox/sdnZone": data.proxmox.sdn.zones,
+    "proxmox/sdnVnet": data.proxmox.sdn.vnets,
+    "proxmox/sdnSubnet": data.proxmox.sdn.subnets,
+    "proxmox/pool": data.proxmox.pools as Record<string, Record<string, unknown>>,
+    "hcloud/server": data.hcloud.servers,
+    "hcloud/primaryIp": data.hcloud.primaryIps,
+    "hcloud/firewall": data.hcloud.firewalls,
+    "hcloud/network": data.hcloud.networks,
+    "hcloud/sshKey": data.hcloud.sshKeys,
+    "digitalocean/droplet": data.digitalocean.droplets,
+    "digitalocean/reservedIp": data.digitalocean.reservedIps,
+    "digitalocean/firewall": data.digitalocean.firewalls,
+    "digitalocean/vpc": data.digitalocean.vpcs,
+    "digitalocean/sshKey": data.digitalocean.sshKeys,
+  };
+  const coll = collections[`${m.api}/${m.kind}`] ?? (() => { throw new ApiError(400, `unknown kind ${m.api}/${m.kind}`); })();
+  const key = String(m.id);
+  const target = coll[key] ?? missing();
+  if (m.delete) delete coll[key];
+  else if ("set" in m) merge(target, m.set);
+}
+
+/** Start the three emulators on loopback. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const store = new Store(options.stateFile, { credentials: options.credentials, nodes: options.proxmox?.nodes });
+  const faults = new Faults(options.faults);
+  if (options.proxmox?.templates?.length) seedTemplates(store, options.proxmox.templates);
+  const apis: Record<ApiName, EmulatedApi> = {
+    proxmox: createProxmoxApi({ store, faults, timing: options.proxmox }),
+    hcloud: createHcloudApi({ store, faults, timing: options.hcloud }),
+    digitalocean: createDigitalOceanApi({ store, faults, timing: options.digitalocean }),
+  };
+  let requests = 0;
+
+  const inspect = (): SandboxSnapshot => ({
+    ...clone({ proxmox: store.data.proxmox, hcloud: store.data.hcloud, digitalocean: store.data.digitalocean }),
+    unknownCalls: clone(store.unknownCalls),
+    leftovers: computeLeftovers(store.data),
+    faults: { ...faults.injected },
+    requests,
+  });
+  const mutate = (m: Mutation): void => {
+    applyMutation(store.data, m);
+    store.changed();
+  };
+
+  const handler = (api: EmulatedApi) => async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = (req.method ?? "GET").toUpperCase();
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const rawPath = url.pathname;
+    let status = 0;
+    try {
+      if (!isLoopback(req.socket.remoteAddress)) throw new ApiError(403, "the sandbox only serves loopback clients");
+      const raw = await readBody(req);
+      if (rawPath === "/__sandbox/state" && method === "GET") return send(res, { status: 200, body: inspect() });
+      if (rawPath === "/__sandbox/mutate" && method === "POST") {
+        try {
+          mutate(JSON.parse(raw) as Mutation);
+          return send(res, { status: 200, body: { ok: true } });
+        } catch (e) {
+          const err = e instanceof ApiError ? e : new ApiError(400, e instanceof Error ? e.message : String(e));
+          return send(res, { status: err.status, body: { error: err.message } });
+        }
+      }
+      requests++;
+      const authError = api.authorize(req.headers);
+      if (authError) throw authError;
+      if (faults.shouldFail(method)) throw new ApiError(500, "injected fault: internal server error", "server_error");
+      const path = rawPath.startsWith(`${api.prefix}/`) ? rawPath.slice(api.prefix.length) : undefined;
+      const match = path === undefined ? undefined : api.router.match(method, path);
+      if (!match) {
+        store.recordUnknown({ api: api.name, method, path: rawPath });
+        throw new ApiError(501, `not implemented by hearth-sandbox: ${method} ${rawPath}`, "not_implemented");
+      }
+      let body = parseBody(raw, req.headers["content-type"]);
+      if (api.queryIntoBody) body = { ...Object.fromEntries(url.searchParams), ...body };
+      const response = await match.handler({ method, path: path!, query: url.searchParams, body, headers: req.headers, params: match.params });
+      status = response.status;
+      send(res, response);
+    } catch (e) {
+      const err = e instanceof ApiError ? e : new ApiError(500, e instanceof Error ? e.message : String(e));
+      status = err.status;
+      send(res, api.renderError(err));
+    } finally {
+      if (status && options.log && !rawPath.startsWith("/__sandbox/")) options.log(`${api.name} ${method} ${rawPath} -> ${status}`);
+    }
+  };
+
+  const tls = await selfSignedCertificate();
+  const servers: Record<ApiName, Server> = {
+    proxmox: createHttpsServer({ key: tls.key, cert: tls.cert, minVersion: "TLSv1.2" }, (req, res) => void handler(apis.proxmox)(req, res)),
+    hcloud: createHttpServer((req, res) => void handler(apis.hcloud)(req, res)),
+    digitalocean: createHttpServer((req, res) => void handler(apis.digitalocean)(req, res)),
+  };
+  const portFor = (name: ApiName, offset: number): number => options.ports?.[name] ?? (options.port ? options.port + offset : 0);
+  const listen = (server: Server, port: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+    });
+  const ports: Record<ApiName, number> = {
+    proxmox: await listen(servers.proxmox, portFor("proxmox", 0)),
+    hcloud: await listen(servers.hcloud, portFor("hcloud", 1)),
+    digitalocean: await listen(servers.digitalocean, portFor("digitalocean", 2)),
+  };
+  store.save();
+
+  const creds = store.data.credentials;
+  const sandbox: Sandbox = {
+    proxmox: { endpoint: `https://127.0.0.1:${ports.proxmox}/`, apiToken: creds.proxmoxApiToken, insecure: true, node: store.data.proxmox.nodes[0]! },
+    hcloud: { endpoint: `http://127.0.0.1:${ports.hcloud}/v1`, token: creds.hcloudToken },
+    digitalocean: { endpoint: `http://127.0.0.1:${ports.digitalocean}`, token: creds.digitaloceanToken },
+    env: () => ({
+      PROXMOX_VE_ENDPOINT: sandbox.proxmox.endpoint,
+      PROXMOX_VE_API_TOKEN: sandbox.proxmox.apiToken,
+      PROXMOX_VE_INSECURE: "true",
+      HCLOUD_ENDPOINT: sandbox.hcloud.endpoint,
+      HCLOUD_TOKEN: sandbox.hcloud.token,
+      DIGITALOCEAN_API_URL: sandbox.digitalocean.endpoint,
+      DIGITALOCEAN_TOKEN: sandbox.digitalocean.token,
+    }),
+    inspect,
+    mutate,
+    async stop() {
+      await Promise.all(
+        Object.values(servers).map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
+      store.save();
+    },
+  };
+  return sandbox;
+}
