@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# Builds the real Pulumi engine toolchain from Go modules, offline except for the Go module
+# proxy: the `pulumi` CLI, the Node.js language host and the resource provider plugins, at the
+# versions pinned in scripts/versions.json (the npm versions of package-lock.json).
+#
+#   bash scripts/toolchain.sh          everything; exits 3 if a provider plugin could not be built
+#   bash scripts/toolchain.sh --core   only the CLI and the language host
+#   bash scripts/toolchain.sh --status show what is built and installed, build nothing
+#
+# Binaries go to ${HEARTH_TOOLCHAIN_DIR:-$HOME/.cache/hearth-toolchain}/<name>-<version>/ and are
+# hard-linked into .../bin (put on PATH by scripts/pulumi-env.sh). Providers are installed into
+# the Pulumi plugin cache (~/.pulumi/plugins, or $PULUMI_HOME/plugins) at exactly the npm version.
+# A binary that is already built is not rebuilt. Go's own caches stay where `go env` puts them.
+# Nothing is downloaded from release pages. See docs/engine.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VERSIONS="$ROOT/scripts/versions.json"
+TOOLCHAIN_DIR="${HEARTH_TOOLCHAIN_DIR:-$HOME/.cache/hearth-toolchain}"
+BIN_DIR="$TOOLCHAIN_DIR/bin"
+LOG_DIR="$TOOLCHAIN_DIR/logs"
+MODE=all
+case "${1:-}" in
+  "") ;;
+  --core) MODE=core ;;
+  --status) MODE=status ;;
+  -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "toolchain: unknown option '$1' (try --help)" >&2; exit 2 ;;
+esac
+
+T_START=$SECONDS
+say() { printf '[toolchain] %s\n' "$*"; }
+die() { printf '[toolchain] ERROR: %s\n' "$*" >&2; exit 1; }
+
+command -v node >/dev/null 2>&1 || die "node is required (it reads scripts/versions.json)"
+
+# jget PATH: value at a dotted path of versions.json; arrays one item a line; null/missing empty.
+jget() {
+  node -e '
+    let x = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    for (const k of process.argv[2].split(".")) x = x == null ? undefined : x[k];
+    if (x == null) process.exit(0);
+    if (Array.isArray(x)) { if (x.length) console.log(x.join("\n")); }
+    else console.log(typeof x === "object" ? JSON.stringify(x) : String(x));
+  ' "$VERSIONS" "$1"
+}
+
+PULUMI_VERSION=$(jget pulumi.version)
+LANG_VERSION=$(jget languageNodejs.version)
+mapfile -t PROVIDERS < <(node -e 'console.log(Object.keys(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).providers).join("\n"))' "$VERSIONS")
+
+# plugin_installed KIND NAME VERSION PULUMI_BIN: is it in the plugin cache?
+plugin_installed() {
+  "$4" plugin ls --json 2>/dev/null | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      let list = []; try { list = JSON.parse(s) || []; } catch { process.exit(1); }
+      const [kind, name, version] = process.argv.slice(1);
+      process.exit(list.some(p => p.kind === kind && p.name === name && p.version === version) ? 0 : 1);
+    });' "$1" "$2" "$3"
+}
+
+# 1. A suitable pulumi already on PATH (not ours): right version, a language host, all plugins.
+existing_toolchain_ok() {
+  local p dir n v
+  p=$(command -v pulumi 2>/dev/null) || return 1
+  dir=$(dirname "$(readlink -f "$p")")
+  [ -d "$BIN_DIR" ] && [ "$dir" = "$(readlink -f "$BIN_DIR")" ] && return 1
+  [ "$("$p" version 2>/dev/null)" = "v$PULUMI_VERSION" ] || return 1
+  [ -x "$dir/pulumi-language-nodejs" ] || command -v pulumi-language-nodejs >/dev/null 2>&1 || return 1
+  for n in "${PROVIDERS[@]}"; do
+    v=$(jget "providers.$n.version")
+    plugin_installed resource "$n" "$v" "$p" || return 1
+  done
+  say "using the pulumi already on PATH: $p (v$PULUMI_VERSION, language host and plugins present)"
+  return 0
+}
+if [ "$MODE" != status ] && [ -z "${HEARTH_TOOLCHAIN_FORCE:-}" ] && existing_toolchain_ok; then exit 0; fi
+
+# 2. Go and the module proxy.
+GO="${GO:-$(command -v go 2>/dev/null || true)}"
+[ -n "$GO" ] || { [ -x /usr/local/go/bin/go ] && GO=/usr/local/go/bin/go; } || true
+check_go() {
+  [ -n "$GO" ] && [ -x "$GO" ] || die "Go is not installed (no 'go' on PATH, nor /usr/local/go/bin/go; or set GO=/path/to/go). Go >= 1.25 is needed to build the Pulumi toolchain."
+  local gv; gv=$("$GO" env GOVERSION 2>/dev/null || true)
+  case "$gv" in
+    go1.2[5-9]*|go1.[3-9][0-9]*|go[2-9]*) ;;
+    *) die "Go >= 1.25 is needed, found '${gv:-unknown}' at $GO" ;;
+  esac
+  local proxy; proxy=$("$GO" env GOPROXY)
+  case "$proxy" in ""|off) die "the Go module proxy is disabled (GOPROXY='$proxy'); the toolchain is built from Go modules" ;; esac
+}
+PROXY_CHECKED=
+check_proxy() {
+  [ -n "$PROXY_CHECKED" ] && return 0
+  local out
+  out=$("$GO" mod download -json "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" 2>&1 || true)
+  if ! printf '%s' "$out" | grep -q '"Dir"'; then
+    die "the Go module proxy cannot be reached or does not serve github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION:
+$out"
+  fi
+  PROXY_CHECKED=1
+}
+
+# moddir MODULE@VERSION: download a module through the proxy, print its directory, or fail with the proxy's error.
+moddir() {
+  local out
+  out=$("$GO" mod download -json "$1" 2>&1 || true)
+  printf '%s' "$out" | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      let j; try { j = JSON.parse(s); } catch { console.error(s.trim()); process.exit(1); }
+      if (j.Error || !j.Dir) { console.error(j.Error || s.trim()); process.exit(1); }
+      console.log(j.Dir);
+    });'
+}
+
+# fresh_copy SRC DST: a writable copy of a read-only module directory.
+fresh_copy() { rm -rf "$2"; mkdir -p "$(dirname "$2")"; cp -r "$1" "$2"; chmod -R u+w "$2"; }
+
+# run_logged LOG CMD...: run quietly into LOG; on failure show its tail.
+run_logged() {
+  local log=$1; shift
+  if ! "$@" >>"$log" 2>&1; then
+    printf '[toolchain] command failed: %s\n[toolchain] last lines of %s:\n' "$*" "$log" >&2
+    tail -n 25 "$log" >&2
+    return 1
+  fi
+}
+
+mkdir -p "$TOOLCHAIN_DIR" "$BIN_DIR" "$LOG_DIR"
+if command -v flock >/dev/null 2>&1; then exec 9>"$TOOLCHAIN_DIR/.lock"; flock 9; fi
+
+# link_bin FILE: hard link (fallback: copy) into BIN_DIR, so the CLI finds the language host beside itself.
+link_bin() { local t="$BIN_DIR/$(basename "$1")"; rm -f "$t"; ln "$1" "$t" 2>/dev/null || cp "$1" "$t"; }
+
+# build_cli: the pulumi CLI from github.com/pulumi/pulumi/pkg/v3 (a copy of the module dir, so its
+# replace directives can be rewritten: sdk/v3 => ../sdk becomes a require of the same tag).
+build_cli() {
+  local v=$PULUMI_VERSION t0=$SECONDS out dir work log
+  out="$TOOLCHAIN_DIR/pulumi-$v/pulumi"
+  if [ -x "$out" ] && [ "$("$out" version 2>/dev/null)" = "v$v" ]; then
+    say "pulumi $v: already built ($((SECONDS - t0))s)"; link_bin "$out"; return 0
+  fi
+  check_go; check_proxy
+  log="$LOG_DIR/pulumi-$v.log"; : >"$log"
+  say "pulumi $v: building from $(jget pulumi.module)@$(jget pulumi.moduleVersion) (several minutes the first time; log $log)"
+  dir=$(moddir "$(jget pulumi.module)@$(jget pulumi.moduleVersion)") || die "pulumi $v: cannot download $(jget pulumi.module)@$(jget pulumi.moduleVersion)"
+  work="$TOOLCHAIN_DIR/src/pulumi-$v"
+  fresh_copy "$dir" "$work"
+  local -a edits; mapfile -t edits < <(jget pulumi.goModEdits)
+  (cd "$work" && run_logged "$log" "$GO" mod edit "${edits[@]}") || die "pulumi $v: go mod edit failed"
+  mkdir -p "$(dirname "$out")"
+  (cd "$work" && run_logged "$log" "$GO" build -o "$out.tmp" -ldflags "-s -w $(jget pulumi.ldflags)" "$(jget pulumi.package)") \
+    || die "pulumi $v: go build failed (see $log)"
+  mv "$out.tmp" "$out"; rm -rf "$work"
+  say "pulumi $v: built in $((SECONDS - t0))s -> $out"
+  link_bin "$out"
+}
+
+# build_lang: the Node.js language host, from a small wrapper module requiring the module that holds it.
+build_lang() {
+  local v=$LANG_VERSION t0=$SECONDS out work log mod modv pkg
+  out="$TOOLCHAIN_DIR/pulumi-language-nodejs-$v/pulumi-language-nodejs"
+  if [ -x "$out" ]; then say "pulumi-language-nodejs $v: already built ($((SECONDS - t0))s)"; link_bin "$out"; return 0; fi
+  check_go; check_proxy
+  mod=$(jget languageNodejs.module); modv=$(jget languageNodejs.moduleVersion); pkg=$(jget languageNodejs.package)
+  log="$LOG_DIR/pulumi-language-nodejs-$v.log"; : >"$log"
+  say "pulumi-language-nodejs $v: building $pkg from $mod@$modv (log $log)"
+  work="$TOOLCHAIN_DIR/src/pulumi-language-nodejs-$v"
+  rm -rf "$work"; mkdir -p "$work"
+  printf 'module hearth.local/build/pulumi-language-nodejs\n\ngo 1.20\n\nrequire %s %s\n' "$mod" "$modv" >"$work/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >"$work/tools.go"
+  (cd "$work" && run_logged "$log" "$GO" mod tidy) || die "pulumi-language-nodejs $v: go mod tidy failed (see $log)"
+  mkdir -p "$(dirname "$out")"
+  (cd "$work" && run_logged "$log" "$GO" build -o "$out.tmp" -ldflags "-s -w $(jget languageNodejs.ldflags)" "$pkg") \
+    || die "pulumi-language-nodejs $v: go build failed (see $log)"
+  mv "$out.tmp" "$out"; rm -rf "$work"
+  say "pulumi-language-nodejs $v: built in $((SECONDS - t0))s -> $out"
+  link_bin "$out"
+}
+
+# build_provider NAME: a bridged provider from a copy of its provider/ module at the pinned commit.
+# Prints nothing on stdout; returns 1 with the reason on stderr when it cannot be built.
+build_provider() {
+  local n=$1 k="providers.$1" t0=$SECONDS v mod modv out dir work log schemaDir err
+  v=$(jget "$k.version"); mod=$(jget "$k.module"); modv=$(jget "$k.moduleVersion")
+  out="$TOOLCHAIN_DIR/pulumi-resource-$n-$v/pulumi-resource-$n"
+  if [ -x "$out" ]; then say "pulumi-resource-$n $v: already built ($((SECONDS - t0))s)"; return 0; fi
+  check_go; check_proxy
+  if [ -z "$modv" ]; then
+    say "pulumi-resource-$n $v: NOT BUILT: no commit pinned for $mod in scripts/versions.json ($(jget "$k.notes"))" >&2
+    return 1
+  fi
+  log="$LOG_DIR/pulumi-resource-$n-$v.log"; : >"$log"
+  say "pulumi-resource-$n $v: building from $mod@$modv (log $log)"
+  if ! dir=$(moddir "$mod@$modv" 2>"$log.err"); then
+    err=$(cat "$log.err"); rm -f "$log.err"
+    say "pulumi-resource-$n $v: NOT BUILT: the module proxy does not serve it: go mod download -json $mod@$modv: $err" >&2
+    return 1
+  fi
+  rm -f "$log.err"
+  work="$TOOLCHAIN_DIR/src/pulumi-resource-$n-$v"
+  fresh_copy "$dir" "$work"
+  # Replaces that point at local paths (git submodules such as ../upstream) cannot work from a module
+  # copy: drop them; versions.json's goModEdits pins the module they stood for.
+  local -a edits=()
+  mapfile -t edits < <(cd "$work" && "$GO" mod edit -json | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      for (const r of JSON.parse(s).Replace || [])
+        if (r.New.Path.startsWith(".") || r.New.Path.startsWith("/")) console.log("-dropreplace=" + r.Old.Path);
+    });')
+  local -a pinned; mapfile -t pinned < <(jget "$k.goModEdits")
+  edits+=("${pinned[@]}")
+  if [ "${#edits[@]}" -gt 0 ]; then (cd "$work" && run_logged "$log" "$GO" mod edit "${edits[@]}") || return 1; fi
+  # The gitignored schema-embed.json: schema.json with the version set (what `make` does through go generate).
+  schemaDir="$work/$(jget "$k.schemaDir")"
+  if [ ! -f "$schemaDir/schema-embed.json" ] && [ -f "$schemaDir/schema.json" ]; then
+    if [ -f "$schemaDir/generate.go" ]; then
+      (cd "$schemaDir" && VERSION="$v" run_logged "$log" "$GO" run generate.go) || return 1
+    else
+      node -e '
+        const fs = require("fs"); const [dir, version] = process.argv.slice(1);
+        const s = JSON.parse(fs.readFileSync(dir + "/schema.json", "utf8")); s.version = version;
+        fs.writeFileSync(dir + "/schema-embed.json", JSON.stringify(s));' "$schemaDir" "$v"
+    fi
+  fi
+  mkdir -p "$(dirname "$out")"
+  (cd "$work" && run_logged "$log" "$GO" build -o "$out.tmp" -ldflags "-s -w $(jget "$k.ldflags")" "$(jget "$k.package")") || return 1
+  mv "$out.tmp" "$out"; rm -rf "$work"
+  say "pulumi-resource-$n $v: built in $((SECONDS - t0))s -> $out"
+}
+
+install_plugin() {
+  local n=$1 v out
+  v=$(jget "providers.$n.version"); out="$TOOLCHAIN_DIR/pulumi-resource-$n-$v/pulumi-resource-$n"
+  if plugin_installed resource "$n" "$v" "$BIN_DIR/pulumi"; then say "plugin resource $n $v: already in the plugin cache"; return 0; fi
+  PULUMI_SKIP_UPDATE_CHECK=true "$BIN_DIR/pulumi" plugin install resource "$n" "$v" --file "$out" >>"$LOG_DIR/plugins.log" 2>&1 \
+    || { say "plugin resource $n $v: 'pulumi plugin install resource $n $v --file $out' failed (see $LOG_DIR/plugins.log)" >&2; return 1; }
+  say "plugin resource $n $v: installed into the plugin cache"
+}
+
+if [ "$MODE" = status ]; then
+  for f in "pulumi-$PULUMI_VERSION/pulumi" "pulumi-language-nodejs-$LANG_VERSION/pulumi-language-nodejs"; do
+    if [ -x "$TOOLCHAIN_DIR/$f" ]; then say "built:   $TOOLCHAIN_DIR/$f"; else say "missing: $TOOLCHAIN_DIR/$f"; fi
+  done
+  for n in "${PROVIDERS[@]}"; do
+    v=$(jget "providers.$n.version"); f="$TOOLCHAIN_DIR/pulumi-resource-$n-$v/pulumi-resource-$n"
+    if [ -x "$f" ]; then s=built; else s=missing; fi
+    if [ -x "$BIN_DIR/pulumi" ] && plugin_installed resource "$n" "$v" "$BIN_DIR/pulumi"; then s="$s, in plugin cache"; fi
+    say "$s: $f"
+  done
+  exit 0
+fi
+
+export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod"
+build_cli
+build_lang
+
+MISSING=()
+if [ "$MODE" = all ]; then
+  for n in "${PROVIDERS[@]}"; do
+    if build_provider "$n"; then install_plugin "$n" || MISSING+=("$n"); else MISSING+=("$n"); fi
+  done
+fi
+
+say "done in $((SECONDS - T_START))s. Binaries: $BIN_DIR (pulumi v$PULUMI_VERSION, pulumi-language-nodejs v$LANG_VERSION)"
+say "builds under $TOOLCHAIN_DIR/<name>-<version>/; plugins in ${PULUMI_HOME:-$HOME/.pulumi}/plugins"
+say "use: source scripts/pulumi-env.sh (or run scripts/pulumi.sh ...)"
+if [ "${#MISSING[@]}" -gt 0 ]; then
+  say "MISSING provider plugins: ${MISSING[*]} (reasons above; docs/engine.md)" >&2
+  exit 3
+fi
