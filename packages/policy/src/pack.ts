@@ -7,14 +7,11 @@ import { readContext } from "./settings.js";
 import { toPlain } from "./unknown.js";
 import type { ProviderView, ResourceView } from "./types.js";
 
-/** Unwraps @pulumi/policy's unknown-checking proxy so pure checks read plain data and never throw. */
-const rawTarget = (v: object): object => ((v as Record<string, unknown>)["__getSpecialProxyTarget"] as object | undefined) ?? v;
-
 function view(r: { type: string; urn: string; name: string; props: Record<string, unknown>; provider?: { type: string; urn: string; name: string; props: Record<string, unknown> } }): ResourceView {
   const provider: ProviderView | undefined = r.provider
-    ? { type: r.provider.type, urn: r.provider.urn, name: r.provider.name, props: toPlain(r.provider.props, rawTarget) as Record<string, unknown> }
+    ? { type: r.provider.type, urn: r.provider.urn, name: r.provider.name, props: toPlain(r.provider.props) as Record<string, unknown> }
     : undefined;
-  return { type: r.type, urn: r.urn, name: r.name, props: toPlain(r.props, rawTarget) as Record<string, unknown>, ...(provider ? { provider } : {}) };
+  return { type: r.type, urn: r.urn, name: r.name, props: toPlain(r.props) as Record<string, unknown>, ...(provider ? { provider } : {}) };
 }
 
 function toPulumiPolicy(p: HearthPolicy) {

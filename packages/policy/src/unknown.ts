@@ -14,11 +14,16 @@ export const unknownSentinels: ReadonlySet<string> = new Set([
   "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ]);
 
+/** Unwraps @pulumi/policy's unknown-checking proxy (its `__getSpecialProxyTarget` hook); plain objects pass through. */
+export function proxyTarget(value: object): object {
+  return ((value as Record<string, unknown>)["__getSpecialProxyTarget"] as object | undefined) ?? value;
+}
+
 /**
  * Deep-copies resource properties into plain data, turning unknown sentinels into {@link UNKNOWN}.
  * `rawTarget` unwraps @pulumi/policy's unknown-checking proxy so reading never throws.
  */
-export function toPlain(value: unknown, rawTarget: (v: object) => object = (v) => v): unknown {
+export function toPlain(value: unknown, rawTarget: (v: object) => object = proxyTarget): unknown {
   if (typeof value === "string") return unknownSentinels.has(value) ? UNKNOWN : value;
   if (value === null || typeof value !== "object") return value;
   const target = rawTarget(value);
