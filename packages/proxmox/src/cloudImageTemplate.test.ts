@@ -1,0 +1,85 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { HearthValidationError } from "@hearth/core";
+import { CloudImageTemplate, type CloudImageTemplateArgs } from "./cloudImageTemplate.js";
+import { captureChildren, installMocks, recorded, recordedOf, resetMocks, settle, types, value } from "./testing.js";
+import { vmIdRegistry } from "./vmIds.js";
+
+beforeAll(installMocks);
+beforeEach(() => {
+  resetMocks();
+  vmIdRegistry().clear();
+});
+
+const base: CloudImageTemplateArgs = {
+  node: "pve1",
+  imageUrl: "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-generic-amd64.qcow2",
+  vmId: 9000,
+};
+
+describe("CloudImageTemplate", () => {
+  it("downloads the image and imports it into a template VM with cloud-init, agent and serial console", async () => {
+    const { transformation, children } = captureChildren();
+    const tpl = new CloudImageTemplate("debian-12", { ...base, checksum: "abc123", checksumAlgorithm: "sha512", diskSizeGb: 16 }, { transformations: [transformation] });
+    expect(await value(tpl.vmId)).toBe(9000);
+    expect(await value(tpl.node)).toBe("pve1");
+    expect(await value(tpl.diskSizeGb)).toBe(16);
+    await settle();
+
+    const [file] = recordedOf(types.file);
+    expect(file).toMatchObject({
+      name: "debian-12-image",
+      inputs: { nodeName: "pve1", datastoreId: "local", contentType: "import", url: base.imageUrl, checksum: "abc123", checksumAlgorithm: "sha512" },
+    });
+    const [vm] = recordedOf(types.vm);
+    expect(vm?.name).toBe("debian-12");
+    expect(vm?.inputs).toMatchObject({
+      nodeName: "pve1",
+      vmId: 9000,
+      name: "debian-12",
+      template: true,
+      started: false,
+      agent: { enabled: true },
+      serialDevices: [{ device: "socket" }],
+      vga: { type: "serial0" },
+      initialization: { datastoreId: "local-lvm", interface: "ide2" },
+    });
+    expect(vm?.inputs.disks).toEqual([
+      expect.objectContaining({ interface: "scsi0", datastoreId: "local-lvm", size: 16, importFrom: await value(tpl.imageFileId) }),
+    ]);
+    expect(await value(tpl.imageFileId)).toBe("local:import/image.qcow2");
+    expect(children.map((c) => c.name)).toEqual(["debian-12-image", "debian-12"]);
+    expect(children.every((c) => c.opts.parent === tpl)).toBe(true);
+    expect(tpl.ref).toMatchObject({ node: "pve1", diskSizeGb: 16, diskInterface: "scsi0" });
+    expect(tpl.cloneQueueKey).toBe("pve1/9000");
+  });
+
+  it("uses the given storages and file name", async () => {
+    new CloudImageTemplate("noble", { ...base, vmId: 9001, storage: "tank", imageStorage: "images", fileName: "noble.qcow2" });
+    await settle();
+    expect(recordedOf(types.file)[0]?.inputs).toMatchObject({ datastoreId: "images", fileName: "noble.qcow2" });
+    expect(recordedOf(types.vm)[0]?.inputs.disks[0]).toMatchObject({ datastoreId: "tank", size: 10 });
+  });
+
+  it.each<[string, Partial<CloudImageTemplateArgs>, RegExp]>([
+    ["a zero disk", { diskSizeGb: 0 }, /diskSizeGb 0/],
+    ["a negative disk", { diskSizeGb: -1 }, /diskSizeGb -1/],
+    ["an unknown disk interface", { diskInterface: "hd0" }, /diskInterface "hd0"/],
+    ["a checksum without algorithm", { checksum: "abc" }, /checksumAlgorithm/],
+    ["an unknown checksum algorithm", { checksum: "abc", checksumAlgorithm: "crc32" as never }, /checksumAlgorithm "crc32"/],
+    ["an ftp URL", { imageUrl: "ftp://example.org/a.qcow2" }, /imageUrl/],
+    ["a path in the file name", { fileName: "../a.qcow2" }, /fileName/],
+    ["a VM id below 100", { vmId: 7 }, /vmId 7/],
+  ])("refuses %s and creates nothing", async (_label, extra, message) => {
+    const make = () => new CloudImageTemplate("bad", { ...base, ...extra });
+    expect(make).toThrow(HearthValidationError);
+    expect(make).toThrow(message);
+    await settle();
+    expect(recorded).toEqual([]);
+  });
+
+  it("checks an image URL given as an Output when it resolves", async () => {
+    const tpl = new CloudImageTemplate("late-url", { ...base, vmId: 9005, imageUrl: pulumi.output("not a url") });
+    await expect(value(tpl.imageFileId)).rejects.toThrow(/imageUrl "not a url"/);
+  });
+});
