@@ -1,0 +1,323 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as hcloud from "@pulumi/hcloud";
+import * as digitalocean from "@pulumi/digitalocean";
+import {
+  checkCidr,
+  checkInt,
+  checkLabels,
+  checkOneOf,
+  checkSshKeys,
+  checked,
+  childName,
+  checkHostname,
+  cloudNames,
+  failFor,
+  gatewayRoles,
+  gatewayStates,
+  hearthLabels,
+  isWorldCidr,
+  labelKeys,
+  labelsToTags,
+  normalizeRules,
+  parseCidr,
+  renderCloudConfig,
+  rule,
+  worldOpenAdminPorts,
+  type CloudName,
+  type Fail,
+  type FirewallRule,
+  type GatewayEntry,
+  type GatewayPort,
+  type GatewayRole,
+  type GatewayState,
+} from "@hearth/core";
+import { checkLocation, resolveServerType, toHcloudRules } from "@hearth/hcloud";
+import { checkRegion, resolveDropletSize, toDigitalOceanRules } from "@hearth/digitalocean";
+import { gatewayCloudConfig } from "./bootstrap.js";
+import { checkTunnelCidr, checkTunnelHost, defaultTunnelAddress, firstHost } from "./tunnel.js";
+import {
+  checkWireguardPrivateKey,
+  checkWireguardPublicKey,
+  checkWireguardSeed,
+  deriveWireguardPrivateKey,
+  wireguardPublicKey,
+} from "./wireguard.js";
+
+/** The home end of the tunnel. */
+export interface GatewayHome {
+  /** Home's WireGuard public key. */
+  readonly wireguardPublicKey: pulumi.Input<string>;
+  /** The tunnel's IPv4 range, /16 to /30, for example `10.99.0.0/24`. */
+  readonly tunnelCidr: string;
+  /** Home's address in the tunnel; ingress traffic is forwarded there. @default the first host of `tunnelCidr` */
+  readonly address?: string;
+  /**
+   * Where the gateway reaches home, `host:port`. @default none: home dials the gateway's
+   * stable public IP (the usual setup behind a home router)
+   */
+  readonly endpoint?: string;
+  /** Home networks routed through the tunnel (and NATed by an egress gateway). @default [] */
+  readonly networks?: readonly string[];
+}
+
+export interface GatewayNodeArgs {
+  /** `ingress` (public front door forwarding ports home) or `egress` (exit point NATing home's traffic). */
+  readonly role: GatewayRole;
+  /** `hcloud` or `digitalocean`. */
+  readonly cloud: CloudName;
+  /** A Hetzner location (fsn1, nbg1, hel1, ash, hil, sin) or a DigitalOcean region (nyc1, ams3, fra1, ...). */
+  readonly region: string;
+  /** A server type or size slug for the cloud, or a core size name. @default "cx22" on hcloud, "s-1vcpu-1gb" on DigitalOcean */
+  readonly size?: string;
+  /** Image name or slug. @default "debian-12" on hcloud, "debian-12-x64" on DigitalOcean */
+  readonly image?: string;
+  /**
+   * Ports served to the internet; an ingress gateway forwards each to the same port at home.
+   * Required (at least one) for ingress; egress gateways serve none.
+   * @default []
+   */
+  readonly ports?: readonly GatewayPort[];
+  readonly home: GatewayHome;
+  /** CIDRs allowed to SSH in (never 0.0.0.0/0 or ::/0). An empty list closes SSH. */
+  readonly adminCidrs: readonly string[];
+  /** OpenSSH public keys for the `hearth` admin account. @default [] */
+  readonly sshKeys?: readonly string[];
+  /** The gateway's tunnel address. @default a host of `home.tunnelCidr` picked by a hash of the name (set it explicitly in fleets) */
+  readonly tunnelAddress?: string;
+  /** WireGuard's UDP port, open to the internet. @default 51820 */
+  readonly wireguardPort?: number;
+  /** `draining` keeps the gateway running but out of the catalog. @default "active" */
+  readonly state?: pulumi.Input<GatewayState>;
+  /** The gateway's WireGuard private key (from `wg genkey`), kept secret. Give this or `wireguardSeed`. */
+  readonly wireguardPrivateKey?: pulumi.Input<string>;
+  /**
+   * A fleet secret (at least 32 characters) from which the key is derived per gateway name
+   * with HKDF-SHA256: stable across runs, different for each gateway. Give this or
+   * `wireguardPrivateKey`.
+   */
+  readonly wireguardSeed?: pulumi.Input<string>;
+  /** Extra labels (tags on DigitalOcean); Hearth's role/gateway/stack labels always win. @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+const endpointPattern = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
+
+function checkPorts(fail: Fail, role: GatewayRole, ports: readonly GatewayPort[] | undefined, wireguardPort: number): GatewayPort[] {
+  if (ports !== undefined && !Array.isArray(ports)) fail("ports", ports, 'use a list such as [{ protocol: "tcp", port: 443 }]');
+  const list = ports ?? [];
+  if (role === "ingress" && list.length === 0) fail("ports", list, 'an ingress gateway serves at least one port, for example [{ protocol: "tcp", port: 443 }]');
+  if (role === "egress" && list.length > 0) fail("ports", list, "an egress gateway serves no public ports (only WireGuard); remove ports or use role \"ingress\"");
+  const seen = new Set<string>();
+  return list.map((p, i) => {
+    if (p === null || typeof p !== "object") fail(`ports[${i}]`, p, 'use { protocol: "tcp" | "udp", port }');
+    const protocol = checkOneOf(fail, `ports[${i}].protocol`, p.protocol, ["tcp", "udp"] as const);
+    const port = checkInt(fail, `ports[${i}].port`, p.port, 1, 65535);
+    if (protocol === "tcp" && port === 22) fail(`ports[${i}]`, p, "SSH (tcp/22) is opened only to adminCidrs, never as a gateway port");
+    if (protocol === "udp" && port === wireguardPort) fail(`ports[${i}]`, p, `udp/${wireguardPort} is the gateway's WireGuard port`);
+    const key = `${protocol}/${port}`;
+    if (seen.has(key)) fail(`ports[${i}]`, p, "list each protocol/port once");
+    seen.add(key);
+    return { protocol, port };
+  });
+}
+
+function checkAdminCidrs(fail: Fail, cidrs: readonly string[]): string[] {
+  if (!Array.isArray(cidrs)) fail("adminCidrs", cidrs, 'use a list of CIDRs such as ["198.51.100.0/24"] (or [] to close SSH)');
+  return cidrs.map((c, i) => {
+    checkCidr(fail, `adminCidrs[${i}]`, c);
+    if (isWorldCidr(c)) fail(`adminCidrs[${i}]`, c, "SSH is never open to the whole internet: list the networks admins connect from");
+    return c;
+  });
+}
+
+/** The gateway's WireGuard private key as a secret Output: given, or derived from the seed. */
+function gatewayPrivateKey(
+  fail: Fail,
+  name: string,
+  given: pulumi.Input<string> | undefined,
+  seed: pulumi.Input<string> | undefined,
+): pulumi.Output<string> {
+  if (given !== undefined && seed !== undefined) {
+    fail("wireguardPrivateKey", "[secret]", "give either wireguardPrivateKey or wireguardSeed, not both");
+  }
+  if (given !== undefined) return pulumi.secret(checked(given, (k) => checkWireguardPrivateKey(fail, "wireguardPrivateKey", k)));
+  if (seed !== undefined) {
+    return pulumi.secret(checked(seed, (s) => checkWireguardSeed(fail, "wireguardSeed", s)).apply((s) => deriveWireguardPrivateKey(s, name)));
+  }
+  return fail(
+    "wireguardPrivateKey",
+    undefined,
+    "give wireguardPrivateKey (a secret from `wg genkey`) or wireguardSeed (a fleet secret of at least 32 characters, e.g. `openssl rand -base64 32`)",
+  );
+}
+
+/** Sort order of ports in the catalog entry: protocol, then number. */
+const comparePorts = (a: GatewayPort, b: GatewayPort) => a.protocol.localeCompare(b.protocol) || a.port - b.port;
+
+/**
+ * A public front door (ingress) or exit point (egress) for the home network on Hetzner Cloud
+ * or DigitalOcean: a server bootstrapped with WireGuard back home (plus nginx or NAT), a
+ * public IPv4 that outlives the server, and a firewall opening only the gateway's ports and
+ * SSH from the admin networks.
+ */
+export class GatewayNode extends pulumi.ComponentResource {
+  public readonly role: GatewayRole;
+  public readonly cloud: CloudName;
+  public readonly region: string;
+  /** The stable public IPv4 (hcloud primary IP, DigitalOcean reserved IP). */
+  public readonly publicIp: pulumi.Output<string>;
+  /** The gateway's WireGuard public key (plain). */
+  public readonly publicKey: pulumi.Output<string>;
+  /** The gateway's WireGuard private key (secret). */
+  public readonly privateKey: pulumi.Output<string>;
+  /** The gateway's address in the tunnel. */
+  public readonly tunnelAddress: string;
+  public readonly state: pulumi.Output<GatewayState>;
+  /** The rendered cloud-config (secret: it holds the private key). */
+  public readonly userData: pulumi.Output<string>;
+  /** The labels on every cloud resource (tags on DigitalOcean). */
+  public readonly labels: Record<string, string>;
+  /** What GatewayCatalog publishes for this gateway. */
+  public readonly catalogEntry: pulumi.Output<GatewayEntry>;
+
+  constructor(name: string, args: GatewayNodeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hearth:gateway:GatewayNode", name, {}, opts);
+    const fail = failFor("GatewayNode", name);
+    if (args === null || typeof args !== "object") fail("args", args, "give role, cloud, region, home and adminCidrs");
+    checkHostname(fail, "name", name);
+    const role = checkOneOf(fail, "role", args.role, gatewayRoles);
+    const cloud = checkOneOf(fail, "cloud", args.cloud, cloudNames);
+    const region = cloud === "hcloud" ? checkLocation(fail, "region", args.region) : checkRegion(fail, "region", args.region);
+    const size = cloud === "hcloud" ? resolveServerType(fail, "size", args.size ?? "cx22") : resolveDropletSize(fail, "size", args.size ?? "s-1vcpu-1gb");
+    const image = args.image ?? (cloud === "hcloud" ? "debian-12" : "debian-12-x64");
+    if (typeof image !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(image)) fail("image", image, 'use an image name such as "debian-12"');
+    const wireguardPort = checkInt(fail, "wireguardPort", args.wireguardPort ?? 51820, 1, 65535);
+    const ports = checkPorts(fail, role, args.ports, wireguardPort);
+    const adminCidrs = checkAdminCidrs(fail, args.adminCidrs);
+    const sshKeys = [...checkSshKeys(fail, "sshKeys", args.sshKeys ?? [])];
+
+    const home = args.home;
+    if (home === null || typeof home !== "object") fail("home", home, "give home { wireguardPublicKey, tunnelCidr }");
+    const tunnelCidr = checkTunnelCidr(fail, "home.tunnelCidr", home.tunnelCidr);
+    const tunnelPrefix = parseCidr(tunnelCidr)!.prefix;
+    const homeAddress = home.address === undefined ? firstHost(tunnelCidr) : checkTunnelHost(fail, "home.address", home.address, tunnelCidr);
+    this.tunnelAddress = checkTunnelHost(fail, "tunnelAddress", args.tunnelAddress ?? defaultTunnelAddress(tunnelCidr, name), tunnelCidr, homeAddress);
+    if (home.endpoint !== undefined) {
+      const match = typeof home.endpoint === "string" ? endpointPattern.exec(home.endpoint) : null;
+      if (!match || Number(match[3]) < 1 || Number(match[3]) > 65535) fail("home.endpoint", home.endpoint, 'use host:port such as "home.example.net:51820" or "[2001:db8::1]:51820"');
+    }
+    const homeNetworks = (home.networks ?? []).map((c, i) => {
+      checkCidr(fail, `home.networks[${i}]`, c);
+      if (parseCidr(c)!.family !== "ipv4") fail(`home.networks[${i}]`, c, "the tunnel carries IPv4: use IPv4 ranges");
+      return c;
+    });
+    const homePublicKey = checked(home.wireguardPublicKey, (k) => checkWireguardPublicKey(fail, "home.wireguardPublicKey", k));
+    this.state = checked(args.state ?? "active", (s) => checkOneOf(fail, "state", s, gatewayStates));
+
+    const privateKey = gatewayPrivateKey(fail, name, args.wireguardPrivateKey, args.wireguardSeed);
+    this.privateKey = privateKey;
+    this.publicKey = pulumi.unsecret(privateKey.apply(wireguardPublicKey));
+
+    const userLabels = checkLabels(fail, "labels", args.labels ?? {});
+    this.labels = hearthLabels("GatewayNode", {
+      ...userLabels,
+      [labelKeys.role]: role,
+      [labelKeys.gateway]: name,
+      [labelKeys.stack]: pulumi.getStack(),
+    });
+
+    const rules: FirewallRule[] = [
+      ...ports.map((p) => rule.allowIn({ protocol: p.protocol, ports: [p.port], comment: `gateway ${p.protocol}/${p.port}` })),
+      rule.allowIn({ protocol: "udp", ports: [wireguardPort], comment: "WireGuard" }),
+      ...(adminCidrs.length ? [rule.allowIn({ protocol: "tcp", ports: [22], from: adminCidrs, comment: "SSH from admins" })] : []),
+    ];
+    const normalized = normalizeRules(fail, "ports", rules);
+    for (const r of normalized) {
+      const open = worldOpenAdminPorts(r);
+      if (open.length) fail("ports", open, "administrative ports (22, 8006, 3389) are never opened to the whole internet");
+    }
+
+    this.userData = pulumi.secret(
+      pulumi.all([privateKey, homePublicKey]).apply(([key, homeKey]) =>
+        renderCloudConfig(
+          gatewayCloudConfig({
+            hostname: name,
+            role,
+            privateKey: key,
+            tunnelAddress: this.tunnelAddress,
+            tunnelPrefix,
+            listenPort: wireguardPort,
+            home: { publicKey: homeKey, address: homeAddress, ...(home.endpoint ? { endpoint: home.endpoint } : {}), allowedIps: [tunnelCidr, ...homeNetworks] },
+            ports,
+            adminUser: "hearth",
+            sshKeys,
+          }),
+        ),
+      ),
+    );
+
+    let publicIp: pulumi.Output<string>;
+    if (cloud === "hcloud") {
+      const hcloudRules = toHcloudRules(fail, "ports", normalized);
+      // The address is its own resource, never deleted with the server, so replacing the
+      // server keeps the IP that clients and DNS know.
+      const ip = new hcloud.PrimaryIp(
+        childName(name, "ipv4"),
+        { name: childName(name, "ipv4"), type: "ipv4", location: region, assigneeType: "server", autoDelete: false, labels: this.labels },
+        { parent: this },
+      );
+      const firewall = new hcloud.Firewall(childName(name, "fw"), { name: childName(name, "fw"), rules: hcloudRules, labels: this.labels }, { parent: this });
+      new hcloud.Server(
+        name,
+        {
+          name,
+          serverType: size,
+          image,
+          location: region,
+          labels: this.labels,
+          firewallIds: [firewall.id.apply(Number)],
+          publicNets: [{ ipv4Enabled: true, ipv4: ip.id.apply(Number), ipv6Enabled: true }],
+          userData: this.userData,
+        },
+        // The primary IP can be assigned to one server at a time: free it before the new one starts.
+        { parent: this, deleteBeforeReplace: true, additionalSecretOutputs: ["userData"] },
+      );
+      publicIp = ip.ipAddress;
+    } else {
+      const doRules = toDigitalOceanRules(fail, "ports", normalized);
+      const ip = new digitalocean.ReservedIp(childName(name, "ipv4"), { region }, { parent: this });
+      const droplet = new digitalocean.Droplet(
+        name,
+        { name, size, image, region, tags: labelsToTags(this.labels), userData: this.userData, ipv6: true },
+        { parent: this, additionalSecretOutputs: ["userData"] },
+      );
+      const dropletId = droplet.id.apply(Number);
+      new digitalocean.ReservedIpAssignment(childName(name, "ipv4-assignment"), { ipAddress: ip.ipAddress, dropletId }, { parent: this });
+      new digitalocean.Firewall(
+        childName(name, "fw"),
+        { name: childName(name, "fw"), dropletIds: [dropletId], inboundRules: doRules.inboundRules, outboundRules: doRules.outboundRules },
+        { parent: this },
+      );
+      publicIp = ip.ipAddress;
+    }
+    this.role = role;
+    this.cloud = cloud;
+    this.region = region;
+    this.publicIp = publicIp;
+
+    const published = [...ports, { protocol: "udp" as const, port: wireguardPort }].sort(comparePorts);
+    this.catalogEntry = pulumi.all([this.publicIp, this.publicKey, this.state]).apply(
+      ([ipv4, wireguardPublicKey, state]): GatewayEntry => ({
+        id: name,
+        role,
+        provider: cloud,
+        region,
+        addresses: { ipv4 },
+        ports: published,
+        wireguardPublicKey,
+        state,
+      }),
+    );
+    this.registerOutputs({ publicIp: this.publicIp, publicKey: this.publicKey, state: this.state, catalogEntry: this.catalogEntry });
+  }
+}
