@@ -273,6 +273,11 @@ describe("GatewayCatalog validation", () => {
     expect(bad({ gateways })).toThrow(message);
   });
 
+  it("checks plain entries now even when other entries are Outputs", () => {
+    const gateways = [{ catalogEntry: pulumi.output(entry("ingress-ams3")) }, entry("ingress-fsn1", { role: "proxy" as GatewayEntry["role"] })];
+    expect(bad({ gateways })).toThrow(/gateways\[1\]\.role "proxy"/);
+  });
+
   it("refuses a bad entry that arrives as an Output when it resolves", async () => {
     const catalog = new GatewayCatalog("late-entry", args({ gateways: [{ catalogEntry: pulumi.output(entry("ingress-fsn1", { region: "Frankfurt 1" })) }] }));
     const error = await settle(catalog.document).then(() => undefined, (e: unknown) => e);

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { checked, failFor, isPlain, type CloudName, type GatewayEntry, type GatewayPort, type GatewayRole, type GatewayState } from "@hearth/core";
 import { canonicalize } from "./canonical.js";
-import { checkKeyId, parseTimestamp } from "./schema.js";
+import { checkGateway, checkKeyId, parseTimestamp } from "./schema.js";
 import { catalogDocument, catalogPublicKey, publishedGateways, ed25519PrivateKey, issuedAtRule, parseValidFor, serializeSignedCatalog, signCatalog, validForRule } from "./sign.js";
 
 /** A gateway entry whose fields may themselves be Outputs (a server's IP, a node's key). */
@@ -141,8 +141,9 @@ export class GatewayCatalog extends pulumi.ComponentResource {
     if (outputPath !== undefined && (typeof outputPath !== "string" || outputPath.trim() === "")) fail("outputPath", outputPath, "use a file path");
 
     const sources = args.gateways.map((item) => (isEntrySource(item) ? item.catalogEntry : item));
-    // A fleet of plain entries is checked in full now (entries, duplicate ids), before any output exists.
+    // Plain entries are checked now; a fleet of only plain entries also for duplicate ids.
     if (sources.every(isDeepPlain)) publishedGateways(sources as GatewayEntry[], fail);
+    else sources.forEach((source, i) => isDeepPlain(source) && checkGateway(fail, `gateways[${i}]`, source, false));
 
     const entries = pulumi.all(sources.map((source) => pulumi.output(source))) as pulumi.Output<GatewayEntry[]>;
     const built = pulumi.all([entries, keyId, issuedAt, validFor, version]).apply(([gateways, kid, issued, valid, ver]) =>
