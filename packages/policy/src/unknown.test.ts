@@ -1,9 +1,15 @@
 import { describe, expect, it } from "vitest";
-import * as proxy from "@pulumi/policy/proxy.js";
+import { createRequire } from "node:module";
 import { configSchemaFor, engineNames } from "./definition.js";
 import { hearthPolicies } from "./policies/index.js";
 import { UNKNOWN } from "./types.js";
 import { bool, toPlain, unknownSentinels } from "./unknown.js";
+
+// The sentinels and the proxy are @internal in @pulumi/policy's typings, so load the module untyped.
+const proxy = createRequire(import.meta.url)("@pulumi/policy/proxy.js") as Record<string, string> & {
+  unknownCheckingProxy: (o: object) => object;
+  UnknownValueError: new (...args: unknown[]) => Error;
+};
 
 describe("unknown values", () => {
   it("knows every sentinel @pulumi/policy uses", () => {
