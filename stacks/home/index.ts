@@ -1,0 +1,139 @@
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+import { environmentSchema, parseStackConfig, rule, vmSizes, z } from "@hearth/core";
+import { BackupPolicy, CloudImageTemplate, FirewallGroup, Network, VmFromTemplate } from "@hearth/proxmox";
+
+// Stack config, checked up front so `pulumi preview` names the key to fix.
+const schema = z.object({
+  environment: environmentSchema,
+  node: z.string().min(1),
+  template: z.object({
+    imageUrl: z.string().regex(/^https?:\/\//, "use an http(s) URL of a cloud image"),
+    vmId: z.number().int().min(100),
+    storage: z.string().min(1).default("local-lvm"),
+    diskSizeGb: z.number().int().positive().default(10),
+  }),
+  network: z.object({
+    zone: z.string().min(1),
+    cidr: z.string().min(1),
+    gateway: z.string().min(1),
+    snat: z.boolean().default(true),
+    dhcpRange: z.object({ start: z.string(), end: z.string() }).optional(),
+  }),
+  // SSH is only opened to these networks; never to the whole internet.
+  adminCidrs: z.array(z.string()).min(1),
+  sshKeys: z.array(z.string()).min(1),
+  vms: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        vmId: z.number().int().min(100).optional(),
+        size: z.enum(Object.keys(vmSizes) as [keyof typeof vmSizes, ...(keyof typeof vmSizes)[]]).default("small"),
+        diskGb: z.number().int().positive().optional(),
+      }),
+    )
+    .min(1),
+  backup: z.object({
+    storage: z.string().min(1),
+    schedule: z.string().default("*-*-* 02:00"),
+    retention: z.object({
+      keepLast: z.number().int().optional(),
+      keepDaily: z.number().int().optional(),
+      keepWeekly: z.number().int().optional(),
+      keepMonthly: z.number().int().optional(),
+      keepYearly: z.number().int().optional(),
+    }),
+  }),
+});
+
+const cfg = parseStackConfig("stacks/home", schema, new pulumi.Config().requireObject("home"));
+
+// An explicit provider: credentials come from this stack's config only, never from the
+// environment a CI runner happens to have.
+const proxmoxConfig = new pulumi.Config("proxmox");
+const provider = new proxmoxve.Provider("pve", {
+  endpoint: proxmoxConfig.require("endpoint"),
+  apiToken: proxmoxConfig.requireSecret("apiToken"),
+  insecure: proxmoxConfig.getBoolean("insecure") ?? false,
+});
+const withProvider = { providers: [provider] };
+const labels = { "hearth/stack": pulumi.getStack(), env: cfg.environment };
+
+const template = new CloudImageTemplate(
+  "debian-12",
+  {
+    node: cfg.node,
+    imageUrl: cfg.template.imageUrl,
+    vmId: cfg.template.vmId,
+    storage: cfg.template.storage,
+    diskSizeGb: cfg.template.diskSizeGb,
+    labels,
+  },
+  withProvider,
+);
+
+const lab = new Network(
+  "lab",
+  {
+    sdn: {
+      zone: cfg.network.zone,
+      cidr: cfg.network.cidr,
+      gateway: cfg.network.gateway,
+      snat: cfg.network.snat,
+      dhcpRange: cfg.network.dhcpRange,
+    },
+  },
+  withProvider,
+);
+
+const web = new FirewallGroup(
+  "web",
+  {
+    rules: [
+      rule.allowIn({ protocol: "tcp", ports: [80, 443], comment: "web traffic" }),
+      rule.allowIn({ protocol: "tcp", ports: [22], from: cfg.adminCidrs, comment: "SSH from admin networks" }),
+      rule.allowIn({ protocol: "icmp", comment: "ping" }),
+    ],
+  },
+  withProvider,
+);
+
+// Clones of one template run one after another (the clone queue), so Proxmox's template
+// lock never fails the run.
+const vms = cfg.vms.map(
+  (vm) =>
+    new VmFromTemplate(
+      vm.name,
+      {
+        node: cfg.node,
+        template,
+        vmId: vm.vmId,
+        size: vm.size,
+        disks: vm.diskGb === undefined ? undefined : [{ sizeGb: vm.diskGb }],
+        storage: cfg.template.storage,
+        networks: [{ network: lab }],
+        firewallGroups: [web],
+        cloudInit: { user: "ops", sshKeys: cfg.sshKeys },
+        labels,
+      },
+      withProvider,
+    ),
+);
+
+const nightly = new BackupPolicy(
+  "nightly",
+  {
+    schedule: cfg.backup.schedule,
+    storage: cfg.backup.storage,
+    vms,
+    mode: "snapshot",
+    retention: cfg.backup.retention,
+  },
+  withProvider,
+);
+
+export const templateVmId = template.vmId;
+export const networkBridge = lab.bridgeName;
+export const vmIds = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.vmId]));
+export const addresses = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.ipv4Address]));
+export const backupJob = nightly.jobId;
