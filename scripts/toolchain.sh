@@ -156,6 +156,17 @@ build_cli() {
   link_bin "$out"
 }
 
+# install_scripts: the shell plugin that the CLI's release archive ships beside pulumi, taken from the
+# sdk/v3 module at the CLI's tag: pulumi-resource-pulumi-nodejs runs pulumi.dynamic providers.
+install_scripts() {
+  local f="$BIN_DIR/pulumi-resource-pulumi-nodejs" dir
+  [ -x "$f" ] && return 0
+  check_go; check_proxy
+  dir=$(moddir "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION") || die "cannot download github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
+  cp "$dir/nodejs/dist/pulumi-resource-pulumi-nodejs" "$f.tmp"; chmod 755 "$f.tmp"; mv "$f.tmp" "$f"
+  say "pulumi-resource-pulumi-nodejs (dynamic providers): installed from sdk/v3 v$PULUMI_VERSION"
+}
+
 # build_lang: the Node.js language host, from a small wrapper module requiring the module that holds it.
 build_lang() {
   local v=$LANG_VERSION t0=$SECONDS out work log mod modv pkg
@@ -254,6 +265,7 @@ fi
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod"
 build_cli
 build_lang
+install_scripts
 
 MISSING=()
 if [ "$MODE" = all ]; then
