@@ -91,7 +91,7 @@ const image = (i: (typeof IMAGES)[number]): Obj => ({
 
 /** `k=v,k2!=v,k3,!k4` against labels. */
 export function matchesLabelSelector(labels: Labels, selector: string): boolean {
-  return selector.split(",").map((s) => s.trim()).filter(Boolean).every((term) => {
+  return selector.split(/,(?![^(]*\))/).map((s) => s.trim()).filter(Boolean).every((term) => {
     let m: RegExpExecArray | null;
     if ((m = /^!\s*(\S+)$/.exec(term))) return !(m[1]! in labels);
     if ((m = /^(\S+?)\s*!=\s*(\S*)$/.exec(term))) return labels[m[1]!] !== m[2];

@@ -461,7 +461,10 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
           if (k === "template" || k === "meta" || k === "vmgenid" || k === "smbios1") continue;
           let value = String(v);
           if (DISK_KEY.test(k) && !value.includes("media=cdrom") || value.includes("-cloudinit")) {
-            value = value.replace(new RegExp(`(base|vm)-${src.vmid}-`, "g"), `vm-${newid}-`);
+            // A linked clone's disk refers to the template's base volume: `base-9000-disk-0/vm-101-disk-0`.
+            value = !full && value.includes(`base-${src.vmid}-disk-`)
+              ? value.replace(new RegExp(`(base-${src.vmid}-disk-(\\d+))`), `$1/vm-${newid}-disk-$2`)
+              : value.replace(new RegExp(`(base|vm)-${src.vmid}-`, "g"), `vm-${newid}-`);
             if (storage && full) value = value.replace(/^[^:]+:/, `${storage}:`);
           }
           if (/^net\d+$/.test(k)) {

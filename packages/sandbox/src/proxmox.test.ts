@@ -1,0 +1,235 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { formatSize, parseSize } from "./proxmox.js";
+import { startSandbox, type Sandbox } from "./server.js";
+import { call, waitFor } from "./testClient.js";
+
+let sb: Sandbox;
+const api = (path: string): string => `${sb.proxmox.endpoint}api2/json${path}`;
+const auth = (): Record<string, string> => ({ Authorization: `PVEAPIToken=${sb.proxmox.apiToken}` });
+const get = (path: string) => call(api(path), { headers: auth() });
+const post = (path: string, form: Record<string, string | number> = {}) => call(api(path), { method: "POST", headers: auth(), form });
+const put = (path: string, form: Record<string, string | number>) => call(api(path), { method: "PUT", headers: auth(), form });
+const del = (path: string) => call(api(path), { method: "DELETE", headers: auth() });
+
+/** Wait for a task like the provider does, and return its final status. */
+async function waitTask(upid: string): Promise<{ status: string; exitstatus: string }> {
+  return waitFor(async () => {
+    const res = await get(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`);
+    expect(res.status).toBe(200);
+    return res.body.data.status === "stopped" ? res.body.data : undefined;
+  });
+}
+
+describe("Proxmox VE emulator", () => {
+  beforeEach(async () => {
+    sb = await startSandbox({ proxmox: { templates: [{ vmid: 9000, name: "debian-12" }], cloneMs: 150, lockWaitMs: 50, taskMs: 5 } });
+  });
+  afterEach(async () => {
+    await sb.stop();
+  });
+
+  it("serves https with a self-signed certificate and rejects wrong tokens with 401", async () => {
+    expect(sb.proxmox.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(sb.proxmox.apiToken).toMatch(/^[^@]+@[^!]+![^=]+=.+$/);
+    const ok = await get("/version");
+    expect(ok.status).toBe(200);
+    expect(ok.body.data.release).toBe("8.2");
+    const wrong = await call(api("/version"), { headers: { Authorization: "PVEAPIToken=root@pam!x=nope" } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toEqual({ data: null, message: "invalid token value!\n" });
+    const missing = await call(api("/version"));
+    expect(missing.status).toBe(401);
+  });
+
+  it("runs the provider's clone flow end to end", async () => {
+    const next = await get("/cluster/nextid");
+    expect(next.body).toEqual({ data: "100" });
+    const clone = await post("/nodes/pve1/qemu/9000/clone", { newid: 100, name: "web-1", full: 1, target: "pve1", storage: "local-lvm" });
+    expect(clone.status).toBe(200);
+    const upid: string = clone.body.data;
+    expect(upid).toMatch(/^UPID:pve1:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:qmclone:9000:root@pam!hearth-sandbox:$/);
+    // The target exists and is locked while the clone runs; nextid moves on.
+    const during = await get("/nodes/pve1/qemu/100/status/current");
+    expect(during.body.data.lock).toBe("clone");
+    expect((await get("/cluster/nextid")).body.data).toBe("101");
+    expect(await waitTask(upid)).toMatchObject({ exitstatus: "OK" });
+    expect((await get("/nodes/pve1/qemu/100/status/current")).body.data.lock).toBeUndefined();
+    const log = await get(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/log`);
+    expect(log.body.data.at(-1)).toEqual({ n: log.body.data.length, t: "TASK OK" });
+
+    expect((await put("/nodes/pve1/qemu/100/config", { cores: 2, memory: 2048, ciuser: "ops", ipconfig0: "ip=10.20.0.5/24,gw=10.20.0.1", agent: "enabled=1", net1: "virtio,bridge=vmbr1,firewall=1", delete: "vga" })).status).toBe(200);
+    const config = (await get("/nodes/pve1/qemu/100/config")).body.data;
+    expect(config).toMatchObject({ name: "web-1", cores: 2, memory: 2048, ciuser: "ops", scsi0: "local-lvm:vm-100-disk-0,size=2G", ide2: "local-lvm:vm-100-cloudinit,media=cdrom" });
+    expect(config.vga).toBeUndefined();
+    expect(config.template).toBeUndefined();
+    expect(config.net1).toMatch(/^virtio=BC:24:11:[0-9A-F:]{8},bridge=vmbr1,firewall=1$/);
+    expect(config.digest).toMatch(/^[0-9a-f]{40}$/);
+
+    expect(await waitTask((await put("/nodes/pve1/qemu/100/resize", { disk: "scsi0", size: "20G" })).body.data)).toMatchObject({ exitstatus: "OK" });
+    expect((await get("/nodes/pve1/qemu/100/config")).body.data.scsi0).toBe("local-lvm:vm-100-disk-0,size=20G");
+    expect(await waitTask((await put("/nodes/pve1/qemu/100/resize", { disk: "scsi0", size: "+2G" })).body.data)).toMatchObject({ exitstatus: "OK" });
+    const shrink = await put("/nodes/pve1/qemu/100/resize", { disk: "scsi0", size: "10G" });
+    expect(shrink.status).toBe(500);
+    expect(shrink.statusText).toBe("shrinking disks is not supported");
+
+    const notRunning = await get("/nodes/pve1/qemu/100/agent/network-get-interfaces");
+    expect(notRunning.status).toBe(500);
+    expect(notRunning.statusText).toBe("VM 100 is not running");
+
+    expect(await waitTask((await post("/nodes/pve1/qemu/100/status/start")).body.data)).toMatchObject({ exitstatus: "OK" });
+    const status = (await get("/nodes/pve1/qemu/100/status/current")).body.data;
+    expect(status).toMatchObject({ status: "running", vmid: 100, name: "web-1", cpus: 2, maxmem: 2048 * 1024 * 1024, maxdisk: 22 * 1024 ** 3, agent: 1 });
+    const nics = (await get("/nodes/pve1/qemu/100/agent/network-get-interfaces")).body.data.result;
+    expect(nics.map((n: { name: string }) => n.name)).toEqual(["lo", "eth0", "eth1"]);
+    expect(nics[1]["ip-addresses"][0]).toEqual({ "ip-address-type": "ipv4", "ip-address": "10.20.0.5", prefix: 24 });
+    expect(nics[2]["ip-addresses"][0]["ip-address"]).toBe("10.1.0.100");
+    expect(nics[1]["hardware-address"]).toBe(String(config.net0).split(",")[0]!.split("=")[1]!.toLowerCase());
+
+    const resources = (await get("/cluster/resources?type=vm")).body.data;
+    expect(resources).toContainEqual(expect.objectContaining({ id: "qemu/100", vmid: 100, node: "pve1", status: "running", template: 0, name: "web-1" }));
+    expect(resources).toContainEqual(expect.objectContaining({ id: "qemu/9000", template: 1 }));
+
+    const running = await del("/nodes/pve1/qemu/100?purge=1&destroy-unreferenced-disks=1");
+    expect(running.status).toBe(500);
+    expect(running.statusText).toBe("VM 100 is running - destroy failed");
+    expect(await waitTask((await post("/nodes/pve1/qemu/100/status/stop")).body.data)).toMatchObject({ exitstatus: "OK" });
+    expect(await waitTask((await del("/nodes/pve1/qemu/100?purge=1&destroy-unreferenced-disks=1")).body.data)).toMatchObject({ exitstatus: "OK" });
+    const gone = await get("/nodes/pve1/qemu/100/config");
+    expect(gone.status).toBe(500);
+    expect(gone.statusText).toBe("Configuration file 'nodes/pve1/qemu-server/100.conf' does not exist");
+    expect(sb.inspect().leftovers).toEqual([]);
+    expect(sb.inspect().unknownCalls).toEqual([]);
+  });
+
+  it("fails a second clone of the same template with Proxmox's lock timeout while the first holds the lock", async () => {
+    const [a, b] = await Promise.all([
+      post("/nodes/pve1/qemu/9000/clone", { newid: 101, name: "a", full: 1 }),
+      post("/nodes/pve1/qemu/9000/clone", { newid: 102, name: "b", full: 1 }),
+    ]);
+    const [ra, rb] = await Promise.all([waitTask(a.body.data), waitTask(b.body.data)]);
+    expect(ra.exitstatus).toBe("OK");
+    expect(rb.exitstatus).toBe("clone failed: can't lock file '/var/lock/qemu-server/lock-9000.conf' - got timeout");
+    const log = (await get(`/nodes/pve1/tasks/${encodeURIComponent(b.body.data)}/log`)).body.data;
+    expect(log.at(-1).t).toBe("TASK ERROR: clone failed: can't lock file '/var/lock/qemu-server/lock-9000.conf' - got timeout");
+    expect(Object.keys(sb.inspect().proxmox.vms).sort()).toEqual(["101", "9000"]);
+    // One after another (what Hearth's clone queue does) both succeed.
+    const c = await post("/nodes/pve1/qemu/9000/clone", { newid: 102, name: "b", full: 1 });
+    expect((await waitTask(c.body.data)).exitstatus).toBe("OK");
+  });
+
+  it("waits for the lock when the wait is longer than the clone", async () => {
+    await sb.stop();
+    sb = await startSandbox({ proxmox: { templates: [{ vmid: 9000 }], cloneMs: 30, lockWaitMs: 1000, taskMs: 1 } });
+    const ups = await Promise.all([101, 102, 103].map((id) => post("/nodes/pve1/qemu/9000/clone", { newid: id, full: 1 })));
+    const results = await Promise.all(ups.map((u) => waitTask(u.body.data)));
+    expect(results.map((r) => r.exitstatus)).toEqual(["OK", "OK", "OK"]);
+  });
+
+  it("answers 501 with method and path for endpoints it does not emulate, and records them", async () => {
+    const res = await get("/nodes/pve1/lxc");
+    expect(res.status).toBe(501);
+    expect(res.statusText).toBe("not implemented by hearth-sandbox: GET /api2/json/nodes/pve1/lxc");
+    expect(sb.inspect().unknownCalls).toEqual([expect.objectContaining({ api: "proxmox", method: "GET", path: "/api2/json/nodes/pve1/lxc" })]);
+  });
+
+  it("reports parameter errors with Proxmox's 400 shape", async () => {
+    const res = await get("/cluster/nextid?vmid=9000");
+    expect(res.status).toBe(400);
+    expect(res.statusText).toBe("Parameter verification failed.");
+    expect(res.body.errors).toEqual({ vmid: "VM 9000 already exists" });
+  });
+
+  it("builds a template from a downloaded cloud image", async () => {
+    const meta = await get(`/nodes/pve1/query-url-metadata?url=${encodeURIComponent("https://example.invalid/debian-12.qcow2")}`);
+    expect(meta.body.data.filename).toBe("debian-12.qcow2");
+    const dl = await post("/nodes/pve1/storage/local/download-url", { content: "import", filename: "debian-12.qcow2", url: "https://example.invalid/debian-12.qcow2" });
+    expect((await waitTask(dl.body.data)).exitstatus).toBe("OK");
+    const content = (await get("/nodes/pve1/storage/local/content?content=import")).body.data;
+    expect(content).toEqual([expect.objectContaining({ volid: "local:import/debian-12.qcow2", content: "import", size: 2 * 1024 ** 3 })]);
+    const again = await post("/nodes/pve1/storage/local/download-url", { content: "import", filename: "debian-12.qcow2", url: "https://example.invalid/debian-12.qcow2" });
+    expect(again.statusText).toBe("refusing to override existing file 'debian-12.qcow2'");
+    const wrongType = await post("/nodes/pve1/storage/local-lvm/download-url", { content: "import", filename: "x.qcow2", url: "https://example.invalid/x.qcow2" });
+    expect(wrongType.status).toBe(500);
+
+    const create = await post("/nodes/pve1/qemu", { vmid: 9100, name: "tpl", scsi0: "local-lvm:0,import-from=local:import/debian-12.qcow2,discard=on", ide2: "local-lvm:cloudinit", net0: "virtio,bridge=vmbr0", agent: "enabled=1" });
+    expect((await waitTask(create.body.data)).exitstatus).toBe("OK");
+    expect((await waitTask((await post("/nodes/pve1/qemu/9100/template")).body.data)).exitstatus).toBe("OK");
+    const config = (await get("/nodes/pve1/qemu/9100/config")).body.data;
+    expect(config).toMatchObject({ template: 1, scsi0: "local-lvm:base-9100-disk-0,discard=on,size=2G", ide2: "local-lvm:vm-9100-cloudinit,media=cdrom" });
+    const started = await post("/nodes/pve1/qemu/9100/status/start");
+    expect(started.statusText).toBe("you can't start a vm if it's a template");
+
+    const linked = await post("/nodes/pve1/qemu/9100/clone", { newid: 200, full: 0, name: "linked" });
+    expect((await waitTask(linked.body.data)).exitstatus).toBe("OK");
+    const inUse = await del("/nodes/pve1/qemu/9100");
+    expect(inUse.statusText).toContain("is still in use by linked clone 200");
+    const file = await del(`/nodes/pve1/storage/local/content/${encodeURIComponent("local:import/debian-12.qcow2")}`);
+    expect((await waitTask(file.body.data)).exitstatus).toBe("OK");
+    expect((await get("/nodes/pve1/storage/local/content")).body.data).toEqual([]);
+  });
+
+  it("keeps cluster firewall groups, VM rules and options, adding rules at the top like Proxmox", async () => {
+    expect((await post("/cluster/firewall/groups", { group: "web", comment: "web servers" })).status).toBe(200);
+    expect((await post("/cluster/firewall/groups", { group: "web" })).statusText).toBe("security group 'web' already exists");
+    await post("/cluster/firewall/groups/web", { type: "in", action: "ACCEPT", proto: "tcp", dport: "443", enable: 1 });
+    await post("/cluster/firewall/groups/web", { type: "in", action: "ACCEPT", proto: "tcp", dport: "80", enable: 1 });
+    const rules = (await get("/cluster/firewall/groups/web")).body.data;
+    expect(rules.map((r: { dport: string; pos: number }) => [r.pos, r.dport])).toEqual([[0, "80"], [1, "443"]]);
+    await put("/cluster/firewall/groups/web/0", { dport: "8080", comment: "alt" });
+    expect((await get("/cluster/firewall/groups/web/0")).body.data).toMatchObject({ pos: 0, dport: "8080", comment: "alt", enable: 1 });
+    expect((await del("/cluster/firewall/groups/web")).statusText).toBe("security group 'web' is not empty");
+
+    await post("/nodes/pve1/qemu/9000/firewall/rules", { type: "group", action: "web", enable: 1 });
+    expect((await get("/nodes/pve1/qemu/9000/firewall/rules")).body.data).toEqual([{ type: "group", action: "web", enable: 1, pos: 0 }]);
+    await put("/nodes/pve1/qemu/9000/firewall/options", { enable: 1, policy_in: "DROP" });
+    expect((await get("/nodes/pve1/qemu/9000/firewall/options")).body.data).toMatchObject({ enable: 1, policy_in: "DROP" });
+
+    await del("/nodes/pve1/qemu/9000/firewall/rules/0");
+    await del("/cluster/firewall/groups/web/1");
+    await del("/cluster/firewall/groups/web/0");
+    expect((await del("/cluster/firewall/groups/web")).status).toBe(200);
+    expect((await get("/cluster/firewall/groups")).body.data).toEqual([]);
+  });
+
+  it("keeps backup jobs, SDN zones/vnets/subnets and node networks", async () => {
+    await post("/cluster/backup", { id: "nightly", schedule: "*-*-* 02:00", storage: "local", vmid: "100,101", mode: "snapshot", compress: "zstd", "prune-backups": "keep-daily=7,keep-last=3", enabled: 1 });
+    expect((await get("/cluster/backup/nightly")).body.data).toMatchObject({ id: "nightly", type: "vzdump", schedule: "*-*-* 02:00", vmid: "100,101", "prune-backups": "keep-daily=7,keep-last=3", enabled: 1 });
+    await put("/cluster/backup/nightly", { schedule: "sun 03:00", delete: "compress" });
+    const job = (await get("/cluster/backup")).body.data[0];
+    expect(job.schedule).toBe("sun 03:00");
+    expect(job.compress).toBeUndefined();
+    await del("/cluster/backup/nightly");
+
+    await post("/cluster/sdn/zones", { zone: "lab", type: "simple", ipam: "pve" });
+    await post("/cluster/sdn/vnets", { vnet: "labnet", zone: "lab" });
+    await post("/cluster/sdn/vnets/labnet/subnets", { subnet: "10.20.0.0/24", type: "subnet", gateway: "10.20.0.1", snat: 1 });
+    expect((await get("/cluster/sdn/vnets/labnet/subnets/lab-10.20.0.0-24")).body.data).toMatchObject({ cidr: "10.20.0.0/24", gateway: "10.20.0.1", snat: 1, vnet: "labnet", zone: "lab" });
+    expect((await del("/cluster/sdn/zones/lab")).status).toBe(500);
+    expect((await waitTask((await put("/cluster/sdn", {})).body.data)).exitstatus).toBe("OK");
+    await del("/cluster/sdn/vnets/labnet/subnets/lab-10.20.0.0-24");
+    await del("/cluster/sdn/vnets/labnet");
+    await del("/cluster/sdn/zones/lab");
+
+    await post("/nodes/pve1/network", { iface: "vmbr1", type: "bridge", autostart: 1, comments: "lab" });
+    await post("/nodes/pve1/network", { iface: "vmbr0.30", type: "vlan", "vlan-raw-device": "vmbr0", "vlan-id": 30 });
+    expect((await get("/nodes/pve1/network?type=bridge")).body.data.map((n: { iface: string }) => n.iface)).toEqual(["vmbr0", "vmbr1"]);
+    expect((await waitTask((await put("/nodes/pve1/network", {})).body.data)).exitstatus).toBe("OK");
+    expect(sb.inspect().leftovers).toEqual(["proxmox network pve1/vmbr1", "proxmox network pve1/vmbr0.30"]);
+    await del("/nodes/pve1/network/vmbr1");
+    await del("/nodes/pve1/network/vmbr0.30");
+    expect(sb.inspect().leftovers).toEqual([]);
+  });
+});
+
+describe("disk sizes", () => {
+  it.each([
+    ["20G", 20 * 1024 ** 3, "20G"],
+    ["512M", 512 * 1024 ** 2, "512M"],
+    ["2252M", 2252 * 1024 ** 2, "2252M"],
+    ["1T", 1024 ** 4, "1024G"],
+    ["1.5G", 1.5 * 1024 ** 3, "1536M"],
+  ])("%s is %d bytes and prints as %s", (text, bytes, printed) => {
+    expect(parseSize(text)).toBe(bytes);
+    expect(formatSize(bytes)).toBe(printed);
+  });
+});
