@@ -18,7 +18,7 @@ export function call<T = any>(
   const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
   let payload: string | undefined;
   if (opts.form) {
-    payload = new URLSearchParams(Object.entries(opts.form).map(([k, v]) => [k, String(v)])).toString();
+    payload = new URLSearchParams(Object.entries(opts.form).map(([k, v]): [string, string] => [k, String(v)])).toString();
     headers["Content-Type"] = "application/x-www-form-urlencoded";
   } else if (opts.json !== undefined) {
     payload = JSON.stringify(opts.json);
