@@ -31,6 +31,8 @@ describe("baselineFromStackExport", () => {
   it("records credentials stored in plain text", () => {
     expect(baseline.resources.find((r) => r.urn.endsWith("::leaky"))!.plaintextCredentials).toEqual(["password"]);
     expect(baseline.resources.find((r) => r.urn.endsWith("::pve"))!.plaintextCredentials).toBeUndefined();
+    // not even a hash of a plain credential is kept
+    expect(baseline.resources.find((r) => r.urn.endsWith("::leaky"))!.inputs.password).toBe("secret");
   });
   it("is empty for a stack that has never been deployed", () => {
     expect(baselineFromStackExport({ version: 3, deployment: {} })).toEqual({ resources: [] });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { containsStateSecret, plaintextCredentialPaths } from "./sensitive.js";
+import { containsStateSecret, isSensitiveKey, plaintextCredentialPaths } from "./sensitive.js";
 import { UNKNOWN, type ChangeKind, type ResourceView } from "./types.js";
 
 /**
@@ -45,7 +45,8 @@ function hashMap(props: Record<string, unknown> | undefined): Record<string, str
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(props ?? {})) {
     if (k.startsWith("__") || v === undefined) continue;
-    out[k] = containsStateSecret(v) ? secretMarker : hashValue(v);
+    // Credential-named values are never hashed: a short hash of a weak password could be guessed.
+    out[k] = containsStateSecret(v) || isSensitiveKey(k) ? secretMarker : hashValue(v);
   }
   return out;
 }
