@@ -7,8 +7,8 @@ import { cloneQueue, VmFromTemplate } from "./vmFromTemplate.js";
 import { vmIdRegistry } from "./vmIds.js";
 
 beforeAll(installMocks);
-beforeEach(() => {
-  resetMocks();
+beforeEach(async () => {
+  await resetMocks();
   cloneQueue().clear();
   vmIdRegistry().clear();
 });

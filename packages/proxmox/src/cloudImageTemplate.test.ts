@@ -6,8 +6,8 @@ import { captureChildren, installMocks, recorded, recordedOf, resetMocks, settle
 import { vmIdRegistry } from "./vmIds.js";
 
 beforeAll(installMocks);
-beforeEach(() => {
-  resetMocks();
+beforeEach(async () => {
+  await resetMocks();
   vmIdRegistry().clear();
 });
 

@@ -70,8 +70,9 @@ export async function installMocks(): Promise<void> {
   );
 }
 
-/** Forgets recorded resources. */
-export function resetMocks(): void {
+/** Lets registrations of the previous test land, then forgets every recorded resource. */
+export async function resetMocks(): Promise<void> {
+  await settle();
   recorded.length = 0;
 }
 

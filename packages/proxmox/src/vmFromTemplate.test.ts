@@ -9,8 +9,8 @@ import { cloneQueue, flattenAddresses, VmFromTemplate, type VmFromTemplateArgs }
 import { vmIdRegistry } from "./vmIds.js";
 
 beforeAll(installMocks);
-beforeEach(() => {
-  resetMocks();
+beforeEach(async () => {
+  await resetMocks();
   cloneQueue().clear();
   vmIdRegistry().clear();
 });
@@ -84,6 +84,7 @@ describe("VmFromTemplate", () => {
     new VmFromTemplate("db", { ...base, cloudInit: { password: "correct horse battery" } }, { transformations: [transformation] });
     const init = children.find((c) => c.type === types.vm)!.props.initialization;
     expect(await pulumi.isSecret(pulumi.output(init))).toBe(true);
+    await settle();
   });
 
   it("never echoes a rejected password", () => {
@@ -96,6 +97,14 @@ describe("VmFromTemplate", () => {
     expect(error).toBeInstanceOf(HearthValidationError);
     expect(String(error)).toContain("[secret]");
     expect(String(error)).not.toContain("short");
+  });
+
+  it("uses a user-data snippet only when asked to", async () => {
+    new VmFromTemplate("snippet", { ...base, cloudInit: { userDataFileId: "local:snippets/web.yaml" } });
+    await settle();
+    const init = recordedOf(types.vm).find((r) => r.name === "snippet")?.inputs.initialization;
+    expect(init.userDataFileId).toBe("local:snippets/web.yaml");
+    expect(init.userAccount).toBeUndefined();
   });
 
   it("attaches firewall groups through VM rules and enables the VM firewall", async () => {
@@ -163,6 +172,8 @@ describe("VmFromTemplate", () => {
     ["a gateway outside the subnet", { networks: [{ bridge: "vmbr0", ipv4: { address: "10.0.0.5/24", gateway: "10.1.0.1" } }] }, /must lie inside 10\.0\.0\.5\/24/],
     ["root as the user", { cloudInit: { user: "root" } }, /cloudInit\.user "root"/],
     ["a private key", { cloudInit: { sshKeys: ["-----BEGIN OPENSSH PRIVATE KEY----- abc"] } }, /\[private key\]/],
+    ["a snippet together with a user", { cloudInit: { user: "ops", userDataFileId: "local:snippets/a.yaml" } }, /replaces user, sshKeys and password/],
+    ["a snippet id that is not a snippet", { cloudInit: { userDataFileId: "local:iso/a.iso" } }, /snippet file id/],
     ["an unbounded agent wait", { agentTimeout: "1h" }, /agentTimeout "1h"/],
     ["a VM id below 100", { vmId: 99 }, /vmId 99/],
     ["zero clone concurrency", { cloneConcurrency: 0 }, /cloneConcurrency 0/],

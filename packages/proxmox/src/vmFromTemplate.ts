@@ -80,6 +80,13 @@ export interface VmCloudInit {
   readonly dns?: { readonly servers?: readonly string[]; readonly domain?: string };
   /** Storage of the cloud-init drive. @default the VM's `storage` */
   readonly storage?: pulumi.Input<string>;
+  /**
+   * Opt-in: a user-data snippet file (`local:snippets/web.yaml`) used instead of `user`,
+   * `sshKeys` and `password`. Uploading snippets needs the provider's SSH access to the node
+   * (`proxmoxve.FileLegacy` with content type `snippets`); the default path never does.
+   * @default none: the user account is configured through the API
+   */
+  readonly userDataFileId?: pulumi.Input<string>;
 }
 
 export interface VmFromTemplateArgs {
@@ -229,11 +236,15 @@ export class VmFromTemplate extends pulumi.ComponentResource {
           initialization: {
             datastoreId: cloudInit.storage ?? storage,
             interface: "ide2",
-            userAccount: {
-              username: cloudInit.user ?? "hearth",
-              keys: cloudInit.sshKeys === undefined ? undefined : pulumi.output(cloudInit.sshKeys).apply((keys) => [...keys]),
-              password: cloudInit.password === undefined ? undefined : pulumi.secret(cloudInit.password),
-            },
+            ...(cloudInit.userDataFileId !== undefined
+              ? { userDataFileId: cloudInit.userDataFileId }
+              : {
+                  userAccount: {
+                    username: cloudInit.user ?? "hearth",
+                    keys: cloudInit.sshKeys === undefined ? undefined : pulumi.output(cloudInit.sshKeys).apply((keys) => [...keys]),
+                    password: cloudInit.password === undefined ? undefined : pulumi.secret(cloudInit.password),
+                  },
+                }),
             ipConfigs: nics.map((n) =>
               n.ipv4 === undefined || n.ipv4 === "dhcp"
                 ? { ipv4: { address: "dhcp" } }
@@ -344,6 +355,13 @@ function checkCloudInit(fail: Fail, init: VmCloudInit): VmCloudInit {
   if (init === null || typeof init !== "object") fail("cloudInit", init, "use an object such as { user: \"ops\", sshKeys: [...] }");
   const sshKeys = init.sshKeys === undefined ? undefined : checked(init.sshKeys, (keys) => checkSshKeys(fail, "cloudInit.sshKeys", keys));
   if (init.user !== undefined) checkUserName(fail, "cloudInit.user", init.user);
+  if (init.userDataFileId !== undefined) {
+    const clash = (["user", "sshKeys", "password"] as const).filter((k) => init[k] !== undefined);
+    if (clash.length > 0) fail("cloudInit.userDataFileId", clash, "a user-data snippet replaces user, sshKeys and password; put them in the snippet instead");
+    if (isPlain(init.userDataFileId) && !/^[^:\s]+:snippets\/\S+$/.test(init.userDataFileId)) {
+      fail("cloudInit.userDataFileId", init.userDataFileId, "use a snippet file id such as local:snippets/web.yaml");
+    }
+  }
   // A password never appears in an error message, even a wrong one.
   const password =
     init.password === undefined
