@@ -67,6 +67,9 @@ describe("Proxmox VE emulator", () => {
 
     expect(await waitTask((await put("/nodes/pve1/qemu/100/resize", { disk: "scsi0", size: "20G" })).body.data)).toMatchObject({ exitstatus: "OK" });
     expect((await get("/nodes/pve1/qemu/100/config")).body.data.scsi0).toBe("local-lvm:vm-100-disk-0,size=20G");
+    const volume = await get(`/nodes/pve1/storage/local-lvm/content/${encodeURIComponent("local-lvm:vm-100-disk-0")}`);
+    expect(volume.body.data).toMatchObject({ size: 20 * 1024 ** 3, format: "raw" });
+    expect((await get("/nodes/pve1/storage/local-lvm/content?vmid=100")).body.data.map((v: { volid: string }) => v.volid)).toEqual(["local-lvm:vm-100-disk-0", "local-lvm:vm-100-cloudinit"]);
     expect(await waitTask((await put("/nodes/pve1/qemu/100/resize", { disk: "scsi0", size: "+2G" })).body.data)).toMatchObject({ exitstatus: "OK" });
     const shrink = await put("/nodes/pve1/qemu/100/resize", { disk: "scsi0", size: "10G" });
     expect(shrink.status).toBe(500);

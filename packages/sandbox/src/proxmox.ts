@@ -181,6 +181,24 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     return (pve.volumes[key] ??= []);
   }
 
+  /** VM disks (and cloud-init drives) live on storage too: list them like Proxmox does, from the VM configs. */
+  function vmVolumes(node: string, storage: string): PveVolume[] {
+    const out: PveVolume[] = [];
+    const format = STORAGES[storage]?.type === "dir" ? "qcow2" : "raw";
+    for (const vm of Object.values(pve.vms)) {
+      if (vm.node !== node) continue;
+      for (const [key, value] of Object.entries(vm.config)) {
+        if (!DISK_KEY.test(key)) continue;
+        const { head, opts } = splitProp(String(value));
+        if (!head.startsWith(`${storage}:`) || !/(vm|base)-\d+-/.test(head)) continue;
+        const size = opts.find(([k]) => k === "size")?.[1];
+        const owner = /vm-(\d+)-[^/]*$/.exec(head) ?? /base-(\d+)-/.exec(head);
+        out.push({ volid: head, content: "images", format, size: size ? parseSize(size) : 4 * 1024 * 1024, ctime: Math.floor((vm.startedAt ?? Date.now()) / 1000), vmid: Number(owner?.[1] ?? vm.vmid) });
+      }
+    }
+    return out;
+  }
+
   function nextDiskIndex(vm: PveVm, pending: Record<string, string | number>): number {
     const used = new Set<number>();
     for (const v of [...Object.values(vm.config), ...Object.values(pending)]) {
@@ -526,6 +544,18 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     store.changed();
     return ok(startTask(vm.node, "resize", vm.vmid));
   });
+  r.post("/nodes/:node/qemu/:vmid/move_disk", (q) => {
+    const vm = getVm(q.params.node!, q.params.vmid);
+    checkUnlocked(vm);
+    const disk = str(q.body.disk) ?? fail(400, "Parameter verification failed.", { disk: "property is missing and it is not optional" });
+    const storage = str(q.body.storage) ?? fail(400, "Parameter verification failed.", { storage: "property is missing and it is not optional" });
+    if (!STORAGES[storage]) fail(500, `storage '${storage}' does not exist`);
+    const current = str(vm.config[disk]) ?? fail(500, `disk '${disk}' does not exist`);
+    if (current.startsWith(`${storage}:`)) fail(500, "you can't move to the same storage with same format");
+    vm.config[disk] = current.replace(/^[^:]+:/, `${storage}:`);
+    store.changed();
+    return ok(startTask(vm.node, "qmmove", vm.vmid));
+  });
   r.post("/nodes/:node/qemu/:vmid/template", (q) => {
     const vm = getVm(q.params.node!, q.params.vmid);
     checkUnlocked(vm);
@@ -730,7 +760,7 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
 
   // --- storage and downloads ---
   function usedBytes(node: string, storage: string): number {
-    return volumes(node, storage).reduce((sum, v) => sum + v.size, 0);
+    return [...volumes(node, storage), ...vmVolumes(node, storage)].reduce((sum, v) => sum + v.size, 0);
   }
   const storageInfo = (node: string, storage: string) => {
     const s = STORAGES[storage] ?? fail(500, `storage '${storage}' does not exist`);
@@ -756,7 +786,8 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     storageInfo(q.params.node!, q.params.storage!);
     const content = str(q.body.content);
     const vmidFilter = str(q.body.vmid);
-    return ok(volumes(q.params.node!, q.params.storage!).filter((v) => (!content || v.content === content) && (!vmidFilter || String(v.vmid) === vmidFilter)));
+    const all = [...volumes(q.params.node!, q.params.storage!), ...vmVolumes(q.params.node!, q.params.storage!)];
+    return ok(all.filter((v) => (!content || v.content === content) && (!vmidFilter || String(v.vmid) === vmidFilter)));
   });
   const findVolume = (q: ApiRequest): PveVolume => {
     checkNode(q.params.node!);
@@ -765,7 +796,8 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     return volumes(q.params.node!, q.params.storage!).find((v) => v.volid === wanted) ?? fail(500, `volume '${wanted}' does not exist`);
   };
   r.get("/nodes/:node/storage/:storage/content/:volume", (q) => {
-    const v = findVolume(q);
+    const wanted = q.params.volume!.includes(":") ? q.params.volume! : `${q.params.storage}:${q.params.volume}`;
+    const v = vmVolumes(q.params.node!, q.params.storage!).find((x) => x.volid === wanted) ?? findVolume(q);
     return ok({ path: `/var/lib/vz/${v.volid.split(":")[1]}`, size: v.size, used: v.size, format: v.format });
   });
   r.delete("/nodes/:node/storage/:storage/content/:volume", (q) => {
