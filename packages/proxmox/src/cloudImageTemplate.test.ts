@@ -65,6 +65,7 @@ describe("CloudImageTemplate", () => {
     ["a zero disk", { diskSizeGb: 0 }, /diskSizeGb 0/],
     ["a negative disk", { diskSizeGb: -1 }, /diskSizeGb -1/],
     ["an unknown disk interface", { diskInterface: "hd0" }, /diskInterface "hd0"/],
+    ["the cloud-init drive's interface", { diskInterface: "ide2" }, /ide2 holds the cloud-init drive/],
     ["a checksum without algorithm", { checksum: "abc" }, /checksumAlgorithm/],
     ["an unknown checksum algorithm", { checksum: "abc", checksumAlgorithm: "crc32" as never }, /checksumAlgorithm "crc32"/],
     ["an ftp URL", { imageUrl: "ftp://example.org/a.qcow2" }, /imageUrl/],

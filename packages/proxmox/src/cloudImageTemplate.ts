@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkDiskGb, checkHostname, checkLabels, checkNonEmpty, checkOneOf, checked, failFor, hearthLabels, isPlain, labelsToTags } from "@hearth/core";
 import { templateQueueKey } from "./cloneQueue.js";
 import { vmIdRegistry } from "./vmIds.js";
-import { checkDiskInterface } from "./validation.js";
+import { checkDiskInterface, cloudInitInterface } from "./validation.js";
 
 export const checksumAlgorithms = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"] as const;
 export type ChecksumAlgorithm = (typeof checksumAlgorithms)[number];
@@ -73,7 +73,6 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
     const owner = `CloudImageTemplate "${name}"`;
     const diskSizeGb = checkDiskGb(fail, "diskSizeGb", args.diskSizeGb ?? 10);
     const diskInterface = checkDiskInterface(fail, "diskInterface", args.diskInterface ?? "scsi0");
-    if (diskInterface === "ide2") fail("diskInterface", diskInterface, "ide2 holds the cloud-init drive; use scsi0 or virtio0");
     if (args.checksum !== undefined && args.checksumAlgorithm === undefined) {
       fail("checksumAlgorithm", undefined, `give the checksum's algorithm: one of ${checksumAlgorithms.join(", ")}`);
     }
@@ -134,7 +133,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
             ...(diskInterface.startsWith("virtio") ? {} : { ssd: true }),
           },
         ],
-        initialization: { datastoreId: storage, interface: "ide2", ipConfigs: [{ ipv4: { address: "dhcp" } }] },
+        initialization: { datastoreId: storage, interface: cloudInitInterface, ipConfigs: [{ ipv4: { address: "dhcp" } }] },
         agent: { enabled: true },
         serialDevices: [{ device: "socket" }],
         vga: { type: "serial0" },

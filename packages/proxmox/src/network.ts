@@ -12,7 +12,7 @@ import {
   networkOf,
   type Fail,
 } from "@hearth/core";
-import { checkBridgeName, checkInterfaceName, checkSdnId, ipv4ToNumber } from "./validation.js";
+import { checkBridgeName, checkGateway, checkInterfaceName, checkSdnId, ipv4ToNumber } from "./validation.js";
 
 /** A Linux bridge on one node (`vmbrN`). */
 export interface BridgeNetwork {
@@ -176,9 +176,8 @@ export class Network extends pulumi.ComponentResource {
 function checkHostAddress(fail: Fail, prefix: string, cidr: string | undefined, gateway: string | undefined): void {
   if (cidr !== undefined) checkCidr(fail, `${prefix}.cidr`, cidr);
   if (gateway !== undefined) {
-    checkIpAddress(fail, `${prefix}.gateway`, gateway);
     if (cidr === undefined) fail(`${prefix}.gateway`, gateway, "a gateway needs the host address: set cidr too");
-    if (!cidrContains(cidr!, gateway)) fail(`${prefix}.gateway`, gateway, `the gateway must lie inside ${cidr}`);
+    checkGateway(fail, `${prefix}.gateway`, gateway, cidr!);
   }
 }
 
@@ -211,8 +210,7 @@ function checkSdn(fail: Fail, s: SdnNetwork): void {
   }
   checkCidr(fail, "sdn.cidr", s.cidr);
   if (networkOf(s.cidr) !== s.cidr) fail("sdn.cidr", s.cidr, `a subnet is given by its network address: use ${networkOf(s.cidr)}`);
-  checkIpAddress(fail, "sdn.gateway", s.gateway);
-  if (!cidrContains(s.cidr, s.gateway)) fail("sdn.gateway", s.gateway, `the gateway must lie inside ${s.cidr}`);
+  checkGateway(fail, "sdn.gateway", s.gateway, s.cidr);
   if (s.dhcpRange !== undefined) {
     const { start, end } = s.dhcpRange;
     for (const [field, address] of [["start", start], ["end", end]] as const) {

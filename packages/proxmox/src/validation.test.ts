@@ -9,8 +9,8 @@ const refuses = (check: (f: typeof fail, field: string, v: unknown) => unknown, 
   expect(() => check(fail, "f", value)).toThrow(HearthValidationError);
 
 describe("checkDiskInterface", () => {
-  it.each(["scsi0", "scsi30", "virtio0", "virtio15", "sata0", "sata5", "ide0", "ide3"])("accepts %s", (v) => accepts(checkDiskInterface, v));
-  it.each(["scsi31", "virtio16", "sata6", "ide4", "nvme0", "scsi", "scsi01", "SCSI0", 0, undefined])("refuses %j", (v) => refuses(checkDiskInterface, v));
+  it.each(["scsi0", "scsi30", "virtio0", "virtio15", "sata0", "sata5", "ide0", "ide1", "ide3"])("accepts %s", (v) => accepts(checkDiskInterface, v));
+  it.each(["scsi31", "virtio16", "sata6", "ide4", "ide2", "nvme0", "scsi", "scsi01", "SCSI0", 0, undefined])("refuses %j", (v) => refuses(checkDiskInterface, v));
 });
 
 describe("checkDuration", () => {

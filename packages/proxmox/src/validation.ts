@@ -1,4 +1,4 @@
-import type { Fail } from "@hearth/core";
+import { checkIpAddress, cidrContains, type Fail } from "@hearth/core";
 
 /**
  * Disk interfaces a Proxmox VM can use, with the highest index each bus allows:
@@ -6,7 +6,10 @@ import type { Fail } from "@hearth/core";
  */
 export const diskBuses = { scsi: 30, virtio: 15, sata: 5, ide: 3 } as const;
 
-/** Checks a disk interface such as `scsi0`, `virtio1`, `sata0` or `ide0`. */
+/** Where Hearth's VMs and templates keep their cloud-init drive. */
+export const cloudInitInterface = "ide2";
+
+/** Checks a disk interface such as `scsi0`, `virtio1`, `sata0` or `ide0` (not `ide2`, the cloud-init drive). */
 export function checkDiskInterface(fail: Fail, field: string, value: unknown): string {
   const match = typeof value === "string" ? /^(scsi|virtio|sata|ide)(\d{1,2})$/.exec(value) : null;
   const bus = match?.[1] as keyof typeof diskBuses | undefined;
@@ -14,7 +17,15 @@ export function checkDiskInterface(fail: Fail, field: string, value: unknown): s
   if (!bus || !(index <= diskBuses[bus]) || String(index) !== match?.[2]) {
     fail(field, value, "use a disk interface scsi0-scsi30, virtio0-virtio15, sata0-sata5 or ide0-ide3");
   }
+  if (value === cloudInitInterface) fail(field, value, `${cloudInitInterface} holds the cloud-init drive; use another interface such as scsi1`);
   return value as string;
+}
+
+/** Checks a gateway address: an IP inside `cidr` (the subnet or host address it serves). */
+export function checkGateway(fail: Fail, field: string, gateway: unknown, cidr: string): string {
+  checkIpAddress(fail, field, gateway);
+  if (!cidrContains(cidr, gateway as string)) fail(field, gateway, `the gateway must lie inside ${cidr}`);
+  return gateway as string;
 }
 
 const goDuration = /^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/;

@@ -13,7 +13,6 @@ import {
   checkUserName,
   checkVlanTag,
   checked,
-  cidrContains,
   failFor,
   hearthLabels,
   isPlain,
@@ -29,7 +28,7 @@ import { CloneQueue, templateQueueKey } from "./cloneQueue.js";
 import type { FirewallGroup } from "./firewallGroup.js";
 import type { Network } from "./network.js";
 import { perProgram } from "./programScope.js";
-import { checkDiskInterface, checkDuration } from "./validation.js";
+import { checkDiskInterface, checkDuration, checkGateway, cloudInitInterface } from "./validation.js";
 import { vmIdRegistry } from "./vmIds.js";
 
 /** A static IPv4 address for one NIC. */
@@ -235,7 +234,7 @@ export class VmFromTemplate extends pulumi.ComponentResource {
           })),
           initialization: {
             datastoreId: cloudInit.storage ?? storage,
-            interface: "ide2",
+            interface: cloudInitInterface,
             ...(cloudInit.userDataFileId !== undefined
               ? { userDataFileId: cloudInit.userDataFileId }
               : {
@@ -297,7 +296,7 @@ function planDisks(fail: Fail, disks: readonly VmDisk[] | undefined, templateInt
   if (disks === undefined) return undefined;
   if (!Array.isArray(disks)) fail("disks", disks, "use a list such as [{ sizeGb: 20 }]");
   const given = new Set(disks.map((d) => d?.interface).filter((i) => i !== undefined));
-  const used = new Set<string>(["ide2"]);
+  const used = new Set<string>();
   let next = 0;
   const nextFree = () => {
     while (used.has(`scsi${next}`) || given.has(`scsi${next}`)) next++;
@@ -307,7 +306,6 @@ function planDisks(fail: Fail, disks: readonly VmDisk[] | undefined, templateInt
     if (disk === null || typeof disk !== "object") fail(`disks[${i}]`, disk, "a disk is { sizeGb, interface?, storage? }");
     checkDiskGb(fail, `disks[${i}].sizeGb`, disk.sizeGb);
     const iface = checkDiskInterface(fail, `disks[${i}].interface`, disk.interface ?? (i === 0 && !given.has(templateInterface) ? templateInterface : nextFree()));
-    if (iface === "ide2") fail(`disks[${i}].interface`, iface, "ide2 holds the cloud-init drive; use another interface");
     if (used.has(iface)) fail(`disks[${i}].interface`, iface, "each disk needs its own interface");
     used.add(iface);
     return { ...disk, interface: iface, index: i };
@@ -342,10 +340,7 @@ function checkNics(fail: Fail, nics: readonly VmNic[]): readonly VmNic[] {
       if (nic.ipv4 === null || typeof nic.ipv4 !== "object") fail(`${field}.ipv4`, nic.ipv4, 'use "dhcp" or { address: "10.0.0.10/24", gateway: "10.0.0.1" }');
       const address = checkCidr(fail, `${field}.ipv4.address`, nic.ipv4.address);
       if (parseCidr(address)?.family !== "ipv4") fail(`${field}.ipv4.address`, address, "use an IPv4 address with its prefix, such as 10.0.0.10/24");
-      if (nic.ipv4.gateway !== undefined) {
-        checkIpAddress(fail, `${field}.ipv4.gateway`, nic.ipv4.gateway);
-        if (!cidrContains(address, nic.ipv4.gateway)) fail(`${field}.ipv4.gateway`, nic.ipv4.gateway, `the gateway must lie inside ${address}`);
-      }
+      if (nic.ipv4.gateway !== undefined) checkGateway(fail, `${field}.ipv4.gateway`, nic.ipv4.gateway, address);
     }
   });
   return nics;
