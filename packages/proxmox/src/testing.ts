@@ -4,6 +4,8 @@
  * dependsOn) the way the engine would receive them.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { expect } from "vitest";
+import { HearthValidationError } from "@hearth/core";
 
 export interface RecordedResource {
   readonly type: string;
@@ -122,3 +124,14 @@ export const types = {
   applier: "proxmoxve:sdn/applier:Applier",
   backupJob: "proxmoxve:backup/job:Job",
 } as const;
+
+/**
+ * Asserts that `make` throws a HearthValidationError matching `message` and that nothing at
+ * all was registered (neither the component nor any child).
+ */
+export async function expectRefused(make: () => unknown, message: RegExp): Promise<void> {
+  expect(make).toThrow(HearthValidationError);
+  expect(make).toThrow(message);
+  await settle();
+  expect(recorded).toEqual([]);
+}
