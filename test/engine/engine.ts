@@ -1,0 +1,149 @@
+/**
+ * Helpers for tests that drive the real Pulumi engine through scripts/pulumi.sh, each test
+ * with its own temporary file backend, so runs never share state with a developer's stacks.
+ */
+import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export const repoRoot = resolve(__dirname, "../..");
+const pulumiScript = join(repoRoot, "scripts/pulumi.sh");
+
+/** True when the engine toolchain (CLI + language host) can run here. */
+export function engineAvailable(): boolean {
+  const dir = process.env.HEARTH_TOOLCHAIN_DIR ?? join(process.env.HOME ?? "", ".cache/hearth-toolchain");
+  return existsSync(join(dir, "bin/pulumi")) && existsSync(join(dir, "bin/pulumi-language-nodejs"));
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * One isolated engine workspace: a copy of a Pulumi project under the repo's ignored `.hearth/`
+ * folder (so its imports still resolve through the root node_modules, and stack files never
+ * land in the tracked tree), its own file backend and passphrase.
+ */
+export class EngineWorkspace {
+  readonly dir: string;
+  readonly projectDir: string;
+  readonly backend: string;
+  /** Everything the engine printed, for the secret scan. */
+  readonly transcript: string[] = [];
+
+  constructor(
+    sourceDir: string,
+    readonly stack: string,
+  ) {
+    const runs = join(repoRoot, ".hearth/engine-runs");
+    mkdirSync(runs, { recursive: true });
+    this.dir = mkdtempSync(join(runs, "run-"));
+    this.projectDir = join(this.dir, "project");
+    cpSync(sourceDir, this.projectDir, { recursive: true, filter: (src) => !/Pulumi\.[^/]+\.yaml$/.test(src) || src.endsWith("Pulumi.yaml") });
+    this.backend = join(this.dir, "state");
+    mkdirSync(this.backend);
+  }
+
+  get configFile(): string {
+    return join(this.projectDir, `Pulumi.${this.stack}.yaml`);
+  }
+
+  run(args: string[], options: { input?: string; allowFailure?: boolean; timeoutMs?: number } = {}): Promise<RunResult> {
+    const env = {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${this.backend}`,
+      PULUMI_CONFIG_PASSPHRASE: "hearth-engine-test",
+      PULUMI_HOME: process.env.PULUMI_HOME,
+      NO_COLOR: "1",
+    };
+    return new Promise((resolvePromise, reject) => {
+      const child = execFile(
+        "bash",
+        [pulumiScript, ...args, "--cwd", this.projectDir, "--non-interactive"],
+        { env, timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          this.transcript.push(stdout, stderr);
+          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          if (code !== 0 && !options.allowFailure) {
+            reject(new Error(`pulumi ${args.join(" ")} exited ${code}\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`));
+          } else {
+            resolvePromise({ code, stdout, stderr });
+          }
+        },
+      );
+      if (options.input !== undefined) child.stdin?.end(options.input);
+      else child.stdin?.end();
+    });
+  }
+
+  /** Creates the stack with its config in the temp dir (nothing is written into the repo). */
+  async init(config: Record<string, string>, secrets: Record<string, string>): Promise<void> {
+    await this.run(["stack", "init", this.stack]);
+    for (const [key, value] of Object.entries(config)) {
+      await this.run(["config", "set", key, value, "--stack", this.stack]);
+    }
+    for (const [key, value] of Object.entries(secrets)) {
+      // From stdin, so the secret is never on a command line.
+      await this.run(["config", "set", "--secret", key, "--stack", this.stack], { input: value });
+    }
+  }
+
+  /** `pulumi preview --json`, parsed. */
+  async previewJson(extra: string[] = []): Promise<PreviewJson> {
+    const result = await this.run(["preview", "--json", "--stack", this.stack, ...extra]);
+    return JSON.parse(result.stdout) as PreviewJson;
+  }
+
+  /** Every file the backend holds (state, history, backups), as text. */
+  stateText(): string {
+    const out: string[] = [];
+    const walk = (dir: string) => {
+      if (!existsSync(dir)) return;
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else out.push(readFileSync(path, "utf8"));
+      }
+    };
+    walk(this.backend);
+    return out.join("\n");
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface PreviewStep {
+  readonly op: string;
+  readonly urn: string;
+  readonly newState?: { readonly type: string; readonly inputs?: Record<string, unknown> };
+  readonly oldState?: { readonly type: string };
+}
+
+export interface PreviewJson {
+  readonly steps: readonly PreviewStep[];
+  readonly changeSummary?: Record<string, number>;
+  readonly diagnostics?: ReadonlyArray<{ readonly message: string; readonly severity: string }>;
+}
+
+/** Resource type -> count of planned steps of that op. */
+export function countByType(preview: PreviewJson, op = "create"): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const step of preview.steps) {
+    if (step.op !== op) continue;
+    const type = step.newState?.type ?? step.oldState?.type ?? step.urn.split("::")[2] ?? "?";
+    counts[type] = (counts[type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The places a secret must never appear in plain text; returns the names of those that hold it. */
+export function findPlaintext(secret: string, places: Record<string, string>): string[] {
+  const needles = [secret, ...secret.split("\n").filter((line) => line.length >= 16 && !line.startsWith("-----"))];
+  return Object.entries(places)
+    .filter(([, text]) => needles.some((needle) => text.includes(needle)))
+    .map(([name]) => name);
+}
