@@ -1,0 +1,23 @@
+/** The component side of the overhead benchmark (see programs.ts). */
+import { rule } from "@hearth/core";
+import { BackupPolicy, FirewallGroup, VmFromTemplate } from "@hearth/proxmox";
+import { sshKey, template, vmName } from "./programs.js";
+
+export function componentProgram(n: number): void {
+  const group = new FirewallGroup("web", {
+    rules: [rule.allowIn({ protocol: "tcp", ports: [22, 443] }), rule.allowIn({ protocol: "icmp" })],
+  });
+  const vms: VmFromTemplate[] = [];
+  for (let i = 0; i < n; i++) {
+    vms.push(
+      new VmFromTemplate(vmName(i), {
+        node: "pve",
+        template,
+        cloudInit: { user: "ops", sshKeys: [sshKey] },
+        networks: [{ bridge: "vmbr0", ipv4: "dhcp" }],
+        firewallGroups: [group],
+      }),
+    );
+  }
+  new BackupPolicy("nightly", { schedule: "*-*-* 02:00", storage: "backups", retention: { keepDaily: 7 }, vms });
+}

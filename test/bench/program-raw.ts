@@ -1,0 +1,114 @@
+/**
+ * The raw side of the overhead benchmark: the component's provider resources, written by
+ * hand (see programs.ts). With `parented`, every VM's three resources, the group and the
+ * backup job sit in a bare ComponentResource that only calls registerOutputs({}): the Pulumi
+ * SDK's own cost of a component layer, with none of Hearth's code.
+ */
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+import { sshKey, template, vmName } from "./programs.js";
+
+class Bare extends pulumi.ComponentResource {
+  constructor(type: string, name: string) {
+    super(`bench:bare:${type}`, name, {});
+  }
+  done(): void {
+    this.registerOutputs({});
+  }
+}
+
+export interface RawOptions {
+  /** Wrap each VM (and the group and job) in a bare ComponentResource. @default false */
+  readonly parented?: boolean;
+  /**
+   * Chain the clones with dependsOn as VmFromTemplate does. `false` is the program most users
+   * would write first, which Proxmox's clone lock breaks (the clone throughput benchmark).
+   * @default true
+   */
+  readonly chain?: boolean;
+}
+
+export function rawProgram(n: number, { parented = false, chain = true }: RawOptions = {}): void {
+  const wrap = (type: string, name: string) => (parented ? new Bare(type, name) : undefined);
+  const done = (parent: Bare | undefined) => parent?.done();
+
+  const groupParent = wrap("FirewallGroup", "web");
+  const group = new proxmoxve.cluster.firewall.security.GroupLegacy(
+    "web",
+    {
+      name: "web",
+      comment: "Managed by Hearth",
+      rules: [
+        { type: "in", action: "ACCEPT", proto: "tcp", dport: "22,443", enabled: true },
+        { type: "in", action: "ACCEPT", proto: "icmp", enabled: true },
+      ],
+    },
+    { parent: groupParent },
+  );
+  done(groupParent);
+
+  const vms: proxmoxve.VmLegacy[] = [];
+  let previous: pulumi.Resource | undefined;
+  for (let i = 0; i < n; i++) {
+    const name = vmName(i);
+    const parent = wrap("VmFromTemplate", name);
+    const vm = new proxmoxve.VmLegacy(
+      name,
+      {
+        nodeName: "pve",
+        name,
+        description: "Managed by Hearth",
+        tags: ["hearth-component-vmfromtemplate", "hearth-managed-by-hearth"],
+        started: true,
+        onBoot: true,
+        clone: { vmId: template.vmId, nodeName: template.node, full: true, datastoreId: "local-lvm" },
+        operatingSystem: { type: "l26" },
+        cpu: { cores: 1, type: "x86-64-v2-AES" },
+        memory: { dedicated: 2048 },
+        scsiHardware: "virtio-scsi-single",
+        networkDevices: [{ bridge: "vmbr0", model: "virtio", firewall: true }],
+        initialization: {
+          datastoreId: "local-lvm",
+          interface: "ide2",
+          userAccount: { username: "ops", keys: [sshKey] },
+          ipConfigs: [{ ipv4: { address: "dhcp" } }],
+        },
+        agent: { enabled: true, timeout: "2m", trim: true },
+        serialDevices: [{ device: "socket" }],
+        vga: { type: "serial0" },
+      },
+      // Proxmox locks a template while cloning it: one clone after another, as the component does.
+      { parent, ...(chain && previous ? { dependsOn: [previous] } : {}) },
+    );
+    previous = vm;
+    vms.push(vm);
+    new proxmoxve.firewall.RulesLegacy(
+      `${name}-fw`,
+      { nodeName: "pve", vmId: vm.vmId, rules: [{ securityGroup: group.name, enabled: true, comment: "Managed by Hearth" }] },
+      { parent },
+    );
+    new proxmoxve.firewall.OptionsLegacy(
+      `${name}-fw-options`,
+      { nodeName: "pve", vmId: vm.vmId, enabled: true, inputPolicy: "DROP", outputPolicy: "ACCEPT" },
+      { parent },
+    );
+    done(parent);
+  }
+
+  const jobParent = wrap("BackupPolicy", "nightly");
+  new proxmoxve.backup.Job(
+    "nightly",
+    {
+      resourceId: "hearth_nightly",
+      schedule: "*-*-* 02:00",
+      storage: "backups",
+      mode: "snapshot",
+      compress: "zstd",
+      enabled: true,
+      pruneBackups: { "keep-daily": "7" },
+      vmids: vms.map((vm) => vm.vmId.apply(String)),
+    },
+    { parent: jobParent },
+  );
+  done(jobParent);
+}

@@ -1,0 +1,40 @@
+/**
+ * The two programs the overhead benchmark compares. Both register the same provider
+ * resources with the same inputs and the same dependsOn clone chain:
+ *
+ * - `component`: N VmFromTemplate (cloud-init user + SSH key + DHCP), one FirewallGroup
+ *   attached to every VM, one BackupPolicy over all VMs, from the BUILT @hearth/proxmox.
+ * - `raw`: the same VmLegacy / firewall.RulesLegacy / firewall.OptionsLegacy per VM, one
+ *   cluster.firewall.security.GroupLegacy and one backup.Job, written directly against
+ *   @muhlba91/pulumi-proxmoxve, as a careful user would write them by hand.
+ *
+ * The raw inputs mirror what the component sends (checked by `overhead-worker.ts record`,
+ * which prints both programs' registrations so they can be diffed).
+ */
+/**
+ * `component` and `raw` are the benchmark's pair; `bare` (raw resources inside bare
+ * ComponentResources) splits the difference into the Pulumi SDK's cost of a component layer
+ * and Hearth's own code.
+ */
+export type ProgramKind = "component" | "raw" | "bare";
+export const programKinds: readonly ProgramKind[] = ["component", "raw", "bare"];
+
+export const sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthBenchmarkKeyHearthBenchmarkKey0000 bench@hearth";
+export const template = { vmId: 9000, node: "pve" } as const;
+export const vmName = (i: number): string => `vm-${String(i).padStart(4, "0")}`;
+
+/** How many resources each program registers (custom and component), for the mocks to wait on. */
+export function expectedResources(kind: ProgramKind, n: number): { custom: number; component: number } {
+  const custom = 3 * n + 2; // per VM: VmLegacy, RulesLegacy, OptionsLegacy; plus GroupLegacy and backup.Job
+  return { custom, component: kind === "raw" ? 0 : n + 2 };
+}
+
+/**
+ * Loads one program. Each kind lives in its own module so a worker process loads only the
+ * packages its program uses (the raw worker never loads @hearth/*).
+ */
+export async function loadProgram(kind: ProgramKind): Promise<(n: number) => void> {
+  if (kind === "component") return (await import("./program-component.js")).componentProgram;
+  const { rawProgram } = await import("./program-raw.js");
+  return (n) => rawProgram(n, { parented: kind === "bare" });
+}
