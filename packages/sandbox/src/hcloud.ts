@@ -585,7 +585,9 @@ export function createHcloudApi(ctx: HcloudContext): EmulatedApi {
     const name = requireString(q.body, "name");
     if (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,61}[a-zA-Z0-9])?$/.test(name)) invalid("name", "must be a valid hostname");
     uniqueName(h.servers, name, "server");
-    const type = byIdOrName(SERVER_TYPES, requireString(q.body, "server_type"), "server_type");
+    // hcloud-go sends server_type and image as an id (number) or a name (string).
+    if (q.body.server_type === undefined || q.body.server_type === "") invalid("server_type", "Missing data for required field.");
+    const type = byIdOrName(SERVER_TYPES, q.body.server_type, "server_type");
     const imageRef = q.body.image;
     if (imageRef === undefined) invalid("image", "Missing data for required field.");
     const img = IMAGES.find((i) => (String(i.id) === String(imageRef) || i.name === imageRef) && i.architecture === type.architecture) ?? invalid("image", `image ${String(imageRef)} not found`);
