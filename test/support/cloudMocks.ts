@@ -1,4 +1,4 @@
-// Test support (not exported): Pulumi mocks that record every resource a test creates.
+// Test support shared by the cloud packages (hcloud, digitalocean, gateway): Pulumi mocks that record every resource a test creates.
 import * as pulumi from "@pulumi/pulumi";
 
 export interface Recorded {

@@ -3,7 +3,7 @@ import { HearthValidationError, failFor } from "@hearth/core";
 import { checkRegion, doRegions, resolveDropletSize } from "./catalog.js";
 import { checkDoRetention, toDropletBackupPolicy } from "./backups.js";
 import { doTags } from "./labels.js";
-import "./mocks.test-support.js"; // sets the stack name to "test"
+import "../../../test/support/cloudMocks.js"; // sets the stack name to "test"
 
 const fail = failFor("VmFromTemplate", "web");
 

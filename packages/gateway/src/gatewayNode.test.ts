@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { HearthValidationError } from "@hearth/core";
-import { byType, parentRecorder, reset, settle, value } from "./mocks.test-support.js";
+import { byType, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
 import { GatewayNode, type GatewayNodeArgs } from "./gatewayNode.js";
 import { deriveWireguardPrivateKey, wireguardPublicKey } from "./wireguard.js";
 

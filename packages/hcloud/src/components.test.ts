@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { HearthValidationError, rule } from "@hearth/core";
-import { byType, parentRecorder, reset, settle, value } from "./mocks.test-support.js";
+import { byType, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
 import { BackupPolicy } from "./backupPolicy.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { HearthValidationError, rule } from "@hearth/core";
-import { byName, byType, parentRecorder, reset, settle, value } from "./mocks.test-support.js";
+import { byName, byType, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
 import { BackupPolicy } from "./backupPolicy.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
