@@ -81,6 +81,12 @@ describe("Hetzner Cloud emulator", () => {
     expect((await get(`/servers/${server.id}`)).body.server.status).toBe("running");
     expect((await get(`/primary_ips/${ip.body.primary_ip.id}`)).body.primary_ip.assignee_id).toBe(server.id);
 
+    // hcloud-go sends ids as numbers when it has them.
+    const byId = await send("POST", "/servers", { name: "by-id", server_type: 104, image: 114690387, location: "1", start_after_create: false });
+    expect(byId.body.server).toMatchObject({ server_type: { name: "cx22" }, image: { name: "debian-12" }, location: { name: "fsn1" } });
+    await waitActions([byId.body.action.id]);
+    expect((await get(`/servers/${byId.body.server.id}`)).body.server.status).toBe("off");
+    await waitActions([(await del(`/servers/${byId.body.server.id}`)).body.action.id]);
     const dup = await send("POST", "/servers", { name: "gw-1", server_type: "cx22", image: "debian-12" });
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe("uniqueness_error");
