@@ -109,7 +109,8 @@ export function guestAddress(vmid: number, index: number, config: Record<string,
   const ipconfig = str(config[`ipconfig${index}`]);
   const staticIp = ipconfig ? /(?:^|,)ip=(\d+\.\d+\.\d+\.\d+)\/(\d+)/.exec(ipconfig) : null;
   if (staticIp) return { ip: staticIp[1]!, prefix: Number(staticIp[2]) };
-  return { ip: `10.${index}.${(vmid >> 8) & 0xff}.${vmid & 0xff || 1}`, prefix: 8 };
+  // Inside 10.0.0.0/8 every x.y.z is a usable host address, so the mapping never collides (vmid < 65536).
+  return { ip: `10.${index}.${(vmid >> 8) & 0xff}.${vmid & 0xff}`, prefix: 8 };
 }
 
 export interface ProxmoxContext {
