@@ -1,11 +1,8 @@
 import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.base.js";
 
 export default defineConfig({
+  ...packageBuild,
   // `client` is a second entry so "@hearth/catalog/client" loads without the Pulumi SDK.
   entry: ["src/index.ts", "src/client.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
 });

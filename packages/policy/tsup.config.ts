@@ -1,5 +1,6 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.base.js";
 
 const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -16,11 +17,8 @@ function writePackDirectory(): void {
 
 export default defineConfig({
   // index: the pure library; pack: the policy pack entry; cli: hearth-policy-config.
+  ...packageBuild,
   entry: { index: "src/index.ts", pack: "src/pack.ts", cli: "src/cli.ts" },
-  format: ["esm", "cjs"],
   dts: { entry: { index: "src/index.ts" } },
-  clean: true,
-  sourcemap: true,
-  target: "node20",
   onSuccess: async () => writePackDirectory(),
 });
