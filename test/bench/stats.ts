@@ -56,3 +56,9 @@ export function linearFit(points: ReadonlyArray<readonly [number, number]>): { i
   const ssRes = points.reduce((s, [x, y]) => s + (y - (intercept + slope * x)) ** 2, 0);
   return { intercept, slope, r2: ssTot === 0 ? 1 : 1 - ssRes / ssTot };
 }
+
+/** `a / b` rounded to 3 digits: the component/raw ratios of the report. */
+export function ratio(a: number, b: number): number {
+  if (!(b > 0)) throw new Error(`ratio with a non-positive denominator: ${a} / ${b}`);
+  return round(a / b);
+}
