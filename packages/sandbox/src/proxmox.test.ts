@@ -196,7 +196,11 @@ describe("Proxmox VE emulator", () => {
 
   it("keeps backup jobs, SDN zones/vnets/subnets and node networks", async () => {
     await post("/cluster/backup", { id: "nightly", schedule: "*-*-* 02:00", storage: "local", vmid: "100,101", mode: "snapshot", compress: "zstd", "prune-backups": "keep-daily=7,keep-last=3", enabled: 1 });
-    expect((await get("/cluster/backup/nightly")).body.data).toMatchObject({ id: "nightly", type: "vzdump", schedule: "*-*-* 02:00", vmid: "100,101", "prune-backups": "keep-daily=7,keep-last=3", enabled: 1 });
+    // Proxmox takes prune-backups as a property string and returns it as an object.
+    expect((await get("/cluster/backup/nightly")).body.data).toMatchObject({ id: "nightly", type: "vzdump", schedule: "*-*-* 02:00", vmid: "100,101", "prune-backups": { "keep-daily": "7", "keep-last": "3" }, enabled: 1 });
+    await post("/cluster/backup", { id: "one", schedule: "sat 01:00", storage: "local", vmid: "100", enabled: 0 });
+    expect((await get("/cluster/backup/one")).body.data).toMatchObject({ vmid: "100", enabled: 0 });
+    await del("/cluster/backup/one");
     await put("/cluster/backup/nightly", { schedule: "sun 03:00", delete: "compress" });
     const job = (await get("/cluster/backup")).body.data[0];
     expect(job.schedule).toBe("sun 03:00");

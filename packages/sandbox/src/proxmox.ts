@@ -832,7 +832,7 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
   });
 
   // --- backup jobs ---
-  r.get("/cluster/backup", () => ok(Object.values(pve.backupJobs)));
+  r.get("/cluster/backup", () => ok(Object.values(pve.backupJobs).map(renderOptions)));
   r.post("/cluster/backup", (q) => {
     const id = str(q.body.id) ?? `backup-${createHash("sha1").update(String(store.nextId())).digest("hex").slice(0, 13)}`;
     if (pve.backupJobs[id]) fail(500, `Job '${id}' already exists`);
@@ -845,7 +845,7 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     return ok();
   });
   const getJob = (q: ApiRequest) => pve.backupJobs[q.params.id!] ?? fail(500, `Job '${q.params.id}' does not exist`);
-  r.get("/cluster/backup/:id", (q) => ok({ ...getJob(q) }));
+  r.get("/cluster/backup/:id", (q) => ok(renderOptions(getJob(q))));
   r.put("/cluster/backup/:id", (q) => {
     const job = getJob(q);
     setOptions(job, q.body);
@@ -1013,14 +1013,39 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
   };
 }
 
-/** Write form values into an options map: `delete` removes keys, booleans stay 0/1. */
+/**
+ * Option keys Proxmox types as integer or boolean and returns as JSON numbers; every other option
+ * comes back as a string (a `vmid` list of one id stays "100", as clients decode it into a string).
+ */
+const INT_OPTION_KEYS = new Set([
+  "enable", "enabled", "all", "autostart", "active", "mtu", "tag", "vlanaware", "snat", "vlan-id", "priority",
+  "bridge_vlan_aware", "maxfiles", "bwlimit", "ionice", "pigz", "zstd", "remove", "protected", "repeat-missed",
+  "stdexcludes", "lockwait", "stopwait", "isolate-ports", "dhcp", "ipfilter", "macfilter", "ndp", "radv", "ebtables",
+  "vrf-vxlan", "advertise-subnets", "disable-arp-nd-suppression", "exitnodes-local-routing", "reversedns",
+]);
+
+/** Write form values into an options map: `delete` removes keys, booleans are 0/1. */
 function setOptions(target: Record<string, string | number>, body: Record<string, unknown>): void {
   for (const key of str(body.delete)?.split(/[,;\s]+/).filter(Boolean) ?? []) delete target[key];
   for (const [key, raw] of Object.entries(body)) {
     if (key === "delete" || key === "digest" || raw === undefined || raw === null) continue;
     const value = Array.isArray(raw) ? raw.join(",") : typeof raw === "boolean" ? (raw ? 1 : 0) : raw;
-    target[key] = typeof value === "number" ? value : /^-?\d+$/.test(String(value)) && String(value).length < 10 ? Number(value) : String(value);
+    target[key] = INT_OPTION_KEYS.has(key) && /^-?\d+$/.test(String(value)) ? Number(value) : String(value);
   }
+}
+
+/** Property strings (`keep-daily=7,keep-last=3`) that Proxmox accepts as strings but returns as objects. */
+const OBJECT_OPTION_KEYS = new Set(["prune-backups", "fleecing", "performance"]);
+function renderOptions(o: Record<string, string | number>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...o };
+  for (const key of OBJECT_OPTION_KEYS) {
+    if (typeof o[key] !== "string") continue;
+    out[key] = Object.fromEntries(String(o[key]).split(",").filter(Boolean).map((kv) => {
+      const [k = "", v = ""] = kv.split("=", 2);
+      return [k, /^\d+$/.test(v) ? (k === "enabled" ? Number(v) : v) : v];
+    }));
+  }
+  return out;
 }
 
 function ruleFromBody(body: Record<string, unknown>, kind: "vm" | "group", partial = false): Record<string, unknown> {
