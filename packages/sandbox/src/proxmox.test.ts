@@ -220,6 +220,7 @@ describe("Proxmox VE emulator", () => {
     await post("/nodes/pve1/network", { iface: "vmbr1", type: "bridge", autostart: 1, comments: "lab" });
     await post("/nodes/pve1/network", { iface: "vmbr0.30", type: "vlan", "vlan-raw-device": "vmbr0", "vlan-id": 30 });
     expect((await get("/nodes/pve1/network?type=bridge")).body.data.map((n: { iface: string }) => n.iface)).toEqual(["vmbr0", "vmbr1"]);
+    expect((await get("/nodes/pve1/network/vmbr0.30")).body.data).toMatchObject({ iface: "vmbr0.30", type: "vlan", "vlan-id": 30, families: ["inet"], active: 1 });
     expect((await waitTask((await put("/nodes/pve1/network", {})).body.data)).exitstatus).toBe("OK");
     expect(sb.inspect().leftovers).toEqual(["proxmox network pve1/vmbr1", "proxmox network pve1/vmbr0.30"]);
     await del("/nodes/pve1/network/vmbr1");

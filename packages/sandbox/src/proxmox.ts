@@ -944,9 +944,11 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     checkNode(q.params.node!);
     return (pve.networks[q.params.node!] ??= {});
   };
+  // `families` is a list in replies (["inet"]); it is kept as a comma list internally.
+  const netView = (n: Record<string, string | number>): Record<string, unknown> => ({ ...n, families: String(n.families ?? "inet").split(",") });
   r.get("/nodes/:node/network", (q) => {
     const type = str(q.body.type);
-    return ok(Object.values(nodeNets(q)).filter((n) => !type || n.type === type || (type === "any_bridge" && n.type === "bridge")).map((n) => ({ ...n })));
+    return ok(Object.values(nodeNets(q)).filter((n) => !type || n.type === type || (type === "any_bridge" && n.type === "bridge")).map(netView));
   });
   r.post("/nodes/:node/network", (q) => {
     const nets = nodeNets(q);
@@ -968,7 +970,7 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     return ok();
   });
   const getNet = (q: ApiRequest) => nodeNets(q)[q.params.iface!] ?? fail(500, `interface '${q.params.iface}' does not exist`);
-  r.get("/nodes/:node/network/:iface", (q) => ok({ ...getNet(q) }));
+  r.get("/nodes/:node/network/:iface", (q) => ok(netView(getNet(q))));
   r.put("/nodes/:node/network/:iface", (q) => {
     const n = getNet(q);
     setOptions(n, q.body);
@@ -1019,7 +1021,7 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
  */
 const INT_OPTION_KEYS = new Set([
   "enable", "enabled", "all", "autostart", "active", "mtu", "tag", "vlanaware", "snat", "vlan-id", "priority",
-  "bridge_vlan_aware", "maxfiles", "bwlimit", "ionice", "pigz", "zstd", "remove", "protected", "repeat-missed",
+  "bridge_vlan_aware", "vlan_id", "maxfiles", "bwlimit", "ionice", "pigz", "zstd", "remove", "protected", "repeat-missed",
   "stdexcludes", "lockwait", "stopwait", "isolate-ports", "dhcp", "ipfilter", "macfilter", "ndp", "radv", "ebtables",
   "vrf-vxlan", "advertise-subnets", "disable-arp-nd-suppression", "exitnodes-local-routing", "reversedns",
 ]);
