@@ -209,7 +209,13 @@ describe("Proxmox VE emulator", () => {
 
     await post("/cluster/sdn/zones", { zone: "lab", type: "simple", ipam: "pve" });
     await post("/cluster/sdn/vnets", { vnet: "labnet", zone: "lab" });
-    await post("/cluster/sdn/vnets/labnet/subnets", { subnet: "10.20.0.0/24", type: "subnet", gateway: "10.20.0.1", snat: 1 });
+    const form = new URLSearchParams([["subnet", "10.20.0.0/24"], ["type", "subnet"], ["gateway", "10.20.0.1"], ["snat", "1"], ["dhcp-range", "start-address=10.20.0.100,end-address=10.20.0.150"], ["dhcp-range", "start-address=10.20.0.200,end-address=10.20.0.210"]]);
+    const created = await call(api("/cluster/sdn/vnets/labnet/subnets"), { method: "POST", headers: { ...auth(), "Content-Type": "application/x-www-form-urlencoded" }, raw: form.toString() });
+    expect(created.status).toBe(200);
+    expect((await get("/cluster/sdn/vnets/labnet/subnets")).body.data[0]["dhcp-range"]).toEqual([
+      { "start-address": "10.20.0.100", "end-address": "10.20.0.150" },
+      { "start-address": "10.20.0.200", "end-address": "10.20.0.210" },
+    ]);
     expect((await get("/cluster/sdn/vnets/labnet/subnets/lab-10.20.0.0-24")).body.data).toMatchObject({ cidr: "10.20.0.0/24", gateway: "10.20.0.1", snat: 1, vnet: "labnet", zone: "lab" });
     expect((await del("/cluster/sdn/zones/lab")).status).toBe(500);
     expect((await waitTask((await put("/cluster/sdn", {})).body.data)).exitstatus).toBe("OK");

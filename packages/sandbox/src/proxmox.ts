@@ -900,9 +900,24 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     return `${zone}-${cidr.replace("/", "-")}`;
   };
   const getVnet = (q: ApiRequest) => pve.sdn.vnets[q.params.vnet!] ?? fail(500, `sdn vnet '${q.params.vnet}' does not exist`);
+  // `dhcp-range` is sent as repeated `start-address=A,end-address=B` values and read back as objects.
+  const DHCP_SEP = "|";
+  const subnetBody = (body: Record<string, unknown>): Record<string, unknown> => {
+    const range = body["dhcp-range"];
+    if (range === undefined) return body;
+    return { ...body, "dhcp-range": (Array.isArray(range) ? range : [range]).map(String).join(DHCP_SEP) };
+  };
+  const subnetView = (o: Record<string, string | number>): Record<string, unknown> => {
+    const { "dhcp-range": range, ...rest } = o;
+    if (range === undefined || range === "") return rest;
+    return {
+      ...rest,
+      "dhcp-range": String(range).split(DHCP_SEP).map((entry) => Object.fromEntries(entry.split(",").map((kv) => kv.split("=", 2) as [string, string]))),
+    };
+  };
   r.get("/cluster/sdn/vnets/:vnet/subnets", (q) => {
     getVnet(q);
-    return ok(Object.values(pve.sdn.subnets).filter((s) => s.vnet === q.params.vnet).map((s) => ({ ...s })));
+    return ok(Object.values(pve.sdn.subnets).filter((s) => s.vnet === q.params.vnet).map(subnetView));
   });
   r.post("/cluster/sdn/vnets/:vnet/subnets", (q) => {
     getVnet(q);
@@ -910,7 +925,7 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     const id = subnetId(q.params.vnet!, cidr);
     if (pve.sdn.subnets[id]) fail(500, `sdn subnet object ID '${id}' already defined`);
     const o: Record<string, string | number> = {};
-    setOptions(o, q.body);
+    setOptions(o, subnetBody(q.body));
     Object.assign(o, { subnet: id, cidr, network: cidr.split("/")[0]!, mask: cidr.split("/")[1]!, vnet: q.params.vnet!, zone: String(pve.sdn.vnets[q.params.vnet!]?.zone), type: "subnet", id });
     pve.sdn.subnets[id] = o;
     store.changed();
@@ -921,11 +936,11 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     const s = pve.sdn.subnets[q.params.subnet!];
     return s && s.vnet === q.params.vnet ? s : fail(500, `sdn subnet '${q.params.subnet}' does not exist`);
   };
-  r.get("/cluster/sdn/vnets/:vnet/subnets/:subnet", (q) => ok({ ...getSubnet(q) }));
+  r.get("/cluster/sdn/vnets/:vnet/subnets/:subnet", (q) => ok(subnetView(getSubnet(q))));
   r.put("/cluster/sdn/vnets/:vnet/subnets/:subnet", (q) => {
     const s = getSubnet(q);
     const keep = { subnet: s.subnet!, cidr: s.cidr!, vnet: s.vnet!, zone: s.zone!, id: s.id! };
-    setOptions(s, q.body);
+    setOptions(s, subnetBody(q.body));
     Object.assign(s, keep);
     store.changed();
     return ok();
@@ -1023,7 +1038,7 @@ const INT_OPTION_KEYS = new Set([
   "enable", "enabled", "all", "autostart", "active", "mtu", "tag", "vlanaware", "snat", "vlan-id", "priority",
   "bridge_vlan_aware", "vlan_id", "maxfiles", "bwlimit", "ionice", "pigz", "zstd", "remove", "protected", "repeat-missed",
   "stdexcludes", "lockwait", "stopwait", "isolate-ports", "dhcp", "ipfilter", "macfilter", "ndp", "radv", "ebtables",
-  "vrf-vxlan", "advertise-subnets", "disable-arp-nd-suppression", "exitnodes-local-routing", "reversedns",
+  "vrf-vxlan", "advertise-subnets", "disable-arp-nd-suppression", "exitnodes-local-routing",
 ]);
 
 /** Write form values into an options map: `delete` removes keys, booleans are 0/1. */

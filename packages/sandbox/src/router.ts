@@ -91,7 +91,7 @@ function safeDecode(s: string): string {
   }
 }
 
-/** Parse a request body as JSON or `application/x-www-form-urlencoded` (repeated keys keep the last value). */
+/** Parse a request body as JSON or `application/x-www-form-urlencoded`. */
 export function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
   if (!raw) return {};
   if ((contentType ?? "").includes("json") || raw.trimStart().startsWith("{")) {
@@ -104,7 +104,13 @@ export function parseBody(raw: string, contentType: string | undefined): Record<
       throw new ApiError(400, "request body is not valid JSON", "json_error");
     }
   }
-  return Object.fromEntries(new URLSearchParams(raw));
+  // Repeated form keys (Proxmox list parameters such as `dhcp-range`) become arrays.
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
 }
 
 /** One emulated HTTP API, served by `server.ts` on its own listener. */

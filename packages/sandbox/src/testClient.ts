@@ -13,10 +13,10 @@ export interface CallResult<T = unknown> {
  */
 export function call<T = any>(
   url: string,
-  opts: { method?: string; headers?: Record<string, string>; form?: Record<string, string | number>; json?: unknown } = {},
+  opts: { method?: string; headers?: Record<string, string>; form?: Record<string, string | number>; json?: unknown; raw?: string } = {},
 ): Promise<CallResult<T>> {
   const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
-  let payload: string | undefined;
+  let payload: string | undefined = opts.raw;
   if (opts.form) {
     payload = new URLSearchParams(Object.entries(opts.form).map(([k, v]): [string, string] => [k, String(v)])).toString();
     headers["Content-Type"] = "application/x-www-form-urlencoded";
