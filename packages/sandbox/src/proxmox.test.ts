@@ -179,7 +179,7 @@ describe("Proxmox VE emulator", () => {
     const rules = (await get("/cluster/firewall/groups/web")).body.data;
     expect(rules.map((r: { dport: string; pos: number }) => [r.pos, r.dport])).toEqual([[0, "80"], [1, "443"]]);
     await put("/cluster/firewall/groups/web/0", { dport: "8080", comment: "alt" });
-    expect((await get("/cluster/firewall/groups/web/0")).body.data).toMatchObject({ pos: 0, dport: "8080", comment: "alt", enable: 1 });
+    expect((await get("/cluster/firewall/groups/web/0")).body.data).toMatchObject({ pos: "0", dport: "8080", comment: "alt", enable: 1 });
     expect((await del("/cluster/firewall/groups/web")).statusText).toBe("security group 'web' is not empty");
 
     await post("/nodes/pve1/qemu/9000/firewall/rules", { type: "group", action: "web", enable: 1 });

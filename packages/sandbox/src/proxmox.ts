@@ -687,7 +687,8 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
       const all = list(q);
       const pos = Number(q.params.pos);
       const rule = all[pos] ?? fail(400, `no rule at position ${q.params.pos}`);
-      return ok({ ...rule, pos });
+      // Proxmox quirk the clients rely on: `pos` is a number in the list but a string here.
+      return ok({ ...rule, pos: String(pos) });
     });
     r.put(`${base}/:pos`, (q) => {
       const all = list(q);
