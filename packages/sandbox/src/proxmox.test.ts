@@ -57,10 +57,11 @@ describe("Proxmox VE emulator", () => {
     const log = await get(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/log`);
     expect(log.body.data.at(-1)).toEqual({ n: log.body.data.length, t: "TASK OK" });
 
-    expect((await put("/nodes/pve1/qemu/100/config", { cores: 2, memory: 2048, ciuser: "ops", ipconfig0: "ip=10.20.0.5/24,gw=10.20.0.1", agent: "enabled=1", net1: "virtio,bridge=vmbr1,firewall=1", delete: "vga" })).status).toBe(200);
+    expect((await put("/nodes/pve1/qemu/100/config", { cores: 2, memory: 2048, ciuser: "ops", cipassword: "s3cret", ipconfig0: "ip=10.20.0.5/24,gw=10.20.0.1", agent: "enabled=1", net1: "virtio,bridge=vmbr1,firewall=1", delete: "vga" })).status).toBe(200);
     const config = (await get("/nodes/pve1/qemu/100/config")).body.data;
     expect(config).toMatchObject({ name: "web-1", cores: 2, memory: 2048, ciuser: "ops", scsi0: "local-lvm:vm-100-disk-0,size=2G", ide2: "local-lvm:vm-100-cloudinit,media=cdrom" });
     expect(config.vga).toBeUndefined();
+    expect(config.cipassword).toBe("**********");
     expect(config.template).toBeUndefined();
     expect(config.net1).toMatch(/^virtio=BC:24:11:[0-9A-F:]{8},bridge=vmbr1,firewall=1$/);
     expect(config.digest).toMatch(/^[0-9a-f]{40}$/);

@@ -276,6 +276,8 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
   function renderConfig(vm: PveVm): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(vm.config)) out[k] = INT_KEYS.has(k) && /^-?\d+$/.test(String(v)) ? Number(v) : v;
+    // Proxmox never returns the cloud-init password, only a mask.
+    if (out.cipassword !== undefined) out.cipassword = "**********";
     if (vm.lock) out.lock = vm.lock;
     out.digest = createHash("sha1").update(JSON.stringify(vm.config)).digest("hex");
     return out;
