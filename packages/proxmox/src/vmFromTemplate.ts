@@ -180,13 +180,12 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     const concurrency = checkInt(fail, "cloneConcurrency", args.cloneConcurrency ?? 1, 1, 64);
     if (args.labels !== undefined) checkLabels(fail, "labels", args.labels);
     // --- Inputs: checked now when plain, when they resolve otherwise ---
-    const node = checked(args.node, (n) => checkNonEmpty(fail, "node", n));
+    // Plain values stay plain: an Output per field costs the SDK promises and memory per VM.
+    const node = checkedInput(args.node, (n) => checkNonEmpty(fail, "node", n));
     const sizeInput = args.size ?? "small";
-    const size = isPlain(sizeInput)
-      ? pulumi.output(resolveVmSize(fail, "size", sizeInput))
-      : pulumi.output(sizeInput).apply((s) => resolveVmSize(fail, "size", s));
-    const hostname = checked(args.hostname ?? name, (h) => checkHostname(fail, args.hostname === undefined ? "name" : "hostname", h));
-    const vmId = args.vmId === undefined ? undefined : checked(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner));
+    const size = isPlain(sizeInput) ? resolveVmSize(fail, "size", sizeInput) : pulumi.output(sizeInput).apply((s) => resolveVmSize(fail, "size", s));
+    const hostname = checkedInput(args.hostname ?? name, (h) => checkHostname(fail, args.hostname === undefined ? "name" : "hostname", h));
+    const vmId = args.vmId === undefined ? undefined : checkedInput(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner));
     super("hearth:proxmox:VmFromTemplate", name, {}, opts);
 
     const storage = args.storage ?? "local-lvm";
@@ -240,7 +239,12 @@ export class VmFromTemplate extends pulumi.ComponentResource {
               : {
                   userAccount: {
                     username: cloudInit.user ?? "hearth",
-                    keys: cloudInit.sshKeys === undefined ? undefined : pulumi.output(cloudInit.sshKeys).apply((keys) => [...keys]),
+                    keys:
+                      cloudInit.sshKeys === undefined
+                        ? undefined
+                        : isPlain(cloudInit.sshKeys)
+                          ? [...cloudInit.sshKeys]
+                          : pulumi.output(cloudInit.sshKeys).apply((keys) => [...keys]),
                     password: cloudInit.password === undefined ? undefined : pulumi.secret(cloudInit.password),
                   },
                 }),
@@ -280,6 +284,13 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     this.ipv4Address = this.ipv4Addresses.apply((a) => a[0]);
     this.registerOutputs({ vmId: this.vmId, name: this.name, node: this.node, ipv4Addresses: this.ipv4Addresses, ipv4Address: this.ipv4Address });
   }
+}
+
+/** Like core's `checked`, but a plain value is checked now and returned as it is, not wrapped in an Output. */
+function checkedInput<T>(value: pulumi.Input<T>, check: (v: T) => void): pulumi.Input<T> {
+  if (!isPlain(value)) return checked(value, check);
+  check(value as T);
+  return value;
 }
 
 /** The agent's per-interface address lists, flattened, without loopback or link-local addresses. */
@@ -348,7 +359,7 @@ function checkNics(fail: Fail, nics: readonly VmNic[]): readonly VmNic[] {
 
 function checkCloudInit(fail: Fail, init: VmCloudInit): VmCloudInit {
   if (init === null || typeof init !== "object") fail("cloudInit", init, "use an object such as { user: \"ops\", sshKeys: [...] }");
-  const sshKeys = init.sshKeys === undefined ? undefined : checked(init.sshKeys, (keys) => checkSshKeys(fail, "cloudInit.sshKeys", keys));
+  const sshKeys = init.sshKeys === undefined ? undefined : checkedInput(init.sshKeys, (keys) => checkSshKeys(fail, "cloudInit.sshKeys", keys));
   if (init.user !== undefined) checkUserName(fail, "cloudInit.user", init.user);
   if (init.userDataFileId !== undefined) {
     const clash = (["user", "sshKeys", "password"] as const).filter((k) => init[k] !== undefined);
