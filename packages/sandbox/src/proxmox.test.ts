@@ -62,6 +62,7 @@ describe("Proxmox VE emulator", () => {
     expect(config).toMatchObject({ name: "web-1", cores: 2, memory: 2048, ciuser: "ops", scsi0: "local-lvm:vm-100-disk-0,size=2G", ide2: "local-lvm:vm-100-cloudinit,media=cdrom" });
     expect(config.vga).toBeUndefined();
     expect(config.cipassword).toBe("**********");
+    expect(JSON.stringify(sb.inspect())).not.toContain("s3cret");
     expect(config.template).toBeUndefined();
     expect(config.net1).toMatch(/^virtio=BC:24:11:[0-9A-F:]{8},bridge=vmbr1,firewall=1$/);
     expect(config.digest).toMatch(/^[0-9a-f]{40}$/);

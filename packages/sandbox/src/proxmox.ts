@@ -263,6 +263,8 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
       let value = String(raw);
       if (DISK_KEY.test(key)) value = normalizeDisk(vm, key, value, pending);
       else if (/^net\d+$/.test(key)) value = normalizeNet(vm, key, value);
+      // Like Proxmox, keep only a hash of the cloud-init password (never the password itself).
+      else if (key === "cipassword") value = `$6$sandbox$${createHash("sha512").update(value).digest("base64")}`;
       pending[key] = value;
     }
     const deletes = str(body.delete)?.split(/[,;\s]+/).filter(Boolean) ?? [];
