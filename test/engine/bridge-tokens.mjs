@@ -58,9 +58,45 @@ for (const file of jsFiles(sdkDir)) {
     });
   }
   if (t && !t[1].includes(":") && src.includes("constructor(name, args, opts)")) {
-    sdkProvider = new Set([...src.matchAll(/resourceInputs\["([^"]+)"\] = args/g)].map((m) => m[1]));
+    sdkProvider = new Set([...src.matchAll(/resourceInputs\["([^"]+)"\] = (?:pulumi\.output\()?args/g)].map((m) => m[1]));
   }
   for (const m of src.matchAll(/runtime\.invoke(?:Output|SingleOutput|Single)?\("([^"]+)"/g)) sdkFunctions.set(m[1], rel);
+}
+
+// The SDK's object types: "<namespace path>.<Interface>" -> list of property-name sets (input.d.ts
+// and output.d.ts), read line by line with the namespace nesting.
+function sdkTypes() {
+  const out = new Map();
+  for (const f of ["input.d.ts", "output.d.ts"]) {
+    let src;
+    try {
+      src = readFileSync(join(sdkDir, "types", f), "utf8");
+    } catch {
+      continue;
+    }
+    const stack = []; // {kind, name, depth}
+    let depth = 0;
+    let cur; // {key, depth, props}
+    for (const l of src.split("\n")) {
+      const ns = /^\s*(?:export )?(?:declare )?namespace (\w+) \{/.exec(l);
+      const it = /^\s*(?:export )?interface (\w+) \{/.exec(l);
+      if (ns) stack.push({ name: ns[1], depth });
+      else if (it && !cur) {
+        cur = { key: [...stack.map((x) => x.name), it[1]].join("."), depth, props: new Set() };
+      } else if (cur && depth === cur.depth + 1) {
+        const m = /^\s*(\w+)\??:/.exec(l);
+        if (m) cur.props.add(m[1]);
+      }
+      for (const ch of l) depth += ch === "{" ? 1 : ch === "}" ? -1 : 0;
+      if (cur && depth === cur.depth) {
+        if (!out.has(cur.key)) out.set(cur.key, []);
+        out.get(cur.key).push(cur.props);
+        cur = undefined;
+      }
+      while (stack.length && depth <= stack[stack.length - 1].depth) stack.pop();
+    }
+  }
+  return out;
 }
 
 const schemaResources = schema.resources ?? {};
@@ -113,11 +149,31 @@ for (const [tok, sdk] of sdkResources) {
   }
 }
 
+// Object types (nested inputs/outputs such as a VM's clone block): the schema's property names
+// must equal those of the SDK interface of the same module and name (or its "...Args" input twin).
+const typesBySdk = sdkTypes();
+const typeDiffs = [];
+let typesSame = 0;
+for (const [tok, t] of Object.entries(schema.types ?? {})) {
+  if (t.type !== "object") continue;
+  const [, modPath = "", name = ""] = tok.split(":");
+  const mod = modPath.split("/").slice(0, -1).filter((x) => x !== "index").join(".");
+  const N = name[0].toUpperCase() + name.slice(1);
+  const sp = keys(t.properties);
+  const cands = [N, `${N}Args`].flatMap((n) => typesBySdk.get(mod ? `${mod}.${n}` : n) ?? []);
+  const eq = (a) => a.size === sp.size && [...a].every((x) => sp.has(x));
+  if (cands.some(eq)) typesSame++;
+  else typeDiffs.push(`${tok}: schema [${[...sp].sort().join(",")}]` + (cands.length ? ` SDK [${[...cands[0]].sort().join(",")}]` : " not in the SDK"));
+}
+problems += typeDiffs.length;
+
 const line = (s) => report.push(s);
 line(`schema ${schemaPath} (${schema.name} ${schema.version ?? "?"}) vs SDK ${sdkDir}`);
 line(`resources: SDK ${sdkResources.size}, schema ${Object.keys(schemaResources).length}, in both ${sdkResources.size - onlySdk.length}, identical inputs/state/required ${same}`);
 line(`functions: SDK ${sdkFunctions.size}, schema ${Object.keys(schemaFunctions).length}, in both ${sdkFunctions.size - fOnlySdk.length}`);
 line(providerLine);
+line(`object types: schema ${typesSame + typeDiffs.length}, same property names as the SDK ${typesSame}`);
+for (const d of typeDiffs.slice(0, quiet ? 10 : typeDiffs.length)) line(`  type ${d}`);
 if (onlySdk.length) line(`resource tokens only in the SDK (${onlySdk.length}): ${onlySdk.join(" ")}`);
 if (onlySchema.length) line(`resource tokens only in the schema (${onlySchema.length}): ${onlySchema.join(" ")}`);
 if (fOnlySdk.length) line(`function tokens only in the SDK (${fOnlySdk.length}): ${fOnlySdk.join(" ")}`);
