@@ -50,6 +50,11 @@ describe("Hetzner Cloud emulator", () => {
     expect(key.status).toBe(201);
     expect(key.body.ssh_key.fingerprint).toMatch(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
 
+    // Newer clients send `location` and leave `assignee_type` out when there is no assignee.
+    const byLocation = await send("POST", "/primary_ips", { name: "loc-ip", type: "ipv4", location: "nbg1", auto_delete: true });
+    expect(byLocation.body.primary_ip).toMatchObject({ location: { name: "nbg1" }, datacenter: { name: "nbg1-dc3" }, assignee_type: "server" });
+    expect((await send("POST", "/primary_ips", { name: "x-ip", type: "ipv4", assignee_id: 1 })).body.error.code).toBe("invalid_input");
+    expect((await del(`/primary_ips/${byLocation.body.primary_ip.id}`)).status).toBe(204);
     const ip = await send("POST", "/primary_ips", { name: "gw-ip", type: "ipv4", assignee_type: "server", datacenter: "fsn1-dc14", auto_delete: false, labels: { "hearth/role": "ingress" } });
     expect(ip.status).toBe(201);
     expect(ip.body.action).toBeNull();

@@ -281,7 +281,9 @@ export function createHcloudApi(ctx: HcloudContext): EmulatedApi {
     const name = requireString(q.body, "name");
     const type = requireString(q.body, "type");
     if (type !== "ipv4" && type !== "ipv6") invalid("type", "must be ipv4 or ipv6");
-    if (q.body.assignee_type !== "server") invalid("assignee_type", "must be server");
+    // assignee_type is only required with assignee_id (newer clients leave it out otherwise).
+    if (q.body.assignee_type !== undefined && q.body.assignee_type !== "server") invalid("assignee_type", "must be server");
+    if (q.body.assignee_id !== undefined && q.body.assignee_id !== null && q.body.assignee_type === undefined) invalid("assignee_type", "required with assignee_id");
     uniqueName(h.primaryIps, name, "primary IP");
     const assigneeId = q.body.assignee_id === undefined || q.body.assignee_id === null ? null : Number(q.body.assignee_id);
     const server = assigneeId === null ? undefined : (h.servers[assigneeId] ?? invalid("assignee_id", "server not found"));
