@@ -27,17 +27,28 @@ function mulberry32(seed: number): () => number {
 }
 
 export class Faults {
-  private readonly random: () => number;
+  private random: () => number = mulberry32(1);
+  private current: FaultOptions = {};
   /** How many faults were injected, by kind (tests and `inspect()` report it). */
   readonly injected = { errors: 0, lockTimeouts: 0 };
 
-  constructor(readonly options: FaultOptions = {}) {
+  constructor(options: FaultOptions = {}) {
+    this.configure(options);
+  }
+
+  get options(): FaultOptions {
+    return this.current;
+  }
+
+  /** Replace the fault settings (and reseed) while the sandbox runs. */
+  configure(options: FaultOptions): void {
     for (const [key, value] of Object.entries(options)) {
       if (!(FAULT_KEYS as readonly string[]).includes(key)) throw new Error(`unknown fault option "${key}" (allowed: ${FAULT_KEYS.join(", ")})`);
       if ((key === "errorRate" || key === "lockTimeoutRate") && (typeof value !== "number" || value < 0 || value > 1))
         throw new Error(`fault option ${key} must be a number from 0 to 1, got ${String(value)}`);
       if (key === "slowTaskMs" && (typeof value !== "number" || value < 0)) throw new Error(`fault option slowTaskMs must be >= 0, got ${String(value)}`);
     }
+    this.current = { ...options };
     this.random = mulberry32(options.seed ?? 1);
   }
 

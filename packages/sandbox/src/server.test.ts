@@ -55,6 +55,17 @@ describe("fault injection", () => {
     expect(sb.inspect().faults.lockTimeouts).toBe(1);
   });
 
+  it("changes fault settings while running, from code or over HTTP", async () => {
+    const sb = await start({ faults: { errorRate: 1 } });
+    const get = () => call(`${sb.hcloud.endpoint}/locations`, { headers: { Authorization: `Bearer ${sb.hcloud.token}` } });
+    expect((await get()).status).toBe(500);
+    sb.setFaults({});
+    expect((await get()).status).toBe(200);
+    expect((await call(`${sb.hcloud.endpoint.replace(/\/v1$/, "")}/__sandbox/faults`, { json: { errorRate: 1 } })).body).toEqual({ ok: true });
+    expect((await get()).status).toBe(500);
+    expect((await call(`${sb.hcloud.endpoint.replace(/\/v1$/, "")}/__sandbox/faults`, { json: { errorRate: 5 } })).status).toBe(400);
+  });
+
   it("parses --faults as key=value pairs or JSON, and rejects nonsense", () => {
     expect(parseFaults("errorRate=0.1,seed=7,errorMethods=post|put,slowTaskMs=500")).toEqual({ errorRate: 0.1, seed: 7, errorMethods: ["POST", "PUT"], slowTaskMs: 500 });
     expect(parseFaults('{"lockTimeoutRate":0.5}')).toEqual({ lockTimeoutRate: 0.5 });

@@ -84,6 +84,8 @@ export interface Sandbox {
   inspect(): SandboxSnapshot;
   /** Change a resource out of band, as someone clicking in a console would (drift). */
   mutate(mutation: Mutation): void;
+  /** Replace the fault injection settings while running (`{}` turns faults off). */
+  setFaults(options: FaultOptions): void;
   /** Stop listening and save the state file. */
   stop(): Promise<void>;
 }
@@ -225,6 +227,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!isLoopback(req.socket.remoteAddress)) throw new ApiError(403, "the sandbox only serves loopback clients");
       const raw = await readBody(req);
       if (rawPath === "/__sandbox/state" && method === "GET") return send(res, { status: 200, body: inspect() });
+      if (rawPath === "/__sandbox/faults" && method === "POST") {
+        try {
+          faults.configure(JSON.parse(raw || "{}") as FaultOptions);
+          return send(res, { status: 200, body: { ok: true } });
+        } catch (e) {
+          return send(res, { status: 400, body: { error: e instanceof Error ? e.message : String(e) } });
+        }
+      }
       if (rawPath === "/__sandbox/mutate" && method === "POST") {
         try {
           mutate(JSON.parse(raw) as Mutation);
@@ -293,6 +303,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
     inspect,
     mutate,
+    setFaults: (o) => faults.configure(o),
     async stop() {
       await Promise.all(
         Object.values(servers).map(
