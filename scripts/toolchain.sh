@@ -4,6 +4,9 @@
 # versions pinned in scripts/versions.json (the npm versions of package-lock.json).
 #
 #   bash scripts/toolchain.sh          everything; exits 3 if a provider plugin could not be built
+#                                      (a provider whose published module the proxy refuses is built
+#                                      BRIDGED from scripts/bridge/<name>: upstream Terraform provider
+#                                      + Hearth's own mapping; every line says which path it took)
 #   bash scripts/toolchain.sh --core   only the CLI and the language host
 #   bash scripts/toolchain.sh --status show what is built and installed, build nothing
 #
@@ -24,7 +27,7 @@ case "${1:-}" in
   "") ;;
   --core) MODE=core ;;
   --status) MODE=status ;;
-  -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "toolchain: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
 
@@ -189,13 +192,52 @@ build_lang() {
   link_bin "$out"
 }
 
-# build_provider NAME: a bridged provider from a copy of its provider/ module at the pinned commit.
-# Prints nothing on stdout; returns 1 with the reason on stderr when it cannot be built.
+# A provider plugin is built one of two ways, and BUILD-INFO beside the binary says which:
+#   published: the published pulumi-<name> provider module at the pinned commit (build_published);
+#   bridged:   when the module proxy refuses that module, the UPSTREAM Terraform provider at the
+#              version the published plugin wraps, bridged with Hearth's own mapping in
+#              scripts/bridge/<name> (build_bridged). Same npm SDK, same tokens and property names
+#              (checked against the SDK before the plugin is built), but not the published binary.
+provider_out() { printf '%s/pulumi-resource-%s-%s/pulumi-resource-%s' "$TOOLCHAIN_DIR" "$1" "$(jget "providers.$1.version")" "$1"; }
+# bridge_hash NAME: fingerprint of scripts/bridge/NAME and its versions.json entry (a change rebuilds).
+bridge_hash() {
+  { (cd "$ROOT/$(jget "providers.$1.bridged.dir")" && find . -type f ! -path './.gen/*' | LC_ALL=C sort | xargs sha256sum)
+    jget "providers.$1.bridged"; } | sha256sum | cut -c1-16
+}
+REBUILT=()
+
+# build_provider NAME: the plugin, already built or published or bridged; returns 1 if none works.
 build_provider() {
+  local n=$1 v out info
+  v=$(jget "providers.$n.version"); out=$(provider_out "$n"); info="$(dirname "$out")/BUILD-INFO"
+  if [ -x "$out" ]; then
+    if grep -q '^path=bridged' "$info" 2>/dev/null && [ "$(sed -n 's/^mapping=//p' "$info")" != "$(bridge_hash "$n")" ]; then
+      say "pulumi-resource-$n $v: scripts/bridge/$n or its pins changed since the last bridged build: rebuilding"
+      rm -f "$out"
+    else
+      say "pulumi-resource-$n $v: already built ($(sed -n 's/^summary=//p' "$info" 2>/dev/null | grep . || echo 'published provider module'))"
+      return 0
+    fi
+  fi
+  if build_published "$n"; then
+    printf 'path=published\nsummary=published provider module %s@%s\n' "$(jget "providers.$n.module")" "$(jget "providers.$n.moduleVersion")" >"$info"
+    REBUILT+=("$n"); return 0
+  fi
+  if [ -z "$(jget "providers.$n.bridged.dir")" ]; then
+    say "pulumi-resource-$n $v: no bridged fallback in scripts/versions.json" >&2
+    return 1
+  fi
+  say "pulumi-resource-$n $v: published provider unavailable (above) -> BRIDGED fallback from $(jget "providers.$n.bridged.dir")"
+  build_bridged "$n" || return 1
+  REBUILT+=("$n")
+}
+
+# build_published NAME: the published provider from a copy of its provider/ module at the pinned commit.
+# Prints nothing on stdout; returns 1 with the reason on stderr when it cannot be built.
+build_published() {
   local n=$1 k="providers.$1" t0=$SECONDS v mod modv out dir work log schemaDir err
   v=$(jget "$k.version"); mod=$(jget "$k.module"); modv=$(jget "$k.moduleVersion")
-  out="$TOOLCHAIN_DIR/pulumi-resource-$n-$v/pulumi-resource-$n"
-  if [ -x "$out" ]; then say "pulumi-resource-$n $v: already built ($((SECONDS - t0))s)"; return 0; fi
+  out=$(provider_out "$n")
   check_go; check_proxy
   if [ -z "$modv" ]; then
     say "pulumi-resource-$n $v: NOT BUILT: no commit pinned for $mod in scripts/versions.json ($(jget "$k.notes"))" >&2
@@ -240,13 +282,64 @@ build_provider() {
   say "pulumi-resource-$n $v: built in $((SECONDS - t0))s -> $out"
 }
 
+# build_bridged NAME: Hearth's bridged provider (scripts/bridge/NAME, pinned in providers.NAME.bridged):
+# a copy of the wrapper module; its pulumi-tfgen-NAME writes schema.json and bridge-metadata.json; the
+# schema is compared with the npm SDK (test/engine/bridge-tokens.mjs: resource and function tokens,
+# input/state/required property names; the mustMatch resources must be identical); then
+# pulumi-resource-NAME is built with both embedded. Returns 1 with the reason on stderr.
+build_bridged() {
+  local n=$1 k="providers.$1.bridged" t0=$SECONDS v out src work gen log sdk must ldflags
+  v=$(jget "providers.$n.version"); out=$(provider_out "$n")
+  src="$ROOT/$(jget "$k.dir")"
+  [ -f "$src/go.mod" ] || { say "pulumi-resource-$n $v: NOT BUILT: no $src/go.mod" >&2; return 1; }
+  check_go; check_proxy
+  log="$LOG_DIR/pulumi-resource-$n-$v-bridged.log"; : >"$log"
+  say "pulumi-resource-$n $v: building BRIDGED: upstream $(jget "$k.upstream.module")@$(jget "$k.upstream.version") + github.com/pulumi/pulumi-terraform-bridge/v3@$(jget "$k.bridge.version") + Hearth's mapping $(jget "$k.dir") (minutes the first time; log $log)"
+  work="$TOOLCHAIN_DIR/src/pulumi-resource-$n-$v-bridged"; gen="$work/.gen"
+  fresh_copy "$src" "$work"; rm -rf "$gen"; mkdir -p "$gen"
+  ldflags="-s -w $(jget "$k.ldflags")"
+  (cd "$work" && run_logged "$log" "$GO" build -o "$gen/pulumi-tfgen-$n" -ldflags "$ldflags" "$(jget "$k.tfgen")") || return 1
+  (cd "$gen" && run_logged "$log" "./pulumi-tfgen-$n" schema --out "$gen" --skip-docs --skip-examples) || return 1
+  cp "$gen/bridge-metadata.json" "$work/$(jget "$k.metadata")"
+  node -e '
+    const fs = require("fs"); const [from, to, version] = process.argv.slice(1);
+    const s = JSON.parse(fs.readFileSync(from, "utf8")); s.version = version;
+    fs.writeFileSync(to, JSON.stringify(s));' "$gen/schema.json" "$work/$(jget "$k.schemaEmbed")" "$v"
+  sdk="$ROOT/node_modules/$(jget "providers.$n.npm")"
+  if [ -d "$sdk" ]; then
+    must=$(jget "$k.mustMatch" | paste -sd, -)
+    if ! node "$ROOT/test/engine/bridge-tokens.mjs" --schema "$gen/schema.json" --sdk "$sdk" --must "$must" --quiet >"$gen/token-check.txt" 2>&1; then
+      cat "$gen/token-check.txt" >>"$log"
+      say "pulumi-resource-$n $v: NOT BUILT: the generated schema does not match $(jget "providers.$n.npm") for: $must" >&2
+      sed 's/^/[toolchain]   /' "$gen/token-check.txt" >&2
+      return 1
+    fi
+    sed -n 's/^\(resources\|functions\|provider inputs\|object types\|must-match\)/[toolchain]   &/p' "$gen/token-check.txt"
+  else
+    say "pulumi-resource-$n $v: WARNING: $sdk not installed, token check against the npm SDK skipped" >&2
+  fi
+  mkdir -p "$(dirname "$out")"
+  (cd "$work" && run_logged "$log" "$GO" build -o "$out.tmp" -ldflags "$ldflags" "$(jget "$k.package")") || return 1
+  cp "$gen/schema.json" "$(dirname "$out")/schema.json"
+  cp "$gen/token-check.txt" "$(dirname "$out")/token-check.txt" 2>/dev/null || true
+  printf 'path=bridged\nmapping=%s\nsummary=BRIDGED: upstream %s@%s, bridge %s, mapping %s\n' "$(bridge_hash "$n")" \
+    "$(jget "$k.upstream.module")" "$(jget "$k.upstream.version")" "$(jget "$k.bridge.version")" "$(jget "$k.dir")" \
+    >"$(dirname "$out")/BUILD-INFO"
+  mv "$out.tmp" "$out"; rm -rf "$work"
+  say "pulumi-resource-$n $v: BRIDGED plugin built in $((SECONDS - t0))s -> $out"
+}
+
 install_plugin() {
-  local n=$1 v out
-  v=$(jget "providers.$n.version"); out="$TOOLCHAIN_DIR/pulumi-resource-$n-$v/pulumi-resource-$n"
-  if plugin_installed resource "$n" "$v" "$BIN_DIR/pulumi"; then say "plugin resource $n $v: already in the plugin cache"; return 0; fi
-  PULUMI_SKIP_UPDATE_CHECK=true "$BIN_DIR/pulumi" plugin install resource "$n" "$v" --file "$out" >>"$LOG_DIR/plugins.log" 2>&1 \
+  local n=$1 v out re=()
+  v=$(jget "providers.$n.version"); out=$(provider_out "$n")
+  if [[ " ${REBUILT[*]} " == *" $n "* ]]; then
+    re=(--reinstall)
+  elif plugin_installed resource "$n" "$v" "$BIN_DIR/pulumi"; then
+    say "plugin resource $n $v: already in the plugin cache"; return 0
+  fi
+  PULUMI_SKIP_UPDATE_CHECK=true "$BIN_DIR/pulumi" plugin install resource "$n" "$v" --file "$out" "${re[@]}" >>"$LOG_DIR/plugins.log" 2>&1 \
     || { say "plugin resource $n $v: 'pulumi plugin install resource $n $v --file $out' failed (see $LOG_DIR/plugins.log)" >&2; return 1; }
-  say "plugin resource $n $v: installed into the plugin cache"
+  say "plugin resource $n $v: installed into the plugin cache ($(sed -n 's/^summary=//p' "$(dirname "$out")/BUILD-INFO" 2>/dev/null | grep . || echo 'published provider module'))"
 }
 
 if [ "$MODE" = status ]; then
@@ -254,8 +347,8 @@ if [ "$MODE" = status ]; then
     if [ -x "$TOOLCHAIN_DIR/$f" ]; then say "built:   $TOOLCHAIN_DIR/$f"; else say "missing: $TOOLCHAIN_DIR/$f"; fi
   done
   for n in "${PROVIDERS[@]}"; do
-    v=$(jget "providers.$n.version"); f="$TOOLCHAIN_DIR/pulumi-resource-$n-$v/pulumi-resource-$n"
-    if [ -x "$f" ]; then s=built; else s=missing; fi
+    v=$(jget "providers.$n.version"); f=$(provider_out "$n")
+    if [ -x "$f" ]; then s="built ($(sed -n 's/^summary=//p' "$(dirname "$f")/BUILD-INFO" 2>/dev/null | grep . || echo 'published provider module'))"; else s=missing; fi
     if [ -x "$BIN_DIR/pulumi" ] && plugin_installed resource "$n" "$v" "$BIN_DIR/pulumi"; then s="$s, in plugin cache"; fi
     say "$s: $f"
   done
