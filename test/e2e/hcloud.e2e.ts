@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { SandboxProject } from "./harness.js";
+
+// Raw provider resources: the sandbox's fidelity for what @pulumi/hcloud calls.
+const rawProgram = `
+const hcloud = require("@pulumi/hcloud");
+const ip = new hcloud.PrimaryIp("gw-ip", { type: "ipv4", location: "fsn1", autoDelete: false, labels: { "hearth/role": "ingress" } });
+const fw = new hcloud.Firewall("gw-fw", { rules: [{ direction: "in", protocol: "tcp", port: "443", sourceIps: ["0.0.0.0/0", "::/0"] }] });
+const server = new hcloud.Server("gw-1", {
+  serverType: "cx22",
+  image: "debian-12",
+  location: "fsn1",
+  labels: { "hearth/role": "ingress" },
+  firewallIds: [fw.id.apply(Number)],
+  publicNets: [{ ipv4Enabled: true, ipv4: ip.id.apply(Number), ipv6Enabled: false }],
+  backups: true,
+});
+exports.ip = server.ipv4Address;
+`;
+
+// Hearth's own components, built (npm run build) and loaded from the workspace.
+const hearthProgram = `
+const { rule } = require("@hearth/core");
+const { BackupPolicy, FirewallGroup, Network, VmFromTemplate } = require("@hearth/hcloud");
+const lab = new Network("lab", { cidr: "10.20.0.0/16", subnetCidr: "10.20.1.0/24" });
+const web = new FirewallGroup("web", {
+  rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] }), rule.allowIn({ protocol: "tcp", ports: [22], from: ["198.51.100.0/24"] })],
+});
+const vm = new VmFromTemplate("web-1", {
+  location: "fsn1",
+  size: "medium",
+  networks: [{ network: lab, ip: "10.20.1.10" }],
+  firewallGroups: [web],
+  cloudInit: { user: "ops", sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxTestKeyOnlyAAAAAAAAAAAAAAAAAAA ops@laptop"] },
+  backups: new BackupPolicy("daily"),
+});
+exports.ip = vm.ipv4Address;
+exports.privateIp = vm.privateIpv4Address;
+`;
+
+let project: SandboxProject | undefined;
+afterEach(async () => {
+  await project?.dispose();
+  project = undefined;
+});
+
+const ok = (r: { code: number; output: string }): void => expect(r.code, r.output).toBe(0);
+
+describe("hcloud: the real engine and provider against the sandbox", () => {
+  it("up, no-change preview, drift reported and reverted, refresh, destroy leaves nothing", async () => {
+    project = await SandboxProject.create("hcloud-raw", rawProgram, { hcloud: { actionMs: 50 } });
+    const p = project;
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    const servers = Object.values(p.sandbox.inspect().hcloud.servers);
+    expect(servers).toHaveLength(1);
+    expect(servers[0]).toMatchObject({ name: expect.stringMatching(/^gw-1-/), status: "running", backup_window: "22-02" });
+    expect(Object.values(p.sandbox.inspect().hcloud.primaryIps)[0]).toMatchObject({ assignee_id: servers[0]!.id, auto_delete: false });
+
+    ok(await p.pulumi(["preview", "--expect-no-changes"]));
+
+    p.sandbox.mutate({ api: "hcloud", kind: "server", id: servers[0]!.id as number, set: { labels: { "hearth/role": "ingress", drift: "yes" } } });
+    const drift = await p.pulumi(["preview", "--refresh", "--expect-no-changes", "--diff"]);
+    expect(drift.code, drift.output).not.toBe(0);
+    expect(drift.output).toContain("drift");
+    ok(await p.pulumi(["up", "--refresh", "--yes", "--skip-preview"]));
+    expect(Object.values(p.sandbox.inspect().hcloud.servers)[0]!.labels).toEqual({ "hearth/role": "ingress" });
+
+    ok(await p.pulumi(["refresh", "--yes", "--skip-preview"]));
+    ok(await p.pulumi(["preview", "--expect-no-changes"]));
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+    expect(p.sandbox.inspect().unknownCalls).toEqual([]);
+    // The provider read its credentials from the environment: none of them is in the state.
+    expect(p.stateText()).not.toContain(p.sandbox.hcloud.token);
+  });
+
+  it("runs @hearth/hcloud components: up, no-change preview, destroy leaves nothing", async () => {
+    project = await SandboxProject.create("hcloud-hearth", hearthProgram, { hcloud: { actionMs: 50 } });
+    const p = project;
+    const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    ok(up);
+    expect(up.output).toContain('privateIp: "10.20.1.10"');
+    const state = p.sandbox.inspect().hcloud;
+    expect(Object.values(state.servers)[0]).toMatchObject({ server_type: { name: "cx22" }, backup_window: "22-02" });
+    expect(Object.values(state.networks)[0]).toMatchObject({ ip_range: "10.20.0.0/16", subnets: [expect.objectContaining({ ip_range: "10.20.1.0/24" })] });
+    const rules = Object.values(state.firewalls)[0]!.rules as { port: string; source_ips: string[] }[];
+    expect(rules).toContainEqual(expect.objectContaining({ port: "22", source_ips: ["198.51.100.0/24"] }));
+    expect(rules).toContainEqual(expect.objectContaining({ port: "443", source_ips: expect.arrayContaining(["0.0.0.0/0"]) }));
+
+    ok(await p.pulumi(["preview", "--expect-no-changes"]));
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+    expect(p.sandbox.inspect().unknownCalls).toEqual([]);
+  });
+
+  it("with injected 500s, up completes or fails clearly; a clean up and destroy then leave nothing", async () => {
+    project = await SandboxProject.create("hcloud-faults", rawProgram, { hcloud: { actionMs: 20 }, faults: { errorRate: 0.2, seed: 7 } });
+    const p = project;
+    const faulty = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    if (faulty.code !== 0) expect(faulty.output).toMatch(/injected fault: internal server error/);
+    expect(p.sandbox.inspect().faults.errors).toBeGreaterThan(0);
+
+    p.sandbox.setFaults({});
+    ok(await p.pulumi(["up", "--refresh", "--yes", "--skip-preview"]));
+    ok(await p.pulumi(["preview", "--expect-no-changes"]));
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+  });
+});
