@@ -46,21 +46,30 @@ const config = new pulumi.Config();
 const cfg = parseStackConfig("stacks/cloud", schema, config.requireObject("cloud"));
 
 // Explicit providers: credentials come from this stack's config only, never from whatever
-// environment a CI runner happens to have. This stack needs no Proxmox credential.
-const hcloudToken = config.requireSecret("hcloudToken").apply((token) => {
-  // The provider checks this at configure time, even in preview; say which key to fix.
-  if (!/^[A-Za-z0-9]{64}$/.test(token)) {
-    throw new HearthValidationError("stack config stacks/cloud", "hcloudToken", "[secret]", "a Hetzner Cloud API token is 64 letters and digits");
-  }
-  return token;
-});
-const hcloudEndpoint = config.get("hcloudEndpoint");
-const hcloudProvider = new hcloud.Provider("hcloud", { token: hcloudToken, ...(hcloudEndpoint ? { endpoint: hcloudEndpoint } : {}) });
-const doApiEndpoint = config.get("digitaloceanApiEndpoint");
-const doProvider = new digitalocean.Provider("digitalocean", {
-  token: config.requireSecret("digitaloceanToken"),
-  ...(doApiEndpoint ? { apiEndpoint: doApiEndpoint } : {}),
-});
+// environment a CI runner happens to have. This stack needs no Proxmox credential, and a cloud
+// no gateway uses needs no token at all (least privilege: nothing to leak, nothing to rotate).
+const uses = (cloud: "hcloud" | "digitalocean") => cfg.gateways.some((g) => g.cloud === cloud);
+const providers: pulumi.ProviderResource[] = [];
+if (uses("hcloud")) {
+  const hcloudToken = config.requireSecret("hcloudToken").apply((token) => {
+    // The provider checks this at configure time, even in preview; say which key to fix.
+    if (!/^[A-Za-z0-9]{64}$/.test(token)) {
+      throw new HearthValidationError("stack config stacks/cloud", "hcloudToken", "[secret]", "a Hetzner Cloud API token is 64 letters and digits");
+    }
+    return token;
+  });
+  const endpoint = config.get("hcloudEndpoint");
+  providers.push(new hcloud.Provider("hcloud", { token: hcloudToken, ...(endpoint ? { endpoint } : {}) }));
+}
+if (uses("digitalocean")) {
+  const apiEndpoint = config.get("digitaloceanApiEndpoint");
+  providers.push(
+    new digitalocean.Provider("digitalocean", {
+      token: config.requireSecret("digitaloceanToken"),
+      ...(apiEndpoint ? { apiEndpoint } : {}),
+    }),
+  );
+}
 
 const wireguardSeed = config.requireSecret("wireguardSeed");
 const doors = cfg.gateways.map(
@@ -81,7 +90,7 @@ const doors = cfg.gateways.map(
         wireguardSeed,
         labels: { env: cfg.environment },
       },
-      { providers: [hcloudProvider, doProvider] },
+      { providers },
     ),
 );
 
