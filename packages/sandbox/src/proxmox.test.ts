@@ -57,7 +57,7 @@ describe("Proxmox VE emulator", () => {
     const log = await get(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/log`);
     expect(log.body.data.at(-1)).toEqual({ n: log.body.data.length, t: "TASK OK" });
 
-    expect((await put("/nodes/pve1/qemu/100/config", { cores: 2, memory: 2048, ciuser: "ops", cipassword: "s3cret", ipconfig0: "ip=10.20.0.5/24,gw=10.20.0.1", agent: "enabled=1", net1: "virtio,bridge=vmbr1,firewall=1", delete: "vga" })).status).toBe(200);
+    expect((await put("/nodes/pve1/qemu/100/config", { cores: 2, memory: 2048, ciuser: "ops", cipassword: "s3cret", ipconfig0: "ip=10.20.0.5/24,gw=10.20.0.1", agent: "enabled=1", net1: "virtio,bridge=vmbr1,firewall=1", net2: "model=e1000,bridge=vmbr0,firewall=0", ide3: "file=cdrom,media=cdrom,", delete: "vga" })).status).toBe(200);
     const config = (await get("/nodes/pve1/qemu/100/config")).body.data;
     expect(config).toMatchObject({ name: "web-1", cores: 2, memory: 2048, ciuser: "ops", scsi0: "local-lvm:vm-100-disk-0,size=2G", ide2: "local-lvm:vm-100-cloudinit,media=cdrom" });
     expect(config.vga).toBeUndefined();
@@ -65,6 +65,8 @@ describe("Proxmox VE emulator", () => {
     expect(JSON.stringify(sb.inspect())).not.toContain("s3cret");
     expect(config.template).toBeUndefined();
     expect(config.net1).toMatch(/^virtio=BC:24:11:[0-9A-F:]{8},bridge=vmbr1,firewall=1$/);
+    expect(config.net2).toMatch(/^e1000=BC:24:11:[0-9A-F:]{8},bridge=vmbr0,firewall=0$/);
+    expect(config.ide3).toBe("cdrom,media=cdrom");
     expect(config.digest).toMatch(/^[0-9a-f]{40}$/);
 
     expect(await waitTask((await put("/nodes/pve1/qemu/100/resize", { disk: "scsi0", size: "20G" })).body.data)).toMatchObject({ exitstatus: "OK" });
@@ -85,7 +87,7 @@ describe("Proxmox VE emulator", () => {
     const status = (await get("/nodes/pve1/qemu/100/status/current")).body.data;
     expect(status).toMatchObject({ status: "running", vmid: 100, name: "web-1", cpus: 2, maxmem: 2048 * 1024 * 1024, maxdisk: 22 * 1024 ** 3, agent: 1 });
     const nics = (await get("/nodes/pve1/qemu/100/agent/network-get-interfaces")).body.data.result;
-    expect(nics.map((n: { name: string }) => n.name)).toEqual(["lo", "eth0", "eth1"]);
+    expect(nics.map((n: { name: string }) => n.name)).toEqual(["lo", "eth0", "eth1", "eth2"]);
     expect(nics[1]["ip-addresses"][0]).toEqual({ "ip-address-type": "ipv4", "ip-address": "10.20.0.5", prefix: 24 });
     expect(nics[2]["ip-addresses"][0]["ip-address"]).toBe("10.1.0.100");
     expect(nics[1]["hardware-address"]).toBe(String(config.net0).split(",")[0]!.split("=")[1]!.toLowerCase());

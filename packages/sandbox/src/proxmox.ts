@@ -95,7 +95,10 @@ export function formatSize(bytes: number): string {
 /** Split a Proxmox property string (`virtio=AA:..,bridge=vmbr0`) into its first item and options. */
 function splitProp(value: string): { head: string; opts: [string, string][] } {
   const [head = "", ...rest] = value.split(",");
-  return { head, opts: rest.map((kv) => { const i = kv.indexOf("="); return i < 0 ? [kv, ""] : [kv.slice(0, i), kv.slice(i + 1)]; }) };
+  return {
+    head,
+    opts: rest.filter((kv) => kv !== "").map((kv) => { const i = kv.indexOf("="); return i < 0 ? [kv, ""] : [kv.slice(0, i), kv.slice(i + 1)]; }),
+  };
 }
 const joinProp = (head: string, opts: [string, string][]): string => [head, ...opts.map(([k, v]) => (v === "" ? k : `${k}=${v}`))].join(",");
 
@@ -213,9 +216,11 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
 
   /** Turn a disk spec as written by a client into what Proxmox stores (allocated volume with a size). */
   function normalizeDisk(vm: PveVm, key: string, value: string, pending: Record<string, string | number>): string {
+    // The volume is the property string's default key: `file=local-lvm:8,...` is `local-lvm:8,...`.
+    if (value.startsWith("file=")) value = value.slice("file=".length);
     const { head, opts } = splitProp(value);
     const media = opts.find(([k]) => k === "media")?.[1];
-    if (head === "none" || head === "cdrom" || media === "cdrom" && !head.endsWith(":cloudinit")) return value;
+    if (head === "none" || head === "cdrom" || media === "cdrom" && !head.endsWith(":cloudinit")) return joinProp(head, opts);
     const colon = head.indexOf(":");
     const storage = colon > 0 ? head.slice(0, colon) : "";
     const volume = colon > 0 ? head.slice(colon + 1) : head;
@@ -235,24 +240,30 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
       const name = kind === "disk" ? `vm-${vm.vmid}-disk-${nextDiskIndex(vm, pending)}` : `vm-${vm.vmid}-${kind}-0`;
       return joinProp(`${storage}:${name}`, [...rest, ["size", formatSize(bytes || 4 * 1024 * 1024)]]);
     }
-    // An existing volume: keep its size if the client left it out.
-    if (!opts.some(([k]) => k === "size")) {
-      const previous = Object.values(vm.config).map(String).find((v) => splitProp(v).head === head);
-      const size = previous ? splitProp(previous).opts.find(([k]) => k === "size")?.[1] : undefined;
-      if (size) return joinProp(head, [...opts, ["size", size]]);
-    }
-    return value;
+    // An existing volume: Proxmox prints its size with a unit (clients may send bytes), and keeps
+    // the size it knows when the client leaves it out.
+    const size = opts.find(([k]) => k === "size")?.[1];
+    if (size !== undefined) return joinProp(head, opts.map(([k, v]): [string, string] => (k === "size" ? [k, formatSize(parseSize(v))] : [k, v])));
+    const previous = Object.values(vm.config).map(String).find((v) => splitProp(v).head === head);
+    const previousSize = previous ? splitProp(previous).opts.find(([k]) => k === "size")?.[1] : undefined;
+    return previousSize ? joinProp(head, [...opts, ["size", previousSize]]) : joinProp(head, opts);
   }
 
+  /**
+   * NICs are stored as `virtio=<MAC>,bridge=...`. Clients write `virtio,...`, `model=virtio,...`
+   * or `virtio=<MAC>,...`, with or without `macaddr=`; a NIC without a MAC keeps its old one or gets one.
+   */
   function normalizeNet(vm: PveVm, key: string, value: string): string {
     const { head, opts } = splitProp(value);
-    if (head.includes("=")) return value; // already `model=MAC`
+    const [first = "", second] = head.split("=", 2);
+    const model = first === "model" ? (second ?? "virtio") : first;
+    const headMac = first !== "model" ? second : undefined;
     const index = Number(key.slice(3));
     const macaddr = opts.find(([k]) => k === "macaddr")?.[1];
     const previous = str(vm.config[key]);
     const previousMac = previous ? splitProp(previous).head.split("=")[1] : undefined;
-    const mac = (macaddr ?? previousMac ?? deterministicMac(vm.vmid, index)).toUpperCase();
-    return joinProp(`${head}=${mac}`, opts.filter(([k]) => k !== "macaddr"));
+    const mac = (headMac || macaddr || previousMac || deterministicMac(vm.vmid, index)).toUpperCase();
+    return joinProp(`${model}=${mac}`, opts.filter(([k]) => k !== "macaddr" && k !== "model"));
   }
 
   /** Apply a config write (create, PUT/POST config): `delete` list first, then the values. */
