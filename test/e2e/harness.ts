@@ -66,6 +66,19 @@ export class SandboxProject {
     });
   }
 
+  /**
+   * What `pulumi preview` would change: one entry per step that is not "same", with the changed
+   * property paths (e.g. `disks[0].speed`).
+   */
+  async previewChanges(extraArgs: string[] = []): Promise<{ op: string; name: string; paths: string[] }[]> {
+    const r = await this.pulumi(["preview", "--json", ...extraArgs]);
+    if (r.code !== 0) throw new Error(`pulumi preview failed:\n${r.output}`);
+    const json = JSON.parse(r.output.slice(r.output.indexOf("{"))) as { steps?: { op: string; urn: string; detailedDiff?: Record<string, unknown> }[] };
+    return (json.steps ?? [])
+      .filter((s) => s.op !== "same")
+      .map((s) => ({ op: s.op, name: s.urn.split("::").pop() ?? s.urn, paths: Object.keys(s.detailedDiff ?? {}) }));
+  }
+
   /** Every file the backend wrote, concatenated (for secret checks). */
   stateText(): string {
     const walk = (dir: string): string[] =>

@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { SandboxProject } from "./harness.js";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxTestKeyOnlyAAAAAAAAAAAAAAAAAAA ops@laptop";
+
+// @muhlba91/pulumi-proxmoxve 8.6.0 proposes `disks[n].speed` on every preview when no disk speed
+// is set (muhlba91/pulumi-proxmoxve#664; the Terraform provider does not). The sandbox reproduces
+// it faithfully, so "no changes" here means: nothing but that known upstream diff.
+const UPSTREAM_SPEED_DIFF = /^disks\[\d+\]\.speed$/;
+const onlyKnownUpstreamDiff = (changes: { op: string; paths: string[] }[]): void => {
+  for (const c of changes) {
+    expect(c.op).toBe("update");
+    expect(c.paths.length).toBeGreaterThan(0);
+    for (const path of c.paths) expect(path).toMatch(UPSTREAM_SPEED_DIFF);
+  }
+};
+
+const provider = `new proxmox.Provider("pve", { endpoint: process.env.PROXMOX_VE_ENDPOINT, apiToken: process.env.PROXMOX_VE_API_TOKEN, insecure: true })`;
+
+const rawVm = (name: string, vmId?: number): string => `
+new proxmox.VmLegacy("${name}", {
+  nodeName: "pve1",
+  name: "${name}",
+  ${vmId ? `vmId: ${vmId},` : ""}
+  clone: { vmId: 9000, full: true },
+  cpu: { cores: 2 },
+  memory: { dedicated: 2048 },
+  agent: { enabled: true, timeout: "1m" },
+  networkDevices: [{ bridge: "vmbr0" }],
+  initialization: { userAccount: { username: "ops", keys: ["${KEY}"] }, ipConfigs: [{ ipv4: { address: "dhcp" } }] },
+  stopOnDestroy: true,
+}, { provider })`;
+
+const rawProgram = `
+const proxmox = require("@muhlba91/pulumi-proxmoxve");
+const provider = ${provider};
+const vm = ${rawVm("web-1")};
+exports.vmId = vm.vmId;
+exports.ipv4 = vm.ipv4Addresses;
+`;
+
+const homeProgram = `
+const pve = require("@hearth/proxmox");
+const { rule } = require("@hearth/core");
+const debian = new pve.CloudImageTemplate("debian-12", {
+  node: "pve1",
+  imageUrl: "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-generic-amd64.qcow2",
+  vmId: 9000,
+});
+const lab = new pve.Network("lab", { sdn: { zone: "lab", cidr: "10.20.0.0/24", gateway: "10.20.0.1", snat: true } });
+const web = new pve.FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] })] });
+const vms = ["web-1", "web-2"].map((name) => new pve.VmFromTemplate(name, {
+  node: "pve1", template: debian, size: "medium", disks: [{ sizeGb: 20 }],
+  networks: [{ network: lab }], firewallGroups: [web],
+  cloudInit: { user: "ops", sshKeys: ["${KEY}"] },
+}));
+new pve.BackupPolicy("nightly", { schedule: "*-*-* 02:00", storage: "local", vms, retention: { keepDaily: 7, keepWeekly: 4 } });
+exports.addresses = vms.map((vm) => vm.ipv4Address);
+`;
+
+const tenRaw = `
+const proxmox = require("@muhlba91/pulumi-proxmoxve");
+const provider = ${provider};
+${Array.from({ length: 10 }, (_, i) => `${rawVm(`raw-${i + 1}`, 101 + i)};`).join("\n")}
+`;
+
+const tenHearth = `
+const pve = require("@hearth/proxmox");
+const vms = Array.from({ length: 10 }, (_, i) => new pve.VmFromTemplate("vm-" + (i + 1), {
+  node: "pve1", template: { vmId: 9000, diskSizeGb: 2 }, vmId: 201 + i, disks: [{ sizeGb: 10 }],
+  cloudInit: { user: "ops", sshKeys: ["${KEY}"] },
+}));
+exports.ids = vms.map((vm) => vm.vmId);
+`;
+
+let project: SandboxProject | undefined;
+afterEach(async () => {
+  await project?.dispose();
+  project = undefined;
+});
+
+const ok = (r: { code: number; output: string }): void => expect(r.code, r.output).toBe(0);
+// A 2 GB template (what a cloud image gives): the provider's default 8 GB disk and the 10 GB below grow it.
+const seeded = { proxmox: { templates: [{ vmid: 9000, name: "debian-12", diskGb: 2 }] } };
+
+describe("proxmoxve: the real engine and provider against the sandbox", () => {
+  it("clones a VM: up, no other change than the upstream speed diff, drift reported and reverted, destroy leaves nothing", async () => {
+    project = await SandboxProject.create("pve-raw", rawProgram, seeded);
+    const p = project;
+    const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    ok(up);
+    const vm = p.sandbox.inspect().proxmox.vms["100"];
+    expect(vm).toMatchObject({ status: "running", config: { name: "web-1", cores: "2", memory: "2048", ciuser: "ops" } });
+    expect(up.output).toContain("10.0.0.100");
+    onlyKnownUpstreamDiff(await p.previewChanges());
+
+    p.sandbox.mutate({ api: "proxmox", kind: "vm", id: 100, config: { memory: "8192" } });
+    const drift = await p.pulumi(["preview", "--refresh", "--diff"]);
+    ok(drift);
+    expect(drift.output).toMatch(/dedicated\s*:\s*8192 => 2048/);
+    ok(await p.pulumi(["up", "--refresh", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().proxmox.vms["100"]!.config.memory).toBe("2048");
+
+    ok(await p.pulumi(["refresh", "--yes", "--skip-preview"]));
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+    expect(p.sandbox.inspect().unknownCalls).toEqual([]);
+    expect(p.stateText()).not.toContain(p.sandbox.proxmox.apiToken.split("=")[1]);
+  });
+
+  it("runs the home components (template, SDN network, firewall group, VMs, backup job) and destroys them all", async () => {
+    project = await SandboxProject.create("pve-home", homeProgram);
+    const p = project;
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    const state = p.sandbox.inspect().proxmox;
+    expect(state.vms["9000"]!.config).toMatchObject({ template: 1 });
+    const clones = Object.values(state.vms).filter((vm) => vm.vmid !== 9000);
+    expect(clones).toHaveLength(2);
+    for (const vm of clones) expect(vm.status).toBe("running");
+    expect(Object.keys(state.firewallGroups)).toHaveLength(1);
+    expect(Object.keys(state.sdn.subnets)).toEqual(["lab-10.20.0.0-24"]);
+    expect(Object.values(state.backupJobs)).toHaveLength(1);
+    onlyKnownUpstreamDiff(await p.previewChanges());
+
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+    expect(p.sandbox.inspect().unknownCalls).toEqual([]);
+  });
+
+  it("10 raw clones of one template hit Proxmox's lock; 10 VmFromTemplate clones queue and all succeed", async () => {
+    project = await SandboxProject.create("pve-raw10", tenRaw, seeded);
+    const raw = await project.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(raw.code).not.toBe(0);
+    expect(raw.output).toContain("can't lock file '/var/lock/qemu-server/lock-9000.conf' - got timeout");
+    ok(await project.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(project.sandbox.inspect().leftovers).toEqual([]);
+    await project.dispose();
+
+    project = await SandboxProject.create("pve-queue10", tenHearth, seeded);
+    ok(await project.pulumi(["up", "--yes", "--skip-preview"]));
+    const vms = Object.values(project.sandbox.inspect().proxmox.vms).filter((vm) => vm.vmid !== 9000);
+    expect(vms).toHaveLength(10);
+    for (const vm of vms) expect(vm.status).toBe("running");
+    ok(await project.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(project.sandbox.inspect().leftovers).toEqual([]);
+    expect(project.sandbox.inspect().unknownCalls).toEqual([]);
+  });
+});
