@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { formatSize, parseSize } from "./proxmox.js";
+import { formatSize, guestAddress, parseSize } from "./proxmox.js";
 import { startSandbox, type Sandbox } from "./server.js";
 import { call, waitFor } from "./testClient.js";
 
@@ -236,6 +236,19 @@ describe("Proxmox VE emulator", () => {
     await del("/nodes/pve1/network/vmbr1");
     await del("/nodes/pve1/network/vmbr0.30");
     expect(sb.inspect().leftovers).toEqual([]);
+  });
+});
+
+describe("guest agent addresses", () => {
+  const subnet = { cidr: "10.20.0.0/24", vnet: "labnet", "dhcp-range": "start-address=10.20.0.100,end-address=10.20.0.199" };
+  it.each([
+    ["a static ipconfig", { ipconfig0: "ip=192.168.1.7/24,gw=192.168.1.1", net0: "virtio=AA,bridge=vmbr0" }, undefined, "192.168.1.7", 24],
+    ["a DHCP lease from the vnet's dhcp-range", { net0: "virtio=AA,bridge=labnet" }, subnet, "10.20.0.105", 24],
+    ["an address in the vnet's subnet without a range", { net0: "virtio=AA,bridge=labnet" }, { cidr: "10.30.0.0/24" }, "10.30.0.107", 24],
+    ["a deterministic 10.x address elsewhere", { net0: "virtio=AA,bridge=vmbr0" }, undefined, "10.0.1.49", 8],
+  ])("%s", (_what, config, sub, ip, prefix) => {
+    const vmid = _what.startsWith("a deterministic") ? 305 : 105;
+    expect(guestAddress(vmid, 0, config, () => sub as never)).toEqual({ ip, prefix });
   });
 });
 
