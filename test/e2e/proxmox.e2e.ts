@@ -111,12 +111,15 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
   it("runs the home components (template, SDN network, firewall group, VMs, backup job) and destroys them all", async () => {
     project = await SandboxProject.create("pve-home", homeProgram);
     const p = project;
-    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    ok(up);
     const state = p.sandbox.inspect().proxmox;
     expect(state.vms["9000"]!.config).toMatchObject({ template: 1 });
     const clones = Object.values(state.vms).filter((vm) => vm.vmid !== 9000);
     expect(clones).toHaveLength(2);
     for (const vm of clones) expect(vm.status).toBe("running");
+    // The guest agent leases addresses on the SDN subnet the VMs are attached to.
+    expect(up.output).toMatch(/"10\.20\.0\.\d+"/);
     expect(Object.keys(state.firewallGroups)).toHaveLength(1);
     expect(Object.keys(state.sdn.subnets)).toEqual(["lab-10.20.0.0-24"]);
     expect(Object.values(state.backupJobs)).toHaveLength(1);
