@@ -33,15 +33,23 @@ export class EngineWorkspace {
   /** Everything the engine printed, for the secret scan. */
   readonly transcript: string[] = [];
 
+  /**
+   * @param sourceDir the Pulumi project to copy
+   * @param stack the stack name to create
+   * @param configFrom a stack config file of the project (for example `Pulumi.dev.yaml`) whose
+   *   plain values seed this stack's config
+   */
   constructor(
     sourceDir: string,
     readonly stack: string,
+    configFrom?: string,
   ) {
     const runs = join(repoRoot, ".hearth/engine-runs");
     mkdirSync(runs, { recursive: true });
     this.dir = mkdtempSync(join(runs, "run-"));
     this.projectDir = join(this.dir, "project");
     cpSync(sourceDir, this.projectDir, { recursive: true, filter: (src) => !/Pulumi\.[^/]+\.yaml$/.test(src) || src.endsWith("Pulumi.yaml") });
+    if (configFrom) cpSync(join(sourceDir, configFrom), this.configFile);
     this.backend = join(this.dir, "state");
     mkdirSync(this.backend);
   }
@@ -146,4 +154,16 @@ export function findPlaintext(secret: string, places: Record<string, string>): s
   return Object.entries(places)
     .filter(([, text]) => needles.some((needle) => text.includes(needle)))
     .map(([name]) => name);
+}
+
+/** Resource plugins in the engine's plugin cache, as `name@version`. */
+export async function installedPlugins(): Promise<Set<string>> {
+  const ws = new EngineWorkspace(join(repoRoot, "examples/catalog-basic"), "plugins");
+  try {
+    const { stdout } = await ws.run(["plugin", "ls", "--json"]);
+    const plugins = JSON.parse(stdout) as Array<{ name: string; kind: string; version: string }>;
+    return new Set(plugins.filter((p) => p.kind === "resource").map((p) => `${p.name}@${p.version}`));
+  } finally {
+    ws.dispose();
+  }
 }
