@@ -6,30 +6,54 @@ import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL("./", import.meta.url));
 
-// Engine tests drive the real Pulumi CLI built by `npm run toolchain`. On a machine without it
-// they are left out with a notice; CI sets HEARTH_REQUIRE_ENGINE=1, so there a missing
-// toolchain is a failure, never a silent gap.
+// Engine tests (test/engine/*.engine.test.ts) and the end-to-end suite against the sandbox
+// (test/e2e/*.e2e.ts) drive the real Pulumi CLI built by `npm run toolchain`. On a machine
+// without it they are left out with a notice; CI sets HEARTH_REQUIRE_ENGINE=1, so there a
+// missing toolchain is a failure, never a silent gap.
 const toolchain = process.env.HEARTH_TOOLCHAIN_DIR ?? join(homedir(), ".cache/hearth-toolchain");
 const engine = existsSync(join(toolchain, "bin/pulumi")) && existsSync(join(toolchain, "bin/pulumi-language-nodejs"));
 if (!engine) {
   if (process.env.HEARTH_REQUIRE_ENGINE === "1") {
     throw new Error(`HEARTH_REQUIRE_ENGINE=1 but no Pulumi toolchain in ${toolchain}: run \`npm run toolchain\` first (docs/engine.md)`);
   }
-  console.warn(`[hearth] engine tests (test/**/*.engine.test.ts) not run: no toolchain in ${toolchain}; run \`npm run toolchain\` (docs/engine.md)`);
+  console.warn(`[hearth] engine and e2e tests not run: no toolchain in ${toolchain}; run \`npm run toolchain\` (docs/engine.md)`);
 }
+
+const engineTests = ["test/engine/**/*.engine.test.ts", "test/e2e/**/*.e2e.ts"];
 
 export default defineConfig({
   resolve: {
-    // Unit tests run against the sources; the engine tests use the built dist through the programs.
+    // Unit tests run against the sources; programs run by the engine use the built dist.
     alias: [
       { find: /^@hearth\/catalog\/client$/, replacement: `${root}packages/catalog/src/client.ts` },
       { find: /^@hearth\/([a-z]+)$/, replacement: `${root}packages/$1/src/index.ts` },
     ],
   },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", ...(engine ? [] : ["test/**/*.engine.test.ts"])],
-    testTimeout: 30_000,
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: ["**/node_modules/**", ...engineTests],
+          testTimeout: 30_000,
+        },
+      },
+      ...(engine
+        ? [
+            {
+              extends: true,
+              test: {
+                name: "engine",
+                include: engineTests,
+                testTimeout: 600_000,
+                hookTimeout: 180_000,
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });
