@@ -38,7 +38,7 @@ describe("BackupPolicy", () => {
   });
 
   it("selects Hearth VMs by their ids", async () => {
-    const vms = [201, 202].map((vmId) => new VmFromTemplate(`vm-${vmId}`, { node: "pve1", template: { vmId: 9000 }, vmId }));
+    const vms = [201, 202].map((vmId) => new VmFromTemplate(`vm-${vmId}`, { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, vmId }));
     new BackupPolicy("vms", { ...base, vmIds: undefined, vms, mode: "stop", compress: "none", node: "pve1" });
     await settle();
     expect(recordedOf(types.backupJob)[0]?.inputs).toMatchObject({ vmids: ["201", "202"], mode: "stop", compress: "0", node: "pve1" });

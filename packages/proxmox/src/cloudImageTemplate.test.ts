@@ -51,6 +51,16 @@ describe("CloudImageTemplate", () => {
     expect(children.every((c) => c.opts.parent === tpl)).toBe(true);
     expect(tpl.ref).toMatchObject({ node: "pve1", diskSizeGb: 16, diskInterface: "scsi0" });
     expect(tpl.cloneQueueKey).toBe("pve1/9000");
+    // The provider's perpetual speed diff on the template's one disk (muhlba91/pulumi-proxmoxve#664).
+    expect(children.find((c) => c.type === types.vm)?.opts.ignoreChanges).toEqual(["disks[0].speed"]);
+  });
+
+  it("keeps the caller's ignoreChanges on the template VM next to the speed path", async () => {
+    const { transformation, children } = captureChildren();
+    new CloudImageTemplate("trixie", { ...base, vmId: 9002 }, { transformations: [transformation], ignoreChanges: ["description", "disks[0].speed"] });
+    await settle();
+    expect(children.find((c) => c.type === types.vm)?.opts.ignoreChanges).toEqual(["description", "disks[0].speed"]);
+    expect(children.find((c) => c.type === types.file)?.opts.ignoreChanges).toBeUndefined();
   });
 
   it("uses the given storages and file name", async () => {

@@ -2,6 +2,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { checkDiskGb, checkHostname, checkLabels, checkNonEmpty, checkOneOf, checked, failFor, hearthLabels, isPlain, labelsToTags } from "@hearth/core";
 import { templateQueueKey } from "./cloneQueue.js";
+import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { vmIdRegistry } from "./vmIds.js";
 import { checkDiskInterface, cloudInitInterface } from "./validation.js";
 
@@ -139,7 +140,8 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
         vga: { type: "serial0" },
         networkDevices: [{ bridge: args.bridge ?? "vmbr0", model: "virtio" }],
       },
-      { parent: this },
+      // The provider's perpetual disks[n].speed diff (muhlba91/pulumi-proxmoxve#664), see diskSpeed.ts.
+      { parent: this, ignoreChanges: withDiskSpeedIgnored(opts?.ignoreChanges, 1) },
     );
 
     this.vmId = template.vmId;

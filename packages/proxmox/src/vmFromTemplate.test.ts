@@ -16,7 +16,7 @@ beforeEach(async () => {
 });
 
 const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthTestKeyOnlyForUnitTests ops@laptop";
-const base: VmFromTemplateArgs = { node: "pve1", template: { vmId: 9000 } };
+const base: VmFromTemplateArgs = { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 } };
 
 describe("VmFromTemplate", () => {
   it("clones the template with cloud-init through the API and a bounded agent wait", async () => {
@@ -75,6 +75,8 @@ describe("VmFromTemplate", () => {
     // No snippet (user data file) in the default path: nothing that needs SSH to the node.
     expect(machine?.inputs.initialization.userDataFileId).toBeUndefined();
     expect(children.map((c) => c.opts.parent)).toEqual([vm]);
+    // The provider's perpetual speed diff is ignored on exactly the disks Hearth sets (muhlba91/pulumi-proxmoxve#664).
+    expect(children[0]?.opts.ignoreChanges).toEqual(["disks[0].speed", "disks[1].speed"]);
     // Without firewall groups the VM firewall is left alone.
     expect(recordedOf(types.rules)).toEqual([]);
   });
@@ -148,6 +150,50 @@ describe("VmFromTemplate", () => {
     await expect(value(vm.vmId)).rejects.toThrow(/smaller than the template's 30 GB/);
   });
 
+  it("without disks keeps the template's boot disk at the template's size and interface", async () => {
+    const { transformation, children } = captureChildren();
+    new VmFromTemplate("keep", { ...base, template: { vmId: 9000, diskSizeGb: 12, diskInterface: "virtio0" } }, { transformations: [transformation] });
+    await settle();
+    const disks = recordedOf(types.vm)[0]?.inputs.disks;
+    expect(disks).toEqual([{ interface: "virtio0", size: 12, datastoreId: "local-lvm", discard: "on", iothread: true }]);
+    expect(children[0]?.opts.ignoreChanges).toEqual(["disks[0].speed"]);
+  });
+
+  it("without disks keeps a CloudImageTemplate's boot disk", async () => {
+    const tpl = new CloudImageTemplate("debian-12", { node: "pve1", imageUrl: "https://example.org/debian-12.qcow2", vmId: 9100, diskSizeGb: 14, storage: "tank" });
+    new VmFromTemplate("c1", { node: "pve1", template: tpl, storage: "tank" });
+    await settle();
+    expect(recordedOf(types.vm).find((r) => r.name === "c1")?.inputs.disks).toEqual([
+      { interface: "scsi0", size: 14, datastoreId: "tank", discard: "on", iothread: true, ssd: true },
+    ]);
+  });
+
+  it("without disks takes a template size known only at deploy time, and checks it then", async () => {
+    new VmFromTemplate("later", { ...base, template: { vmId: 9001, diskSizeGb: pulumi.output(25) } });
+    await settle();
+    expect(recordedOf(types.vm)[0]?.inputs.disks).toEqual([expect.objectContaining({ interface: "scsi0", size: 25 })]);
+    const bad = new VmFromTemplate("late-size", { ...base, template: { vmId: 9002, diskSizeGb: pulumi.output(0) } });
+    await expect(value(bad.vmId)).rejects.toThrow(/VmFromTemplate "late-size": template\.diskSizeGb 0/);
+  });
+
+  it("refuses to leave out disks when the template's size is unknown, and creates nothing", async () => {
+    await expectRefused(
+      () => new VmFromTemplate("unsized", { node: "pve1", template: { vmId: 9000 } }),
+      /VmFromTemplate "unsized": disks \(missing\) is not valid; give disks .* or the template's boot disk size \(\{ vmId, diskSizeGb \}\)/,
+    );
+    // With disks the template's size is not needed.
+    new VmFromTemplate("sized", { node: "pve1", template: { vmId: 9000 }, disks: [{ sizeGb: 20 }] });
+    await settle();
+    expect(recordedOf(types.vm)[0]?.inputs.disks).toEqual([expect.objectContaining({ interface: "scsi0", size: 20 })]);
+  });
+
+  it("forwards the component's ignoreChanges to its VM, merged with the speed paths", async () => {
+    const { transformation, children } = captureChildren();
+    new VmFromTemplate("ign", { ...base, disks: [{ sizeGb: 10 }, { sizeGb: 50 }] }, { transformations: [transformation], ignoreChanges: ["description", "disks[1].speed"] });
+    await settle();
+    expect(children[0]?.opts.ignoreChanges).toEqual(["description", "disks[1].speed", "disks[0].speed"]);
+  });
+
   it("makes a linked clone without moving storage", async () => {
     new VmFromTemplate("linked", { ...base, full: false });
     await settle();
@@ -178,6 +224,7 @@ describe("VmFromTemplate", () => {
     ["a VM id below 100", { vmId: 99 }, /vmId 99/],
     ["zero clone concurrency", { cloneConcurrency: 0 }, /cloneConcurrency 0/],
     ["a linked clone on another node", { template: { vmId: 9000, node: "pve2" }, full: false }, /linked clone must run on the template's node "pve2"/],
+    ["a template size of zero", { template: { vmId: 9000, diskSizeGb: 0 } }, /template\.diskSizeGb 0/],
     ["a host name with capitals", { hostname: "Web" }, /hostname "Web"/],
   ])("refuses %s and creates nothing", async (_label, extra, message) => {
     await expectRefused(() => new VmFromTemplate("bad", { ...base, ...extra }), message);
@@ -221,10 +268,10 @@ describe("the clone queue", () => {
   it("keeps separate queues per template and node", () => {
     const { transformation, children } = captureChildren();
     const opts = { transformations: [transformation] };
-    new VmFromTemplate("a1", { node: "pve1", template: { vmId: 9000 } }, opts);
-    new VmFromTemplate("b1", { node: "pve1", template: { vmId: 9001 } }, opts);
-    new VmFromTemplate("c1", { node: "pve2", template: { vmId: 9000 } }, opts);
-    new VmFromTemplate("a2", { node: "pve1", template: { vmId: 9000 } }, opts);
+    new VmFromTemplate("a1", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 } }, opts);
+    new VmFromTemplate("b1", { node: "pve1", template: { vmId: 9001, diskSizeGb: 10 } }, opts);
+    new VmFromTemplate("c1", { node: "pve2", template: { vmId: 9000, diskSizeGb: 10 } }, opts);
+    new VmFromTemplate("a2", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 } }, opts);
     const vms = vmsOf(children);
     expect(vms.map((v) => v.opts.dependsOn)).toEqual([undefined, undefined, undefined, [vms[0]?.resource]]);
   });
@@ -233,7 +280,7 @@ describe("the clone queue", () => {
     const tpl = new CloudImageTemplate("ubuntu", { node: "pve1", imageUrl: "https://example.org/noble.img", fileName: "noble.qcow2", vmId: 9200 });
     const { transformation, children } = captureChildren();
     new VmFromTemplate("u1", { node: "pve1", template: tpl }, { transformations: [transformation] });
-    new VmFromTemplate("u2", { node: "pve1", template: { vmId: 9200 } }, { transformations: [transformation] });
+    new VmFromTemplate("u2", { node: "pve1", template: { vmId: 9200, diskSizeGb: 10 } }, { transformations: [transformation] });
     const vms = vmsOf(children);
     expect(vms[1]?.opts.dependsOn).toEqual([vms[0]?.resource]);
   });

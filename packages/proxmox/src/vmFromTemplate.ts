@@ -28,6 +28,7 @@ import { CloneQueue, templateQueueKey } from "./cloneQueue.js";
 import type { FirewallGroup } from "./firewallGroup.js";
 import type { Network } from "./network.js";
 import { perProgram } from "./programScope.js";
+import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { checkDiskInterface, checkDuration, checkGateway, cloudInitInterface } from "./validation.js";
 import { vmIdRegistry } from "./vmIds.js";
 
@@ -99,7 +100,11 @@ export interface VmFromTemplateArgs {
   readonly size?: pulumi.Input<VmSizeName | VmSize>;
   /** The emulated CPU type. @default "x86-64-v2-AES" */
   readonly cpuType?: pulumi.Input<string>;
-  /** Disks to set. @default the template's disks, unchanged */
+  /**
+   * Disks to set. Left out, the clone keeps the template's boot disk at the template's size,
+   * which must then be known (a CloudImageTemplate, or `template.diskSizeGb`).
+   * @default the template's boot disk, unchanged
+   */
   readonly disks?: readonly VmDisk[];
   /** Storage for a full clone's disks, new disks and the cloud-init drive. @default "local-lvm" */
   readonly storage?: pulumi.Input<string>;
@@ -170,10 +175,11 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     if (!full && isPlain(template.node) && isPlain(args.node) && template.node !== undefined && template.node !== args.node) {
       fail("full", false, `a linked clone must run on the template's node "${template.node}"; use a full clone or node "${template.node}"`);
     }
-    const disks = planDisks(fail, args.disks, templateInterface)?.map((d) => ({
-      ...d,
-      size: d.interface === templateInterface ? noShrink(fail, d, template.diskSizeGb) : d.sizeGb,
-    }));
+    const disks: ClonedDisk[] =
+      planDisks(fail, args.disks, templateInterface)?.map((d) => ({
+        ...d,
+        size: d.interface === templateInterface ? noShrink(fail, d, template.diskSizeGb) : d.sizeGb,
+      })) ?? [templateBootDisk(fail, template.diskSizeGb, templateInterface)];
     const nics = checkNics(fail, args.networks ?? [{ bridge: "vmbr0" }]);
     const cloudInit = checkCloudInit(fail, args.cloudInit ?? {});
     const agentTimeout = checkDuration(fail, "agentTimeout", args.agentTimeout ?? "2m", 15 * 60);
@@ -215,7 +221,7 @@ export class VmFromTemplate extends pulumi.ComponentResource {
           cpu: { cores: size.cores, type: args.cpuType ?? "x86-64-v2-AES" },
           memory: { dedicated: size.memoryMb },
           scsiHardware: "virtio-scsi-single",
-          disks: disks?.map((d) => ({
+          disks: disks.map((d) => ({
             interface: d.interface,
             datastoreId: d.storage ?? storage,
             size: d.size,
@@ -259,7 +265,12 @@ export class VmFromTemplate extends pulumi.ComponentResource {
           serialDevices: [{ device: "socket" }],
           vga: { type: "serial0" },
         },
-        { parent: this, ...(waitFor ? { dependsOn: [waitFor] } : {}) },
+        {
+          parent: this,
+          ...(waitFor ? { dependsOn: [waitFor] } : {}),
+          // The provider's perpetual disks[n].speed diff (muhlba91/pulumi-proxmoxve#664), see diskSpeed.ts.
+          ignoreChanges: withDiskSpeedIgnored(opts?.ignoreChanges, disks.length),
+        },
       ),
     );
 
@@ -303,6 +314,13 @@ interface PlannedDisk extends VmDisk {
   readonly index: number;
 }
 
+/** A disk as the VM is given it: interface, size (checked against the template's), storage. */
+interface ClonedDisk {
+  readonly interface: string;
+  readonly size: pulumi.Input<number>;
+  readonly storage?: pulumi.Input<string>;
+}
+
 function planDisks(fail: Fail, disks: readonly VmDisk[] | undefined, templateInterface: string): PlannedDisk[] | undefined {
   if (disks === undefined) return undefined;
   if (!Array.isArray(disks)) fail("disks", disks, "use a list such as [{ sizeGb: 20 }]");
@@ -336,6 +354,24 @@ function noShrink(fail: Fail, disk: PlannedDisk, templateSize: pulumi.Input<numb
     return disk.sizeGb;
   }
   return pulumi.output(templateSize).apply((known) => (check(known), disk.sizeGb));
+}
+
+/**
+ * The disk a clone gets when `disks` is left out: the template's boot disk, unchanged. Without
+ * a disk the provider applies its own default (an 8 GB `scsi0`), which fails on a larger
+ * template ("requested size (8G) is lower than current size") and silently grows a smaller
+ * one, so the template's size must be known: from a CloudImageTemplate or `{ vmId, diskSizeGb }`.
+ */
+function templateBootDisk(fail: Fail, templateSize: pulumi.Input<number> | undefined, templateInterface: string): ClonedDisk {
+  if (templateSize === undefined) {
+    fail(
+      "disks",
+      undefined,
+      "give disks (such as [{ sizeGb: 20 }]) or the template's boot disk size ({ vmId, diskSizeGb }): without them the provider sets an 8 GB boot disk, which fails on a larger template and grows a smaller one",
+    );
+  }
+  const size = checkedInput(templateSize, (gb) => checkDiskGb(fail, "template.diskSizeGb", gb));
+  return { interface: templateInterface, size };
 }
 
 function checkNics(fail: Fail, nics: readonly VmNic[]): readonly VmNic[] {
