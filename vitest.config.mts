@@ -44,7 +44,7 @@ export default defineConfig({
       ...(engine
         ? [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: "engine",
                 include: engineTests,
