@@ -5,7 +5,8 @@ const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxTestKeyOnlyAAAAAA
 
 // @muhlba91/pulumi-proxmoxve 8.6.0 proposes `disks[n].speed` on every preview when no disk speed
 // is set (muhlba91/pulumi-proxmoxve#664; the Terraform provider does not). The sandbox reproduces
-// it faithfully, so "no changes" here means: nothing but that known upstream diff.
+// it faithfully: a raw VmLegacy shows nothing but that known upstream diff, while Hearth's
+// components ignore exactly those paths and must preview with no change at all.
 const UPSTREAM_SPEED_DIFF = /^disks\[\d+\]\.speed$/;
 const onlyKnownUpstreamDiff = (changes: { op: string; paths: string[] }[]): void => {
   for (const c of changes) {
@@ -56,6 +57,25 @@ const vms = ["web-1", "web-2"].map((name) => new pve.VmFromTemplate(name, {
 }));
 new pve.BackupPolicy("nightly", { schedule: "*-*-* 02:00", storage: "local", vms, retention: { keepDaily: 7, keepWeekly: 4 } });
 exports.addresses = vms.map((vm) => vm.ipv4Address);
+`;
+
+// Neither VM sets disks: each keeps its template's 10 GB boot disk (the provider's own default
+// would be 8 GB, which fails on these templates: "requested size (8G) is lower than current size (10G)").
+const keepDiskProgram = `
+const pve = require("@hearth/proxmox");
+const debian = new pve.CloudImageTemplate("debian-12", {
+  node: "pve1",
+  imageUrl: "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-generic-amd64.qcow2",
+  vmId: 9100,
+});
+new pve.VmFromTemplate("by-id", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, vmId: 301, cloudInit: { user: "ops", sshKeys: ["${KEY}"] } });
+new pve.VmFromTemplate("by-component", { node: "pve1", template: debian, vmId: 302, cloudInit: { user: "ops", sshKeys: ["${KEY}"] } });
+`;
+
+const rawNoDisks = `
+const proxmox = require("@muhlba91/pulumi-proxmoxve");
+const provider = ${provider};
+${rawVm("raw-8g")};
 `;
 
 const tenRaw = `
@@ -123,8 +143,29 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
     expect(Object.keys(state.firewallGroups)).toHaveLength(1);
     expect(Object.keys(state.sdn.subnets)).toEqual(["lab-10.20.0.0-24"]);
     expect(Object.values(state.backupJobs)).toHaveLength(1);
-    onlyKnownUpstreamDiff(await p.previewChanges());
+    expect(await p.previewChanges()).toEqual([]);
+    ok(await p.pulumi(["preview", "--expect-no-changes"]));
 
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+    expect(p.sandbox.inspect().unknownCalls).toEqual([]);
+  });
+
+  it("VmFromTemplate without disks keeps a 10 GB template's disk, where a raw clone fails on the provider's 8 GB default", async () => {
+    const tenGb = { proxmox: { templates: [{ vmid: 9000, name: "debian-12", diskGb: 10 }] } };
+    project = await SandboxProject.create("pve-rawdisk", rawNoDisks, tenGb);
+    const raw = await project.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(raw.code).not.toBe(0);
+    expect(raw.output).toContain("requested size (8G) is lower than current size (10G)");
+    await project.dispose();
+
+    project = await SandboxProject.create("pve-keepdisk", keepDiskProgram, tenGb);
+    const p = project;
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    const vms = p.sandbox.inspect().proxmox.vms;
+    expect(vms["301"]!.config.scsi0).toMatch(/size=10G/);
+    expect(vms["302"]!.config.scsi0).toMatch(/size=10G/);
+    ok(await p.pulumi(["preview", "--expect-no-changes"]));
     ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
     expect(p.sandbox.inspect().leftovers).toEqual([]);
     expect(p.sandbox.inspect().unknownCalls).toEqual([]);
@@ -144,6 +185,7 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
     const vms = Object.values(project.sandbox.inspect().proxmox.vms).filter((vm) => vm.vmid !== 9000);
     expect(vms).toHaveLength(10);
     for (const vm of vms) expect(vm.status).toBe("running");
+    ok(await project.pulumi(["preview", "--expect-no-changes"]));
     ok(await project.pulumi(["destroy", "--yes", "--skip-preview"]));
     expect(project.sandbox.inspect().leftovers).toEqual([]);
     expect(project.sandbox.inspect().unknownCalls).toEqual([]);
