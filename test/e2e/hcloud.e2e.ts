@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deriveWireguardPrivateKey, wireguardPublicKey } from "@hearth/gateway";
 import { SandboxProject } from "./harness.js";
 
 // Raw provider resources: the sandbox's fidelity for what @pulumi/hcloud calls.
@@ -36,6 +39,22 @@ const vm = new VmFromTemplate("web-1", {
 });
 exports.ip = vm.ipv4Address;
 exports.privateIp = vm.privateIpv4Address;
+`;
+
+// A GatewayNode on hcloud; its ports are part of the server's user data, so changing them
+// replaces the server (delete first), which must keep the primary IP.
+const gatewaySeed = "hearth-e2e-gateway-seed-not-a-real-secret-0123456789";
+const gatewayProgram = (ports: number[]): string => `
+const pulumi = require("@pulumi/pulumi");
+const { GatewayNode } = require("@hearth/gateway");
+const gw = new GatewayNode("ingress-fsn1", {
+  role: "ingress", cloud: "hcloud", region: "fsn1",
+  ports: ${JSON.stringify(ports.map((port) => ({ protocol: "tcp", port })))},
+  home: { wireguardPublicKey: "${wireguardPublicKey(deriveWireguardPrivateKey(gatewaySeed, "home"))}", tunnelCidr: "10.99.0.0/24" },
+  adminCidrs: ["198.51.100.0/24"],
+  wireguardSeed: pulumi.secret("${gatewaySeed}"),
+});
+exports.ip = gw.publicIp;
 `;
 
 let project: SandboxProject | undefined;
@@ -91,6 +110,41 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
     ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
     expect(p.sandbox.inspect().leftovers).toEqual([]);
     expect(p.sandbox.inspect().unknownCalls).toEqual([]);
+  });
+
+  it("GatewayNode: a primary IP by location without assignee warnings, kept when the server is replaced", async () => {
+    project = await SandboxProject.create("hcloud-gateway", gatewayProgram([443]), { hcloud: { actionMs: 20 } });
+    const p = project;
+    const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    ok(up);
+    expect(up.output).not.toMatch(/assigneeType|datacenter/);
+    const before = p.sandbox.inspect().hcloud;
+    const [server] = Object.values(before.servers);
+    const [ip] = Object.values(before.primaryIps).filter((i) => i.type === "ipv4");
+    expect(ip).toMatchObject({ name: "ingress-fsn1-ipv4", auto_delete: false, assignee_id: server!.id, location: { name: "fsn1" } });
+    expect(up.output).toContain(`ip: "${ip!.ip}"`);
+    const preview = await p.pulumi(["preview", "--expect-no-changes"]);
+    ok(preview);
+    expect(preview.output).not.toContain("warning");
+
+    // New ports, new user data: the server is replaced, delete first; the address stays.
+    writeFileSync(join(p.dir, "index.js"), gatewayProgram([443, 80]));
+    const replace = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    ok(replace);
+    expect(replace.output).toMatch(/hcloud:index:Server ingress-fsn1 .*replaced/);
+    const after = p.sandbox.inspect().hcloud;
+    const [newServer] = Object.values(after.servers);
+    expect(newServer!.id).not.toBe(server!.id);
+    expect(Object.values(after.primaryIps).filter((i) => i.type === "ipv4")).toEqual([
+      expect.objectContaining({ id: ip!.id, ip: ip!.ip, assignee_id: newServer!.id, auto_delete: false }),
+    ]);
+    ok(await p.pulumi(["preview", "--refresh", "--expect-no-changes"]));
+
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+    expect(p.sandbox.inspect().unknownCalls).toEqual([]);
+    expect(p.stateText()).not.toContain(gatewaySeed);
+    expect(p.stateText()).not.toContain(deriveWireguardPrivateKey(gatewaySeed, "ingress-fsn1"));
   });
 
   it("with injected 500s, up completes or fails clearly; a clean up and destroy then leave nothing", async () => {

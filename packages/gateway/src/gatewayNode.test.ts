@@ -46,7 +46,10 @@ describe("GatewayNode on hcloud", () => {
       env: "prod",
     };
     const [ip] = byType("hcloud:index/primaryIp:PrimaryIp");
-    expect(ip).toMatchObject({ name: "ingress-fsn1-ipv4", inputs: { name: "ingress-fsn1-ipv4", type: "ipv4", location: "fsn1", assigneeType: "server", autoDelete: false, labels } });
+    expect(ip).toMatchObject({ name: "ingress-fsn1-ipv4", inputs: { name: "ingress-fsn1-ipv4", type: "ipv4", location: "fsn1", autoDelete: false, labels } });
+    // location, not the deprecated datacenter; the server assigns the IP through publicNets, so
+    // neither assignee field is set (assigneeType alone draws a provider warning).
+    expect(Object.keys(ip!.inputs).sort()).toEqual(["autoDelete", "labels", "location", "name", "type"]);
 
     const [firewall] = byType("hcloud:index/firewall:Firewall");
     expect(firewall!.name).toBe("ingress-fsn1-fw");

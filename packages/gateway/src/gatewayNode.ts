@@ -259,11 +259,15 @@ export class GatewayNode extends pulumi.ComponentResource {
     let publicIp: pulumi.Output<string>;
     if (cloud === "hcloud") {
       const hcloudRules = toHcloudRules(fail, "ports", normalized);
-      // The address is its own resource, never deleted with the server, so replacing the
-      // server keeps the IP that clients and DNS know.
+      // The address is its own resource, never deleted with the server (autoDelete false), so
+      // replacing the server keeps the IP that clients and DNS know. It is created unassigned in
+      // the server's location (`location`: hcloud's `datacenter` is deprecated) and the server
+      // takes it through `publicNets`, which is how the provider assigns it at the server's
+      // creation: `assigneeId` would need the server first, and `assigneeType` without
+      // `assigneeId` only earns a provider warning (terraform-provider-hcloud >= 1.67).
       const ip = new hcloud.PrimaryIp(
         childName(name, "ipv4"),
-        { name: childName(name, "ipv4"), type: "ipv4", location: region, assigneeType: "server", autoDelete: false, labels: this.labels },
+        { name: childName(name, "ipv4"), type: "ipv4", location: region, autoDelete: false, labels: this.labels },
         { parent: this },
       );
       const firewall = new hcloud.Firewall(childName(name, "fw"), { name: childName(name, "fw"), rules: hcloudRules, labels: this.labels }, { parent: this });
