@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyCatalog } from "@hearth/catalog/client";
-import { EngineWorkspace, countByType, findPlaintext, repoRoot } from "./engine.js";
+import { EngineWorkspace, countByType, findPlaintext, repoRoot } from "../../scripts/lib/engine.js";
 
 // The real engine on a Hearth component that needs no provider plugin: plan, apply, no-change
 // plan, destroy; and the signing key never reaches the plan, the logs or the state in plain text.

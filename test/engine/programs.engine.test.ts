@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineWorkspace, countByType, findPlaintext, installedPlugins, repoRoot } from "./engine.js";
+import { EngineWorkspace, countByType, findPlaintext, installedPlugins, repoRoot } from "../../scripts/lib/engine.js";
 
 // `pulumi preview` of both stacks and every example with the real engine and the real
 // provider plugins, against placeholder endpoints: what the providers accept (input names,
@@ -205,8 +205,7 @@ async function workspaceFor(program: Program, stackName: string): Promise<Engine
   if (program.editConfig) {
     const doc = parse(readFileSync(ws.configFile, "utf8")) as { config: Record<string, any> };
     program.editConfig(doc.config);
-    // Quote every string: Pulumi reads YAML 1.1, where an unquoted 2026-11-23T00:00:00Z is a timestamp.
-    writeFileSync(ws.configFile, stringify(doc, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
+    ws.writeConfig(doc.config);
   }
   await ws.init(program.config ?? {}, program.secrets ?? {});
   return ws;
