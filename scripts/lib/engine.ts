@@ -1,10 +1,12 @@
 /**
- * Helpers for tests that drive the real Pulumi engine through scripts/pulumi.sh, each test
- * with its own temporary file backend, so runs never share state with a developer's stacks.
+ * Drives the real Pulumi engine through scripts/pulumi.sh on a copy of a project, with its own
+ * file backend, so runs never share state with a developer's stacks. Used by the engine tests
+ * and by `npm run demo`.
  */
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { stringify } from "yaml";
 
 export const repoRoot = resolve(__dirname, "../..");
 const pulumiScript = join(repoRoot, "scripts/pulumi.sh");
@@ -58,9 +60,16 @@ export class EngineWorkspace {
     return join(this.projectDir, `Pulumi.${this.stack}.yaml`);
   }
 
-  run(args: string[], options: { input?: string; allowFailure?: boolean; timeoutMs?: number } = {}): Promise<RunResult> {
+  /** Extra environment for every run, for example a sandbox's provider endpoints. */
+  env: NodeJS.ProcessEnv = {};
+
+  run(
+    args: string[],
+    options: { input?: string; allowFailure?: boolean; timeoutMs?: number; onOutput?: (chunk: string) => void } = {},
+  ): Promise<RunResult> {
     const env = {
       ...process.env,
+      ...this.env,
       PULUMI_BACKEND_URL: `file://${this.backend}`,
       PULUMI_CONFIG_PASSPHRASE: "hearth-engine-test",
       PULUMI_HOME: process.env.PULUMI_HOME,
@@ -81,9 +90,19 @@ export class EngineWorkspace {
           }
         },
       );
+      if (options.onOutput) {
+        child.stdout?.on("data", (d: Buffer) => options.onOutput!(d.toString()));
+        child.stderr?.on("data", (d: Buffer) => options.onOutput!(d.toString()));
+      }
       if (options.input !== undefined) child.stdin?.end(options.input);
       else child.stdin?.end();
     });
+  }
+
+  /** Writes plain stack config (values may be objects) into the stack's config file. */
+  writeConfig(config: Record<string, unknown>): void {
+    // Quote every string: Pulumi reads YAML 1.1, where an unquoted 2026-11-23T00:00:00Z is a timestamp.
+    writeFileSync(this.configFile, stringify({ config }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
   }
 
   /** Creates the stack with its config in the temp dir (nothing is written into the repo). */

@@ -110,3 +110,5 @@ export const wireguardPublicKeys = Object.fromEntries(cfg.gateways.map((g, i) =>
 export const catalogDocument = catalog.document;
 export const catalogSignature = catalog.signature;
 export const catalogPublicKey = catalog.publicKey;
+/** The signed envelope clients fetch and check with verifyCatalog (@hearth/catalog/client). */
+export const catalogSigned = catalog.signed;
