@@ -13,7 +13,7 @@ const web = new FirewallGroup("web", {
 
 const vm = new VmFromTemplate("web-1", {
   node: "pve1",
-  template: { vmId: 9000 },
+  template: { vmId: 9000, diskSizeGb: 10 }, // the template's disk size: the clone keeps its disk
   firewallGroups: [web], // VM rules referencing the group + the VM firewall enabled
 });
 

@@ -66,6 +66,7 @@ export function rawProgram(n: number, { parented = false, chain = true }: RawOpt
         cpu: { cores: 1, type: "x86-64-v2-AES" },
         memory: { dedicated: 2048 },
         scsiHardware: "virtio-scsi-single",
+        disks: [{ interface: "scsi0", datastoreId: "local-lvm", size: template.diskSizeGb, discard: "on", iothread: true, ssd: true }],
         networkDevices: [{ bridge: "vmbr0", model: "virtio", firewall: true }],
         initialization: {
           datastoreId: "local-lvm",
@@ -78,7 +79,7 @@ export function rawProgram(n: number, { parented = false, chain = true }: RawOpt
         vga: { type: "serial0" },
       },
       // Proxmox locks a template while cloning it: one clone after another, as the component does.
-      { parent, ...(chain && previous ? { dependsOn: [previous] } : {}) },
+      { parent, ...(chain && previous ? { dependsOn: [previous] } : {}), ignoreChanges: ["disks[0].speed"] },
     );
     previous = vm;
     vms.push(vm);

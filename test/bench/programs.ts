@@ -20,7 +20,8 @@ export type ProgramKind = "component" | "raw" | "bare";
 export const programKinds: readonly ProgramKind[] = ["component", "raw", "bare"];
 
 export const sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthBenchmarkKeyHearthBenchmarkKey0000 bench@hearth";
-export const template = { vmId: 9000, node: "pve" } as const;
+/** The template both programs clone; its 10 GB boot disk is kept (VmFromTemplate emits it when `disks` is omitted). */
+export const template = { vmId: 9000, node: "pve", diskSizeGb: 10 } as const;
 export const vmName = (i: number): string => `vm-${String(i).padStart(4, "0")}`;
 
 /** How many resources each program registers (custom and component), for the mocks to wait on. */
