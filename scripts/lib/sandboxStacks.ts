@@ -1,42 +1,52 @@
 /**
- * Stack config that points stacks/home and stacks/cloud at a running @hearth/sandbox: the
- * same shape as their Pulumi.dev.yaml, with the sandbox's endpoints and fake credentials.
- * Used by `npm run demo` and the end-to-end tests.
+ * Stack config that points the real stacks/home and stacks/cloud programs at a running
+ * @hearth/sandbox: the same shape as their Pulumi.dev.yaml, with the sandbox's endpoints and
+ * fake credentials. Shared by `npm run demo` (scripts/demo.ts) and test/e2e/stacks.e2e.ts.
+ *
+ * Keys are fully qualified (`proxmox:endpoint`, `hearth-home:home`, `hearth-cloud:hcloudToken`).
+ * Write `config` to the stack's config file (values may be objects: structured config) and set
+ * each of `secrets` with `pulumi config set --secret <key>` from stdin, never on a command line.
  */
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { Sandbox } from "@hearth/sandbox";
 
 export type SandboxStack = "home" | "cloud";
 
-export interface StackConfig {
-  /** Plain config, written to the stack's config file (values may be objects). */
-  readonly config: Record<string, unknown>;
-  /** Secret config, set with `pulumi config set --secret` (never on a command line). */
+export interface SandboxStackConfig {
+  /** Plain config: strings, or objects for structured config. */
+  readonly config: Record<string, string | object>;
+  /** Secret config: the sandbox's tokens, the WireGuard seed, the catalog signing key. */
   readonly secrets: Record<string, string>;
 }
 
-const sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5r3bZ4n0sCdHq2wq0e2YwJ1k2oN3y5m8l6x8K2hQ7a ops@sandbox";
+/** The image the home template "downloads": the sandbox answers download-url without fetching it. */
+export const sandboxImageUrl = "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-generic-amd64.qcow2";
+const sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxStackKeyOnlyAAAAAAAAAAAAAAAA ops@sandbox";
+/** Home's WireGuard public key as in stacks/cloud/Pulumi.dev.yaml (no private key behind it is used). */
+const homeWireguardPublicKey = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
 
-export function sandboxStackConfig(sandbox: Sandbox, stack: SandboxStack): StackConfig {
+/** Config for `stack` against `sandbox`. Secrets other than the sandbox's tokens are new on every call. */
+export function sandboxStackConfig(sandbox: Sandbox, stack: SandboxStack): SandboxStackConfig {
   if (stack === "home") {
     return {
       config: {
         "proxmox:endpoint": sandbox.proxmox.endpoint,
-        // The sandbox's certificate is self-signed; the policy pack allows this only in sandbox stacks.
+        // The sandbox's certificate is self-signed.
         "proxmox:insecure": "true",
         "hearth-home:home": {
           environment: "sandbox",
           node: sandbox.proxmox.node,
-          template: {
-            imageUrl: "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-generic-amd64.qcow2",
-            vmId: 9000,
-            storage: "local-lvm",
-            diskSizeGb: 10,
-          },
+          template: { imageUrl: sandboxImageUrl, vmId: 9000, storage: "local-lvm", diskSizeGb: 10 },
           network: { zone: "lab", cidr: "10.20.0.0/24", gateway: "10.20.0.1", snat: true, dhcpRange: { start: "10.20.0.100", end: "10.20.0.200" } },
           adminCidrs: ["192.168.1.0/24"],
           sshKeys: [sshKey],
-          vms: ["web-1", "web-2", "web-3"].map((name, i) => ({ name, vmId: 2001 + i, size: "small", diskGb: 20 })),
+          // web-3 keeps the template's 10 GB disk (no diskGb).
+          vms: [
+            { name: "web-1", vmId: 2001, size: "small", diskGb: 20 },
+            { name: "web-2", vmId: 2002, size: "small", diskGb: 20 },
+            { name: "web-3", vmId: 2003, size: "small" },
+          ],
+          // `local` is the sandbox's directory storage with the backup content type.
           backup: { storage: "local", schedule: "*-*-* 02:00", retention: { keepDaily: 7, keepWeekly: 4, keepMonthly: 6 } },
         },
       },
@@ -50,21 +60,22 @@ export function sandboxStackConfig(sandbox: Sandbox, stack: SandboxStack): Stack
         environment: "sandbox",
         adminCidrs: ["198.51.100.0/24"],
         sshKeys: [sshKey],
-        home: { wireguardPublicKey: "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=", tunnelCidr: "10.99.0.0/24", networks: ["192.168.1.0/24"] },
-        // Hetzner only: no DigitalOcean provider plugin can be built here yet (docs/engine.md).
+        home: { wireguardPublicKey: homeWireguardPublicKey, tunnelCidr: "10.99.0.0/24", networks: ["192.168.1.0/24"] },
+        // Hetzner only: no DigitalOcean provider plugin can be built here (docs/engine.md).
+        // Two ingress gateways in different locations and one egress gateway.
         gateways: [
-          { name: "ingress-fsn1", role: "ingress", cloud: "hcloud", region: "fsn1", size: "cx22", tunnelAddress: "10.99.0.11", ports: [{ protocol: "tcp", port: 443 }] },
-          { name: "ingress-hel1", role: "ingress", cloud: "hcloud", region: "hel1", size: "cx22", tunnelAddress: "10.99.0.12", ports: [{ protocol: "tcp", port: 443 }] },
+          { name: "ingress-fsn1", role: "ingress", cloud: "hcloud", region: "fsn1", size: "cx22", tunnelAddress: "10.99.0.11", ports: [{ protocol: "tcp", port: 80 }, { protocol: "tcp", port: 443 }] },
+          { name: "ingress-hel1", role: "ingress", cloud: "hcloud", region: "hel1", size: "cx22", tunnelAddress: "10.99.0.12", ports: [{ protocol: "tcp", port: 80 }, { protocol: "tcp", port: 443 }] },
           { name: "egress-nbg1", role: "egress", cloud: "hcloud", region: "nbg1", size: "cx22", tunnelAddress: "10.99.0.21" },
         ],
-        // Fixed for the day (a catalog never takes the current time, so repeated runs sign the same bytes).
+        // A fixed day, so repeated previews sign the same bytes (a catalog never reads the clock).
         catalog: { keyId: "sandbox-1", issuedAt: `${new Date().toISOString().slice(0, 10)}T00:00:00Z`, validFor: "30d" },
       },
     },
     secrets: {
-      hcloudToken: sandbox.hcloud.token,
-      wireguardSeed: `sandbox-seed-${sandbox.hcloud.token.slice(0, 24)}`,
-      catalogSigningKey: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      "hearth-cloud:hcloudToken": sandbox.hcloud.token,
+      "hearth-cloud:wireguardSeed": `sandbox-wireguard-seed-${randomBytes(24).toString("hex")}`,
+      "hearth-cloud:catalogSigningKey": generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     },
   };
 }

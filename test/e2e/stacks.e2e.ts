@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { deriveWireguardPrivateKey } from "@hearth/gateway";
 import { startSandbox, type Sandbox } from "@hearth/sandbox";
 import { EngineWorkspace, findPlaintext, repoRoot, type PreviewJson } from "../../scripts/lib/engine.js";
-import { sandboxStackConfig, type SandboxStack } from "./stackConfig.js";
+import { sandboxStackConfig, type SandboxStack } from "../../scripts/lib/sandboxStacks.js";
 
 // The real stacks/home and stacks/cloud programs, copied under .hearth/ (their imports resolve
 // through the repo's node_modules: the built @hearth/* packages), run by the real engine and
