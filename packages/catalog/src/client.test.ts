@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { GatewayEntry } from "@hearth/core";
 import { canonicalize, catalogClockSkewMs, maxSignedCatalogBytes, rankFrontDoors, selectFrontDoor, verifyCatalog, type CatalogGateway } from "./client.js";
 import { canonicalCatalog, serializeSignedCatalog, signCatalog } from "./sign.js";
+import { gatewayEntry, wg } from "./fixtures.test-support.js";
 
 const pair = () => {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
@@ -11,18 +12,8 @@ const pair = () => {
 };
 const current = pair();
 const next = pair();
-const wg = (n: number) => Buffer.alloc(32, n).toString("base64");
 
-const entry = (id: string, over: Partial<GatewayEntry> = {}): GatewayEntry => ({
-  id,
-  role: "ingress",
-  provider: "hcloud",
-  region: "fsn1",
-  addresses: { ipv4: "203.0.113.10" },
-  ports: [{ protocol: "tcp", port: 443 }],
-  wireguardPublicKey: wg(1),
-  ...over,
-});
+const entry = gatewayEntry;
 const fleet = [entry("ingress-fsn1"), entry("ingress-ams3", { provider: "digitalocean", region: "ams3" }), entry("egress-fsn1", { role: "egress", ports: [] })];
 
 const issuedAt = "2026-11-23T00:00:00.000Z";

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { HearthValidationError, type GatewayEntry } from "@hearth/core";
 import { GatewayCatalog, type GatewayCatalogArgs } from "./gatewayCatalog.js";
 import { verifyCatalog } from "./client.js";
+import { gatewayEntry, wg } from "./fixtures.test-support.js";
 
 interface Recorded {
   type: string;
@@ -62,18 +63,8 @@ const settle = <T>(o: pulumi.Output<T>) => (o as unknown as { promise(): Promise
 const keys = generateKeyPairSync("ed25519");
 const signingKey = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const publicKeyPem = keys.publicKey.export({ type: "spki", format: "pem" }).toString();
-const wg = (n: number) => Buffer.alloc(32, n).toString("base64");
 
-const entry = (id: string, over: Partial<GatewayEntry> = {}): GatewayEntry => ({
-  id,
-  role: "ingress",
-  provider: "hcloud",
-  region: "fsn1",
-  addresses: { ipv4: "203.0.113.10" },
-  ports: [{ protocol: "tcp", port: 443 }],
-  wireguardPublicKey: wg(id.length),
-  ...over,
-});
+const entry = (id: string, over: Partial<GatewayEntry> = {}): GatewayEntry => gatewayEntry(id, { wireguardPublicKey: wg(id.length), ...over });
 
 const args = (over: Partial<GatewayCatalogArgs> = {}): GatewayCatalogArgs => ({
   gateways: [

@@ -3,18 +3,9 @@ import { describe, expect, it } from "vitest";
 import { HearthValidationError, type GatewayEntry } from "@hearth/core";
 import { parseTimestamp } from "./schema.js";
 import { canonicalCatalog, catalogDocument, catalogPublicKey, maxValidForMs, parseValidFor, publishedGateways, serializeSignedCatalog, signCatalog } from "./sign.js";
+import { gatewayEntry, wg } from "./fixtures.test-support.js";
 
-const wg = (n: number) => Buffer.alloc(32, n).toString("base64");
-const entry = (id: string, over: Partial<GatewayEntry> = {}): GatewayEntry => ({
-  id,
-  role: "ingress",
-  provider: "hcloud",
-  region: "fsn1",
-  addresses: { ipv4: "203.0.113.10" },
-  ports: [{ protocol: "tcp", port: 443 }],
-  wireguardPublicKey: wg(1),
-  ...over,
-});
+const entry = gatewayEntry;
 
 describe("parseValidFor", () => {
   it.each<[string, number | undefined]>([
