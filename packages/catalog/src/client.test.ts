@@ -1,7 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { GatewayEntry } from "@hearth/core";
 import { canonicalize, catalogClockSkewMs, maxSignedCatalogBytes, rankFrontDoors, selectFrontDoor, verifyCatalog, type CatalogGateway } from "./client.js";
 import { canonicalCatalog, serializeSignedCatalog, signCatalog } from "./sign.js";
 import { gatewayEntry, wg } from "./fixtures.test-support.js";
