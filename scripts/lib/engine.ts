@@ -36,13 +36,13 @@ export class EngineWorkspace {
   readonly transcript: string[] = [];
 
   /**
-   * @param sourceDir the Pulumi project to copy
+   * @param sourceDir the Pulumi project to copy (none: an empty project dir, see fromProgram)
    * @param stack the stack name to create
    * @param configFrom a stack config file of the project (for example `Pulumi.dev.yaml`) whose
    *   plain values seed this stack's config
    */
   constructor(
-    sourceDir: string,
+    sourceDir: string | undefined,
     readonly stack: string,
     configFrom?: string,
   ) {
@@ -50,10 +50,19 @@ export class EngineWorkspace {
     mkdirSync(runs, { recursive: true });
     this.dir = mkdtempSync(join(runs, "run-"));
     this.projectDir = join(this.dir, "project");
-    cpSync(sourceDir, this.projectDir, { recursive: true, filter: (src) => !/Pulumi\.[^/]+\.yaml$/.test(src) || src.endsWith("Pulumi.yaml") });
-    if (configFrom) cpSync(join(sourceDir, configFrom), this.configFile);
+    if (sourceDir) cpSync(sourceDir, this.projectDir, { recursive: true, filter: (src) => !/Pulumi\.[^/]+\.yaml$/.test(src) || src.endsWith("Pulumi.yaml") });
+    if (sourceDir && configFrom) cpSync(join(sourceDir, configFrom), this.configFile);
     this.backend = join(this.dir, "state");
     mkdirSync(this.backend);
+  }
+
+  /** A workspace for a small JavaScript program (`index.js`), written on the spot. */
+  static fromProgram(name: string, program: string, stack: string): EngineWorkspace {
+    const ws = new EngineWorkspace(undefined, stack);
+    mkdirSync(ws.projectDir);
+    writeFileSync(join(ws.projectDir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.js\n`);
+    writeFileSync(join(ws.projectDir, "index.js"), program);
+    return ws;
   }
 
   get configFile(): string {
@@ -72,6 +81,7 @@ export class EngineWorkspace {
       ...this.env,
       PULUMI_BACKEND_URL: `file://${this.backend}`,
       PULUMI_CONFIG_PASSPHRASE: "hearth-engine-test",
+      PULUMI_CONFIG_PASSPHRASE_FILE: undefined,
       PULUMI_HOME: process.env.PULUMI_HOME,
       NO_COLOR: "1",
     };
