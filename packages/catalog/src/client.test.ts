@@ -161,16 +161,7 @@ describe("key rotation", () => {
   });
 });
 
-const gw = (id: string, over: Partial<CatalogGateway> = {}): CatalogGateway => ({
-  id,
-  role: "ingress",
-  provider: "hcloud",
-  region: "fsn1",
-  addresses: { ipv4: "203.0.113.10" },
-  ports: [{ protocol: "tcp", port: 443 }],
-  wireguardPublicKey: wg(1),
-  ...over,
-});
+const gw = (id: string, over: Partial<CatalogGateway> = {}): CatalogGateway => gatewayEntry(id, over);
 const catalog = {
   gateways: [gw("ingress-ams3", { region: "ams3" }), gw("ingress-fsn1"), gw("ingress-nbg1", { region: "nbg1" }), gw("egress-fsn1", { role: "egress" }), gw("ingress-fsn2")],
 };
