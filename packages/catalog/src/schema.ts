@@ -3,20 +3,20 @@
  * them to refuse bad input with a HearthValidationError, the client to refuse a bad
  * document as `malformed`. One set of rules, two reporters.
  *
- * No Pulumi and no @hearth/core value import here (types only): clients load this file
- * through `@hearth/catalog/client` and must not pull in the Pulumi SDK.
+ * No Pulumi here: clients load this file through `@hearth/catalog/client` and must not pull in
+ * the Pulumi SDK, so the only value import from core is its Pulumi-free `@hearth/core/gateway`.
  */
 import { isIPv4, isIPv6 } from "node:net";
-import type { CloudName, Fail, GatewayPort, GatewayRole, GatewayState } from "@hearth/core";
+import type { Fail } from "@hearth/core";
+import { cloudNames, gatewayRoles, gatewayStates, type CloudName, type GatewayPort, type GatewayRole, type GatewayState } from "@hearth/core/gateway";
 
 /** The `schema` tag every v1 catalog document carries. */
 export const catalogSchemaV1 = "hearth-catalog/v1";
 
-// The same words as @hearth/core's gatewayRoles/cloudNames/gatewayStates; repeated (and
-// type-checked against them) because importing core's values would load the Pulumi SDK.
-export const catalogRoles = ["ingress", "egress"] as const satisfies readonly GatewayRole[];
-export const catalogProviders = ["hcloud", "digitalocean"] as const satisfies readonly CloudName[];
-export const catalogStates = ["active", "draining"] as const satisfies readonly GatewayState[];
+/** The words a catalog entry may use: core's gateway vocabulary. */
+export const catalogRoles = gatewayRoles;
+export const catalogProviders = cloudNames;
+export const catalogStates = gatewayStates;
 
 /** One published gateway: a GatewayEntry without `state` (only active ones are published). */
 export interface CatalogGateway {

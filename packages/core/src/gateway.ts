@@ -1,4 +1,8 @@
-/** Shared words for gateway nodes and the catalog that lists them. */
+/**
+ * Shared words for gateway nodes and the catalog that lists them. This file imports nothing, and
+ * is also published as `@hearth/core/gateway` so clients (the catalog verifier) can use these
+ * words without loading the Pulumi SDK.
+ */
 
 export type GatewayRole = "ingress" | "egress";
 export type GatewayState = "active" | "draining";
