@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "[demo] building the packages"
 npm run build --silent >/dev/null
-echo "[demo] engine toolchain (first run on a machine: ~15-20 min of Go builds; then seconds)"
+echo "[demo] engine toolchain (first run on a machine: ~8 min of Go builds; then seconds)"
 status=0
 bash scripts/toolchain.sh || status=$?
 # 3: a provider plugin could not be built here (DigitalOcean); the demo does not need it.
