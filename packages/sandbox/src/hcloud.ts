@@ -173,7 +173,15 @@ export function createHcloudApi(ctx: HcloudContext): EmulatedApi {
   };
   const uniqueName = (collection: Record<string, Obj>, name: string, kind: string, except?: number): void => {
     if (Object.values(collection).some((o) => o.name === name && o.id !== except)) fail(409, "uniqueness_error", `${kind} name is already used`);
+  };  /** The update every resource's PUT takes: a new (unique) name and new labels. */
+  const renameAndLabel = (collection: Record<string, Obj>, resource: Obj, body: Obj, kind: string): void => {
+    if (typeof body.name === "string") {
+      uniqueName(collection, body.name, kind, resource.id as number);
+      resource.name = body.name;
+    }
+    if (body.labels !== undefined) resource.labels = labelsOf(body);
   };
+
   const byIdOrName = <T extends { id: number; name: string }>(items: T[], ref: unknown, field: string): T => {
     const found = items.find((i) => String(i.id) === String(ref) || i.name === ref);
     return found ?? invalid(field, `${field} ${String(ref)} not found`);
@@ -230,11 +238,7 @@ export function createHcloudApi(ctx: HcloudContext): EmulatedApi {
   r.get("/ssh_keys/:id", (q) => ok({ ssh_key: getKey(q) }));
   r.put("/ssh_keys/:id", (q) => {
     const key = getKey(q);
-    if (typeof q.body.name === "string") {
-      uniqueName(h.sshKeys, q.body.name, "SSH key", key.id as number);
-      key.name = q.body.name;
-    }
-    if (q.body.labels !== undefined) key.labels = labelsOf(q.body);
+    renameAndLabel(h.sshKeys, key, q.body, "SSH key");
     store.changed();
     return ok({ ssh_key: key });
   });
@@ -299,11 +303,7 @@ export function createHcloudApi(ctx: HcloudContext): EmulatedApi {
   r.get("/primary_ips/:id", (q) => ok({ primary_ip: getIp(q) }));
   r.put("/primary_ips/:id", (q) => {
     const ip = getIp(q);
-    if (typeof q.body.name === "string") {
-      uniqueName(h.primaryIps, q.body.name, "primary IP", ip.id as number);
-      ip.name = q.body.name;
-    }
-    if (q.body.labels !== undefined) ip.labels = labelsOf(q.body);
+    renameAndLabel(h.primaryIps, ip, q.body, "primary IP");
     if (typeof q.body.auto_delete === "boolean") ip.auto_delete = q.body.auto_delete;
     store.changed();
     return ok({ primary_ip: ip });
@@ -426,11 +426,7 @@ export function createHcloudApi(ctx: HcloudContext): EmulatedApi {
   r.get("/firewalls/:id", (q) => ok({ firewall: firewallView(getFw(q)) }));
   r.put("/firewalls/:id", (q) => {
     const fw = getFw(q);
-    if (typeof q.body.name === "string") {
-      uniqueName(h.firewalls, q.body.name, "firewall", fw.id as number);
-      fw.name = q.body.name;
-    }
-    if (q.body.labels !== undefined) fw.labels = labelsOf(q.body);
+    renameAndLabel(h.firewalls, fw, q.body, "firewall");
     store.changed();
     return ok({ firewall: firewallView(fw) });
   });
@@ -498,11 +494,7 @@ export function createHcloudApi(ctx: HcloudContext): EmulatedApi {
   r.get("/networks/:id", (q) => ok({ network: getNet(q) }));
   r.put("/networks/:id", (q) => {
     const net = getNet(q);
-    if (typeof q.body.name === "string") {
-      uniqueName(h.networks, q.body.name, "network", net.id as number);
-      net.name = q.body.name;
-    }
-    if (q.body.labels !== undefined) net.labels = labelsOf(q.body);
+    renameAndLabel(h.networks, net, q.body, "network");
     if (typeof q.body.expose_routes_to_vswitch === "boolean") net.expose_routes_to_vswitch = q.body.expose_routes_to_vswitch;
     store.changed();
     return ok({ network: net });
@@ -664,11 +656,7 @@ export function createHcloudApi(ctx: HcloudContext): EmulatedApi {
   r.get("/servers/:id", (q) => ok({ server: serverView(getServer(q)) }));
   r.put("/servers/:id", (q) => {
     const server = getServer(q);
-    if (typeof q.body.name === "string") {
-      uniqueName(h.servers, q.body.name, "server", server.id as number);
-      server.name = q.body.name;
-    }
-    if (q.body.labels !== undefined) server.labels = labelsOf(q.body);
+    renameAndLabel(h.servers, server, q.body, "server");
     store.changed();
     return ok({ server: serverView(server) });
   });
