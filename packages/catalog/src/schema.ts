@@ -8,7 +8,7 @@
  */
 import { isIPv4, isIPv6 } from "node:net";
 import type { Fail } from "@hearth/core";
-import { cloudNames, gatewayRoles, gatewayStates, type CloudName, type GatewayPort, type GatewayRole, type GatewayState } from "@hearth/core/gateway";
+import { cloudNames, gatewayRoles, gatewayStates, type GatewayEntry, type GatewayPort, type GatewayState } from "@hearth/core/gateway";
 
 /** The `schema` tag every v1 catalog document carries. */
 export const catalogSchemaV1 = "hearth-catalog/v1";
@@ -18,17 +18,11 @@ export const catalogRoles = gatewayRoles;
 export const catalogProviders = cloudNames;
 export const catalogStates = gatewayStates;
 
-/** One published gateway: a GatewayEntry without `state` (only active ones are published). */
-export interface CatalogGateway {
-  readonly id: string;
-  readonly role: GatewayRole;
-  readonly provider: CloudName;
-  readonly region: string;
-  readonly addresses: { readonly ipv4?: string; readonly ipv6?: string };
-  /** Sorted by protocol, then port. */
-  readonly ports: readonly GatewayPort[];
-  readonly wireguardPublicKey: string;
-}
+/**
+ * One published gateway: a GatewayEntry without `state` (only active ones are published), its
+ * ports sorted by protocol, then port.
+ */
+export type CatalogGateway = Omit<GatewayEntry, "state">;
 
 /** The signed document. Its canonical JSON is what the signature covers. */
 export interface CatalogDocument {
