@@ -5,6 +5,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GatewayCatalog } from "./gatewayCatalog.js";
+import { gatewayEntry, wg } from "./fixtures.test-support.js";
 
 // Its own file (own process) so the mocks can run as a preview: pulumi.runtime.isDryRun() is true.
 beforeAll(() =>
@@ -18,17 +19,7 @@ describe("GatewayCatalog during preview", () => {
     expect(pulumi.runtime.isDryRun()).toBe(true);
     const path = join(mkdtempSync(join(tmpdir(), "hearth-catalog-")), "catalog.json");
     const catalog = new GatewayCatalog("doors-preview", {
-      gateways: [
-        {
-          id: "ingress-fsn1",
-          role: "ingress",
-          provider: "hcloud",
-          region: "fsn1",
-          addresses: { ipv4: "203.0.113.10" },
-          ports: [{ protocol: "tcp", port: 443 }],
-          wireguardPublicKey: Buffer.alloc(32, 7).toString("base64"),
-        },
-      ],
+      gateways: [gatewayEntry("ingress-fsn1", { wireguardPublicKey: wg(7) })],
       signingKey: pulumi.secret(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString()),
       keyId: "2026-11",
       issuedAt: "2026-11-23T00:00:00Z",
