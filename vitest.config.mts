@@ -32,6 +32,8 @@ export default defineConfig({
   },
   test: {
     pool: "forks",
+    // Every test that starts a sandbox fails on a conformance violation (docs/sandbox.md, Conformance).
+    setupFiles: ["test/support/conformance.setup.ts"],
     projects: [
       {
         extends: true,

@@ -91,6 +91,8 @@ export function createDigitalOceanApi(ctx: DigitalOceanContext): EmulatedApi {
   const notFound = (): never => fail(404, "not_found", "The resource you were accessing could not be found.");
   const unprocessable = (message: string): never => fail(422, "unprocessable_entity", message);
   const ok = (body: unknown, status = 200): ApiResponse => ({ status, body });
+  // Links are absolute URLs: `href` is `format: uri` in digitalocean-openapi.json (e.g. `links.actions` of the droplet create response).
+  const absolute = (req: ApiRequest, path: string): string => `http://${req.headers.host ?? "127.0.0.1"}${path}`;
 
   function list(req: ApiRequest, key: string, items: Obj[], path = key): ApiResponse {
     const perPage = Math.min(Number(req.query.get("per_page") ?? 20) || 20, 200);
@@ -284,7 +286,7 @@ export function createDigitalOceanApi(ctx: DigitalOceanContext): EmulatedApi {
     d.droplets[id] = droplet;
     if (q.body.backups === true) {
       const policy = (q.body.backup_policy ?? { plan: "weekly", weekday: "SUN", hour: 0 }) as Obj;
-      d.backupPolicies[id] = { droplet_id: id, backup_enabled: true, backup_policy: { plan: policy.plan ?? "weekly", weekday: policy.weekday ?? (policy.plan === "daily" ? "" : "SUN"), hour: policy.hour ?? 0, window_length_hours: 4, retention_period_days: policy.plan === "daily" ? 7 : 28 } };
+      d.backupPolicies[id] = { droplet_id: id, backup_enabled: true, backup_policy: { plan: policy.plan ?? "weekly", ...(policy.plan === "daily" && policy.weekday === undefined ? {} : { weekday: policy.weekday ?? "SUN" }), hour: policy.hour ?? 0, window_length_hours: 4, retention_period_days: policy.plan === "daily" ? 7 : 28 } };
     }
     store.changed();
     const action = newAction("create", id, "droplet", regionSlug);
@@ -303,7 +305,7 @@ export function createDigitalOceanApi(ctx: DigitalOceanContext): EmulatedApi {
       droplet.status = "active";
       store.changed();
     });
-    return ok({ droplet: dropletView(droplet), links: { actions: [{ id: action.id, rel: "create", href: `/v2/actions/${action.id}` }] } }, 202);
+    return ok({ droplet: dropletView(droplet), links: { actions: [{ id: action.id, rel: "create", href: absolute(q, `/v2/actions/${action.id}`) }] } }, 202);
   });
   const getDroplet = (q: ApiRequest): Obj => d.droplets[q.params.id!] ?? notFound();
   r.get("/droplets/:id", (q) => ok({ droplet: dropletView(getDroplet(q)) }));
@@ -342,7 +344,7 @@ export function createDigitalOceanApi(ctx: DigitalOceanContext): EmulatedApi {
     const type = String(q.body.type);
     const policyFrom = (body: Obj): Obj => {
       const p = (body.backup_policy ?? {}) as Obj;
-      return { plan: p.plan ?? "weekly", weekday: p.weekday ?? (p.plan === "daily" ? "" : "SUN"), hour: p.hour ?? 0, window_length_hours: 4, retention_period_days: p.plan === "daily" ? 7 : 28 };
+      return { plan: p.plan ?? "weekly", ...(p.plan === "daily" && p.weekday === undefined ? {} : { weekday: p.weekday ?? "SUN" }), hour: p.hour ?? 0, window_length_hours: 4, retention_period_days: p.plan === "daily" ? 7 : 28 };
     };
     let done: (() => void) | undefined;
     switch (type) {
@@ -431,7 +433,7 @@ export function createDigitalOceanApi(ctx: DigitalOceanContext): EmulatedApi {
     d.reservedIps[ip.ip as string] = ip;
     store.changed();
     const actions = dr ? [newAction("assign_ip", ipToInt(ip.ip as string), "reserved_ip", regionSlug)] : [];
-    return ok({ reserved_ip: reservedView(ip), links: { droplets: dr ? [{ id: dr.id, rel: "droplet", href: `/v2/droplets/${String(dr.id)}` }] : [], actions: actions.map((a) => ({ id: a.id, rel: "assign_ip", href: `/v2/actions/${a.id}` })) } }, 202);
+    return ok({ reserved_ip: reservedView(ip), links: { droplets: dr ? [{ id: dr.id, rel: "droplet", href: absolute(q, `/v2/droplets/${String(dr.id)}`) }] : [], actions: actions.map((a) => ({ id: a.id, rel: "assign_ip", href: absolute(q, `/v2/actions/${a.id}`) })) } }, 202);
   });
   const getReserved = (q: ApiRequest): Obj => d.reservedIps[q.params.ip!] ?? notFound();
   r.get("/reserved_ips/:ip", (q) => ok({ reserved_ip: reservedView(getReserved(q)) }));

@@ -51,7 +51,7 @@ const serverType = (t: (typeof SERVER_TYPES)[number]): Obj => ({
   cpu_type: t.cpu_type,
   architecture: t.architecture,
   category: "shared_vcpu",
-  included_traffic: 21990232555520,
+  // No top-level included_traffic: hcloud-openapi.json's server_type has it only per price.
   prices: LOCATIONS.map((l) => ({
     location: l.name,
     price_hourly: { net: (Number(t.monthly) / 730).toFixed(4), gross: ((Number(t.monthly) / 730) * 1.19).toFixed(4) },
@@ -209,7 +209,10 @@ export function createHcloudApi(ctx: HcloudContext): EmulatedApi {
   r.get("/actions", (q) => {
     const ids = q.query.getAll("id");
     const status = q.query.getAll("status");
-    return list(q, "actions", Object.values(h.actions).map((a) => ({ ...a })), (a) => (ids.length === 0 || ids.includes(String(a.id))) && (status.length === 0 || status.includes(String(a.status))));
+    const res = list(q, "actions", Object.values(h.actions).map((a) => ({ ...a })), (a) => (ids.length === 0 || ids.includes(String(a.id))) && (status.length === 0 || status.includes(String(a.status))));
+    // "Get multiple Actions" answers `{actions}` without `meta` (hcloud-openapi.json get_multiple_actions_response).
+    delete (res.body as Obj).meta;
+    return res;
   });
   r.get("/actions/:id", (q) => ok({ action: h.actions[q.params.id!] ?? notFound("action", q.params.id) }));
 

@@ -1,4 +1,4 @@
-export { startSandbox, computeLeftovers } from "./server.js";
+export { startSandbox, computeLeftovers, onSandboxStart } from "./server.js";
 export type { Sandbox, SandboxOptions, SandboxSnapshot, Mutation, ProxmoxEndpoint, CloudEndpoint, ApiName } from "./server.js";
 export { parseFaults } from "./faults.js";
 export type { FaultOptions } from "./faults.js";
@@ -6,3 +6,10 @@ export type { ProxmoxTiming, SeedTemplate } from "./proxmox.js";
 export type { HcloudTiming } from "./hcloud.js";
 export type { DigitalOceanTiming } from "./digitalocean.js";
 export type { Credentials, UnknownCall, SandboxData } from "./state.js";
+export { ConformanceChecker } from "./conformance/checker.js";
+export type { Exchange, Violation, ViolationKind, Refusal, ConformanceApi } from "./conformance/checker.js";
+export { ConformanceRecorder, formatViolations } from "./conformance/recorder.js";
+export type { ConformanceReport } from "./conformance/recorder.js";
+export { ALLOWLIST } from "./conformance/allowlist.js";
+export type { AllowlistEntry } from "./conformance/allowlist.js";
+export { findSpecsDir, loadSpecs } from "./conformance/specs.js";

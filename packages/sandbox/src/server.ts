@@ -5,6 +5,8 @@ import { createDigitalOceanApi, type DigitalOceanTiming } from "./digitalocean.j
 import { Faults, type FaultOptions } from "./faults.js";
 import { createHcloudApi, type HcloudTiming } from "./hcloud.js";
 import { createProxmoxApi, seedTemplates, type ProxmoxTiming, type SeedTemplate } from "./proxmox.js";
+import { appendFileSync } from "node:fs";
+import { ConformanceRecorder, type ConformanceReport } from "./conformance/recorder.js";
 import { ApiError, type ApiResponse, type EmulatedApi, parseBody } from "./router.js";
 import { clone, type Credentials, type SandboxData, Store, type UnknownCall } from "./state.js";
 import { selfSignedCertificate } from "./tls.js";
@@ -35,6 +37,13 @@ export interface SandboxOptions {
   credentials?: Partial<Credentials>;
   /** Called once per API request with a one-line summary (method, path, status); never with credentials. */
   log?: (line: string) => void;
+  /**
+   * Check every exchange against the official API descriptions and refuse what the real API
+   * refuses (docs/sandbox.md, Conformance). `specsDir` is where `pve-api-9.1.3.json` and the
+   * two OpenAPI documents are.
+   * @default on, with the documents found via HEARTH_SPECS_DIR or `../shared/specs`
+   */
+  conformance?: boolean | { specsDir?: string };
 }
 
 /** Provider settings for the emulated Proxmox VE. */
@@ -86,6 +95,8 @@ export interface Sandbox {
   mutate(mutation: Mutation): void;
   /** Replace the fault injection settings while running (`{}` turns faults off). */
   setFaults(options: FaultOptions): void;
+  /** How the exchanges so far compare with the official API descriptions. */
+  conformance(): ConformanceReport;
   /** Stop listening and save the state file. */
   stop(): Promise<void>;
 }
@@ -194,6 +205,17 @@ function applyMutation(data: SandboxData, m: Mutation): void {
   else if ("set" in m) merge(target, m.set);
 }
 
+const startListeners = new Set<(sandbox: Sandbox) => void>();
+
+/**
+ * Be told about every sandbox started in this process from now on (the test setup uses it to
+ * fail a test whose sandbox saw a conformance violation). Returns the unsubscribe function.
+ */
+export function onSandboxStart(listener: (sandbox: Sandbox) => void): () => void {
+  startListeners.add(listener);
+  return () => startListeners.delete(listener);
+}
+
 /** Start the three emulators on loopback. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const store = new Store(options.stateFile, { credentials: options.credentials, nodes: options.proxmox?.nodes });
@@ -205,6 +227,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     digitalocean: createDigitalOceanApi({ store, faults, timing: options.digitalocean }),
   };
   let requests = 0;
+  const conformance = new ConformanceRecorder(
+    options.conformance === false ? { enabled: false } : { specsDir: typeof options.conformance === "object" ? options.conformance.specsDir : undefined },
+  );
 
   const inspect = (): SandboxSnapshot => ({
     ...clone({ proxmox: store.data.proxmox, hcloud: store.data.hcloud, digitalocean: store.data.digitalocean }),
@@ -222,7 +247,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const rawPath = url.pathname;
-    let status = 0;
+    const query: Record<string, string[]> = {};
+    for (const [k, v] of url.searchParams) (query[k] ??= []).push(v);
+    let body: Record<string, unknown> = {};
+    let injected = false;
+    let refused = false;
+    let response: ApiResponse | undefined;
     try {
       if (!isLoopback(req.socket.remoteAddress)) throw new ApiError(403, "the sandbox only serves loopback clients");
       const raw = await readBody(req);
@@ -247,25 +277,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       requests++;
       const authError = api.authorize(req.headers);
       if (authError) throw authError;
-      if (faults.shouldFail(method)) throw new ApiError(500, "injected fault: internal server error", "server_error");
+      if (faults.shouldFail(method)) {
+        injected = true;
+        throw new ApiError(500, "injected fault: internal server error", "server_error");
+      }
       const path = rawPath.startsWith(`${api.prefix}/`) ? rawPath.slice(api.prefix.length) : undefined;
       const match = path === undefined ? undefined : api.router.match(method, path);
       if (!match) {
         store.recordUnknown({ api: api.name, method, path: rawPath });
         throw new ApiError(501, `not implemented by hearth-sandbox: ${method} ${rawPath}`, "not_implemented");
       }
-      let body = parseBody(raw, req.headers["content-type"]);
-      if (api.queryIntoBody) body = { ...Object.fromEntries(url.searchParams), ...body };
-      const response = await match.handler({ method, path: path!, query: url.searchParams, body, headers: req.headers, params: match.params });
-      status = response.status;
-      send(res, response);
+      body = parseBody(raw, req.headers["content-type"]);
+      // What the real API refuses before any handler runs, the sandbox refuses the same way.
+      const refusal = conformance.refusal(api.name, method, path!, query, body);
+      refused = !!refusal;
+      if (refusal) throw Object.assign(new ApiError(refusal.status, refusal.message, refusal.code, refusal.fields), refusal.details ? { details: refusal.details } : {});
+      const merged = api.queryIntoBody ? { ...Object.fromEntries(url.searchParams), ...body } : body;
+      response = await match.handler({ method, path: path!, query: url.searchParams, body: merged, headers: req.headers, params: match.params });
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(500, e instanceof Error ? e.message : String(e));
-      status = err.status;
-      send(res, api.renderError(err));
-    } finally {
-      if (status && options.log && !rawPath.startsWith("/__sandbox/")) options.log(`${api.name} ${method} ${rawPath} -> ${status}`);
+      response = api.renderError(err);
     }
+    send(res, response);
+    if (options.log) options.log(`${api.name} ${method} ${rawPath} -> ${response.status}`);
+    const path = rawPath.startsWith(`${api.prefix}/`) ? rawPath.slice(api.prefix.length) : rawPath;
+    conformance.record({ api: api.name, method, path, query, body, status: response.status, response: response.body, ...(injected ? { injected } : {}), ...(refused ? { refused } : {}) });
   };
 
   const tls = await selfSignedCertificate();
@@ -304,6 +340,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     inspect,
     mutate,
     setFaults: (o) => faults.configure(o),
+    conformance: () => conformance.report(),
     async stop() {
       await Promise.all(
         Object.values(servers).map(
@@ -315,7 +352,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ),
       );
       store.save();
+      // HEARTH_CONFORMANCE_LOG: one JSON line per sandbox run, to measure coverage across suites.
+      const log = process.env.HEARTH_CONFORMANCE_LOG;
+      if (log && conformance.enabled) {
+        const r = conformance.report();
+        appendFileSync(log, `${JSON.stringify({ exchanges: r.exchanges, refused: r.refused, violations: r.violations.length, coverage: r.coverage })}\n`);
+      }
     },
   };
+  for (const listener of startListeners) listener(sandbox);
   return sandbox;
 }
