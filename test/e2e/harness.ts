@@ -1,5 +1,6 @@
 import { startSandbox, type Sandbox, type SandboxOptions } from "@hearth/sandbox";
 import { EngineWorkspace } from "../../scripts/lib/engine.js";
+import { assertConformant } from "../support/conformance.js";
 
 export { repoRoot } from "../../scripts/lib/engine.js";
 
@@ -61,8 +62,17 @@ export class SandboxProject {
     return this.ws.stateText();
   }
 
+  private disposed = false;
+
+  /**
+   * Stop the sandbox, remove the workspace, then fail if any exchange of the run departed from
+   * the official API descriptions (docs/sandbox.md, Conformance).
+   */
   async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
     await this.sandbox.stop();
     this.ws.dispose();
+    assertConformant(this.sandbox);
   }
 }

@@ -165,7 +165,7 @@ export class ConformanceChecker {
     const template = x.api === "proxmox" ? this.checkPve(x, add) : this.checkOpenApi(x as Exchange & { api: "hcloud" | "digitalocean" }, add);
     const result: CheckResult = { template, violations: [], allowed: [] };
     for (const f of found) {
-      const v: Violation = { api: x.api, method: x.method, path: x.path, ...(template ? { template } : {}), ...f };
+      const v: Violation = { api: x.api, method: x.method, path: x.path, ...(template ? { template } : {}), status: x.status, ...f };
       const entry = allowedBy(v, this.allowlist);
       if (entry) result.allowed.push({ violation: v, entry });
       else result.violations.push(v);
