@@ -73,6 +73,6 @@ export class SandboxProject {
     this.disposed = true;
     await this.sandbox.stop();
     this.ws.dispose();
-    assertConformant(this.sandbox);
+    await assertConformant(this.sandbox);
   }
 }

@@ -1,23 +1,29 @@
-import { formatViolations, onSandboxStart, type Sandbox } from "@hearth/sandbox";
+import type { Sandbox } from "@hearth/sandbox";
 
 /** Violations already reported, per sandbox, so each is reported once. */
 const seen = new Map<Sandbox, number>();
 
-/** From now on, every sandbox started in this worker is watched. */
+/**
+ * From now on, every sandbox started in this worker is watched. Uses the sandbox's global
+ * start hook (`Symbol.for("hearth.sandbox.started")`, SANDBOX_STARTED_HOOK in @hearth/sandbox)
+ * so that test files which never start a sandbox do not load it.
+ */
 export function watchSandboxes(): void {
-  onSandboxStart((sb) => seen.set(sb, 0));
+  (globalThis as Record<symbol, unknown>)[Symbol.for("hearth.sandbox.started")] = (sb: Sandbox) => seen.set(sb, 0);
 }
 
 /**
- * Throw if the sandbox's exchanges departed from the official API descriptions since the last
+ * Fail if the sandbox's exchanges departed from the official API descriptions since the last
  * check (docs/sandbox.md, Conformance), or if they were not checked at all.
  */
-export function assertConformant(sb: Sandbox): void {
+export async function assertConformant(sb: Sandbox): Promise<void> {
   const report = sb.conformance();
   if (!report.enabled && report.requested) throw new Error(`the sandbox's conformance was not checked: ${report.reason ?? "disabled"}`);
   const fresh = report.violations.slice(seen.get(sb) ?? 0);
   seen.set(sb, report.violations.length);
-  if (fresh.length) throw new Error(`the sandbox saw exchanges that depart from the official API descriptions:\n${formatViolations(fresh)}`);
+  if (!fresh.length) return;
+  const { formatViolations } = await import("@hearth/sandbox");
+  throw new Error(`the sandbox saw exchanges that depart from the official API descriptions:\n${formatViolations(fresh)}`);
 }
 
 /** Stop watching a sandbox (a test that made it fail on purpose and checked that). */
@@ -26,11 +32,11 @@ export function forget(sb: Sandbox): void {
 }
 
 /** Check every watched sandbox; all problems in one error. */
-export function assertAllConformant(): void {
+export async function assertAllConformant(): Promise<void> {
   const problems: string[] = [];
-  for (const sb of seen.keys()) {
+  for (const sb of [...seen.keys()]) {
     try {
-      assertConformant(sb);
+      await assertConformant(sb);
     } catch (e) {
       problems.push((e as Error).message);
     }

@@ -1,4 +1,4 @@
-export { startSandbox, computeLeftovers, onSandboxStart } from "./server.js";
+export { startSandbox, computeLeftovers, SANDBOX_STARTED_HOOK } from "./server.js";
 export type { Sandbox, SandboxOptions, SandboxSnapshot, Mutation, ProxmoxEndpoint, CloudEndpoint, ApiName } from "./server.js";
 export { parseFaults } from "./faults.js";
 export type { FaultOptions } from "./faults.js";

@@ -205,16 +205,12 @@ function applyMutation(data: SandboxData, m: Mutation): void {
   else if ("set" in m) merge(target, m.set);
 }
 
-const startListeners = new Set<(sandbox: Sandbox) => void>();
-
 /**
- * Be told about every sandbox started in this process from now on (the test setup uses it to
- * fail a test whose sandbox saw a conformance violation). Returns the unsubscribe function.
+ * A test runner learns about every sandbox started in its process, without importing this
+ * module up front, by putting a function at `globalThis[Symbol.for("hearth.sandbox.started")]`
+ * (test/support/conformance.ts does, to fail a test whose sandbox saw a violation).
  */
-export function onSandboxStart(listener: (sandbox: Sandbox) => void): () => void {
-  startListeners.add(listener);
-  return () => startListeners.delete(listener);
-}
+export const SANDBOX_STARTED_HOOK = Symbol.for("hearth.sandbox.started");
 
 /** Start the three emulators on loopback. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -360,6 +356,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     },
   };
-  for (const listener of startListeners) listener(sandbox);
+  const hook = (globalThis as Record<symbol, unknown>)[SANDBOX_STARTED_HOOK];
+  if (typeof hook === "function") (hook as (sb: Sandbox) => void)(sandbox);
   return sandbox;
 }
