@@ -280,9 +280,13 @@ export function checkProp(value: unknown, schema: PveSchema, path: string, ctx: 
       return;
     }
   }
-  if (schema.pattern && !new RegExp(`^(?:${perlToJsRegex(schema.pattern)})$`).test(text)) {
-    addError(ctx.errors, path, "value does not match the regex pattern");
-    return;
+  if (schema.pattern) {
+    const re = pveRegex(schema.pattern);
+    if (!re) ctx.unchecked.push({ path, format: `pattern ${schema.pattern}` });
+    else if (!re.test(text)) {
+      addError(ctx.errors, path, "value does not match the regex pattern");
+      return;
+    }
   }
   if (schema.maxLength !== undefined && text.length > Number(schema.maxLength)) {
     addError(ctx.errors, path, `value may only be ${schema.maxLength} characters long`);
@@ -307,9 +311,27 @@ export function checkProp(value: unknown, schema: PveSchema, path: string, ctx: 
   }
 }
 
-/** The few Perl regex spellings in the schema's patterns that JavaScript reads differently. */
-export function perlToJsRegex(pattern: string): string {
-  return pattern.replace(/\\A/g, "^").replace(/\\[zZ]/g, "$").replace(/\(\?\^[a-z]*:/g, "(?:");
+const regexCache = new Map<string, RegExp | null>();
+
+/**
+ * A schema `pattern` as PVE applies it (`$value =~ m/^$pattern$/`), compiled for JavaScript.
+ * Patterns built from Perl `qr//` objects print as `(?^:...)` / `(?^i:...)`; JavaScript (Node 20)
+ * has no inline flags, so a case-insensitive group makes the whole match case-insensitive,
+ * slightly more lenient than PVE. Undefined when the pattern uses a construct JavaScript lacks.
+ */
+export function pveRegex(pattern: string): RegExp | undefined {
+  let re = regexCache.get(pattern);
+  if (re === undefined) {
+    const insensitive = /\(\?\^[a-z]*i[a-z]*:/.test(pattern);
+    const source = pattern.replace(/\(\?\^[a-z]*:/g, "(?:").replace(/\\A/g, "^").replace(/\\[zZ]/g, "$");
+    try {
+      re = new RegExp(`^(?:${source})$`, insensitive ? "i" : "");
+    } catch {
+      re = null;
+    }
+    regexCache.set(pattern, re);
+  }
+  return re ?? undefined;
 }
 
 export interface PveCheckResult {
@@ -372,8 +394,9 @@ export class PveApiIndex {
     walk(tree);
   }
 
+  /** (method, path template) pairs the schema describes. */
   get size(): number {
-    return this.paths.length;
+    return this.paths.reduce((n, p) => n + Object.keys(p.info).length, 0);
   }
 
   /** The template and its path parameters for a concrete path (below `/api2/json`). */
