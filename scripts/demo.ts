@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { selectFrontDoor, verifyCatalog } from "@hearth/catalog/client";
-import { startSandbox, type Sandbox } from "@hearth/sandbox";
+import { formatViolations, startSandbox, type Sandbox } from "@hearth/sandbox";
 import { EngineWorkspace, repoRoot } from "./lib/engine.js";
 import { sandboxStackConfig, type SandboxStack } from "./lib/sandboxStacks.js";
 
@@ -70,6 +70,10 @@ async function main(): Promise<void> {
     if (snapshot.leftovers.length > 0) throw new Error(`left behind in the sandbox: ${snapshot.leftovers.join(", ")}`);
     if (snapshot.unknownCalls.length > 0) throw new Error(`calls the sandbox does not serve: ${JSON.stringify(snapshot.unknownCalls.slice(0, 5))}`);
     say(`destroyed: nothing left in the sandbox after ${snapshot.requests} API requests`);
+    const conformance = sandbox.conformance();
+    if (conformance.violations.length > 0) throw new Error(`exchanges that depart from the official API descriptions:\n${formatViolations(conformance.violations)}`);
+    const pairs = Object.values(conformance.coverage).reduce((n, l) => n + l.length, 0);
+    say(`conformance: ${conformance.exchanges} exchanges over ${pairs} (method, path) pairs match the official API descriptions`);
   } finally {
     for (const ws of workspaces) ws.dispose();
     await sandbox.stop();
