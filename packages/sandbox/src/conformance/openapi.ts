@@ -148,6 +148,17 @@ export class OpenApiChecker {
     return fn;
   }
 
+  /** A parameter's schema, compiled once (Ajv caches by object identity, the text is the key here). */
+  private compileParameter(schema: JsonSchema): ValidateFunction {
+    const key = `param:${JSON.stringify(schema)}`;
+    let fn = this.compiled.get(key);
+    if (!fn) {
+      fn = this.ajv.compile(schemaWithDocRefs(schema));
+      this.compiled.set(key, fn);
+    }
+    return fn;
+  }
+
   /** JSON Schema validation of a value at a schema pointer. */
   validate(pointer: string, value: unknown): SchemaFinding[] {
     const fn = this.validator(pointer);
@@ -174,7 +185,7 @@ export class OpenApiChecker {
       }
       const schema = (this.deref(param.schema) ?? {}) as JsonSchema;
       const value = schema.type === "array" ? values.map((v) => decodeScalar(v, (this.deref(schema.items) ?? {}) as JsonSchema)) : decodeScalar(values[values.length - 1]!, schema);
-      const fn = this.ajv.compile(schemaWithDocRefs(schema));
+      const fn = this.compileParameter(schema);
       if (!fn(value)) for (const f of summarize(fn.errors ?? [])) invalid.push({ field: f.field ? `${name}${f.field.startsWith("[") ? "" : "."}${f.field}` : name, message: f.message });
     }
     for (const p of op.parameters) if (p.in === "query" && p.required && !(p.name in query)) invalid.push({ field: p.name, message: "is required" });
@@ -188,7 +199,7 @@ export class OpenApiChecker {
       const param = op.parameters.find((p) => p.in === "path" && p.name === name);
       if (!param?.schema) continue;
       const schema = this.deref(param.schema) as JsonSchema;
-      const fn = this.ajv.compile(schemaWithDocRefs(schema));
+      const fn = this.compileParameter(schema);
       if (!fn(decodeScalar(raw, schema))) out.push(...summarize(fn.errors ?? []).map((f) => ({ field: name, message: f.message })));
     }
     return out;
