@@ -271,6 +271,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }
       }
       requests++;
+      // Parsed up front so that every exchange, even one refused by auth or an injected fault,
+      // is recorded with the body the client sent; a parse error is answered after routing.
+      let parseError: unknown;
+      try {
+        body = parseBody(raw, req.headers["content-type"]);
+      } catch (e) {
+        parseError = e;
+      }
       const authError = api.authorize(req.headers);
       if (authError) throw authError;
       if (faults.shouldFail(method)) {
@@ -283,7 +291,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         store.recordUnknown({ api: api.name, method, path: rawPath });
         throw new ApiError(501, `not implemented by hearth-sandbox: ${method} ${rawPath}`, "not_implemented");
       }
-      body = parseBody(raw, req.headers["content-type"]);
+      if (parseError) throw parseError;
       // What the real API refuses before any handler runs, the sandbox refuses the same way.
       const refusal = conformance.refusal(api.name, method, path!, query, body);
       refused = !!refusal;

@@ -58,6 +58,8 @@ describe("Proxmox parameters, as PVE's RESTHandler verifies them", () => {
   it("refuses a bad property string naming the inner key, as parse_property_string does", () => {
     expect(putConfig({ net0: "virtio,bridge=vmbr 0" })).toEqual({ net0: "invalid format - format error\nnet0.bridge: invalid format - invalid bridge ID 'vmbr 0'\n\n" });
     expect(putConfig({ net0: "virtio,speed=fast" })).toEqual({ net0: "invalid format - invalid key in comma-separated list property: speed\n" });
+    expect(putConfig({ cpu: "host,reported-model=kvm64" })).toEqual({ cpu: "invalid format - Property 'reported-model' not allowed in VM-specific CPU config.\n" });
+    expect(putConfig({ boot: "order=scsi0;net0;ide9" })).toEqual({ boot: "invalid format - format error\nboot.order: invalid format - invalid boot device 'ide9'\n\n" });
     expect(putConfig({ ipconfig0: "gw=10.0.0.1" })).toEqual({ ipconfig0: "invalid format - format error\nipconfig0.ip: missing property required by 'ipconfig0.gw'\n" });
   });
 
@@ -73,9 +75,9 @@ describe("Proxmox parameters, as PVE's RESTHandler verifies them", () => {
   });
 
   it("reports a format it does not implement instead of passing it silently", () => {
-    const { errors, unchecked } = putConfig({}) && checkPveParameters(configPut, { node: "pve1", vmid: "100", cpu: "host" });
+    const { errors, unchecked } = checkPveParameters(configPut, { node: "pve1", vmid: "100", affinity: "0-3" });
     expect(errors).toEqual({});
-    expect(unchecked).toEqual([{ path: "cpu", format: "pve-vm-cpu-conf" }]);
+    expect(unchecked).toEqual([{ path: "affinity", format: "pve-cpuset" }]);
   });
 });
 

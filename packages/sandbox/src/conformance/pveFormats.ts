@@ -72,10 +72,17 @@ function etcFile(file: string, line: RegExp): Set<string> {
   return names;
 }
 
+/** Perl's `split(/,/, $str)`: no fields for an empty string, trailing empty fields dropped. */
+function perlSplitComma(str: string): string[] {
+  const parts = str === "" ? [] : str.split(",");
+  while (parts.length && parts[parts.length - 1] === "") parts.pop();
+  return parts;
+}
+
 /** `parse_port_name_number_or_range` (pve-firewall Firewall.pm), without the ICMP type names. */
 function verifyPortSpec(str: string): string | undefined {
-  const elements = str.split(",");
-  if (elements.some((e) => e === "")) return "extraneous commas in list\n";
+  const elements = perlSplitComma(str);
+  if (str !== elements.join(",")) return "extraneous commas in list\n";
   let count = 0;
   for (const item of elements) {
     const range = /^([0-9]+):([0-9]+)$/.exec(item);
@@ -91,6 +98,51 @@ function verifyPortSpec(str: string): string | undefined {
     } else if (!etcFile("/etc/services", /^(\S+)\s+(\S+)\/(?:tcp|udp|sctp).*$/).has(item)) return `invalid port '${item}'\n`;
   }
   return count > 15 ? "too many entries in port list (> 15 numbers)\n" : undefined;
+}
+
+const ipToBigInt = (ip: string): bigint | undefined => {
+  if (isIPv4(ip)) return ip.split(".").reduce((n, o) => (n << 8n) + BigInt(o), 0n);
+  if (!isIPv6(ip)) return undefined;
+  const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, undefined];
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  return groups.length === 8 && groups.every((g) => /^[0-9a-f]{1,4}$/i.test(g)) ? groups.reduce((n, g) => (n << 16n) + BigInt(parseInt(g, 16)), 0n) : undefined;
+};
+
+/**
+ * `parse_address_list` (proxmox/pve-firewall src/PVE/Firewall.pm): an ipset (`+name`), an
+ * alias (`[dc/|guest/]name`), or a comma list of addresses, networks and ranges as Net::IP
+ * reads them (a network's host bits must be zero), one IP version, a range only alone. The
+ * reason after "invalid IP address:" is ours; Net::IP words it differently.
+ */
+function verifyAddressSpec(str: string): string | undefined {
+  if (/^(\+)(\S+)$/.test(str)) return str.length > 65 ? "ipset name too long\n" : undefined;
+  if (/^(dc\/|guest\/)?[A-Za-z][A-Za-z0-9\-_]+$/.test(str)) return str.length > 64 ? "alias name too long\n" : undefined;
+  const elements = perlSplitComma(str);
+  if (str !== elements.join(",")) return "extraneous commas in list\n";
+  let version: 4 | 6 | undefined;
+  let range = false;
+  for (const elem of elements) {
+    let family: 4 | 6 | undefined;
+    const [a, b] = elem.split("-", 2) as [string, string | undefined];
+    if (b !== undefined) {
+      range = true;
+      const [x, y] = [ipToBigInt(a.trim()), ipToBigInt(b.trim())];
+      family = x !== undefined && y !== undefined && isIPv4(a.trim()) === isIPv4(b.trim()) && x <= y ? (isIPv4(a.trim()) ? 4 : 6) : undefined;
+    } else {
+      const [addr, bits] = elem.split("/", 2) as [string, string | undefined];
+      const n = ipToBigInt(addr);
+      const width = isIPv4(addr) ? 32 : 128;
+      const prefix = bits === undefined ? width : /^\d+$/.test(bits) ? Number(bits) : NaN;
+      const hostBitsZero = n !== undefined && prefix >= 0 && prefix <= width && (prefix === width || (n & ((1n << BigInt(width - prefix)) - 1n)) === 0n);
+      family = hostBitsZero ? (width === 32 ? 4 : 6) : undefined;
+    }
+    if (!family) return `invalid IP address: '${elem}' is not an address, network or range\n`;
+    if (version && version !== family) return `detected mixed ipv4/ipv6 addresses in address list '${str}'\n`;
+    version = family;
+  }
+  return range && elements.length > 1 ? "you can't use a range in a list\n" : undefined;
 }
 
 function verifyVolumeId(v: string): string | undefined {
@@ -148,6 +200,17 @@ export const PVE_FORMATS: Record<string, FormatVerifier> = {
   // proxmox/pve-firewall src/PVE/Firewall.pm `pve_fw_verify_sport_spec` / `pve_fw_verify_dport_spec` -> `parse_port_name_number_or_range`.
   "pve-fw-sport-spec": (v) => verifyPortSpec(v),
   "pve-fw-dport-spec": (v) => verifyPortSpec(v),
+  // proxmox/qemu-server src/PVE/QemuServer.pm `verify_bootdev`: a drive (not efidisk/tpmstate/unused), netN, usbN or hostpciN
+  // that exists (Drive.pm: ide 4, sata 6, scsi 31, virtio 16; QemuServer.pm MAX_NETS 32; USB.pm 14; PCI.pm 16).
+  "pve-qm-bootdev": (v) => {
+    const m = /^(ide|sata|scsi|virtio|net|usb|hostpci)(\d+)$/.exec(v);
+    const max: Record<string, number> = { ide: 4, sata: 6, scsi: 31, virtio: 16, net: 32, usb: 14, hostpci: 16 };
+    return m && !/^0\d/.test(m[2]!) && Number(m[2]) < max[m[1]!]! ? undefined : `invalid boot device '${v}'\n`;
+  },
+  // proxmox/pve-firewall src/PVE/Firewall.pm `pve_fw_verify_addr_spec` -> `parse_address_list`.
+  "pve-fw-addr-spec": verifyAddressSpec,
+  // proxmox/qemu-server src/PVE/QemuServer/CPUConfig.pm `parse_phys_bits`.
+  "pve-phys-bits": (v) => (/^(host|\d{1,2})$/.test(v) && (v === "host" || (Number(v) >= 8 && Number(v) <= 64)) ? undefined : "value must be an integer between 8 and 64 or 'host'\n"),
   // proxmox/pve-firewall src/PVE/Firewall.pm `pve_fw_verify_protocol_spec` (names and numbers of /etc/protocols, plus icmpv6).
   "pve-fw-protocol-spec": (v) => {
     const protocols = etcFile("/etc/protocols", /^(\S+)\s+(\d+)(?:\s+.*)?$/);
@@ -183,6 +246,23 @@ export const PVE_PROPERTY_FORMATS: Record<string, Record<string, PveSchema>> = {
     ip6: { type: "string", format: "pve-ipv6-config", optional: 1 },
     gw6: { type: "string", format: "ipv6", optional: 1, requires: "ip6" },
   },
+  // proxmox/qemu-server src/PVE/QemuServer.pm `$boot_fmt`.
+  "pve-qm-boot": {
+    legacy: { type: "string", pattern: "[acdn]{1,4}", default_key: 1, optional: 1 },
+    order: { type: "string", format: "pve-qm-bootdev-list", optional: 1 },
+  },
+  // proxmox/qemu-server src/PVE/QemuServer/CPUConfig.pm `$cpu_fmt` (the `reported-model` enum
+  // and the `flags` pattern come from QEMU's model and flag tables and are not checked).
+  "pve-vm-cpu-conf": {
+    cputype: { type: "string", default_key: 1, optional: 1 },
+    "reported-model": { type: "string", optional: 1 },
+    hidden: { type: "boolean", optional: 1 },
+    "hv-vendor-id": { type: "string", pattern: "[a-zA-Z0-9]{1,12}", optional: 1 },
+    flags: { type: "string", optional: 1 },
+    "guest-phys-bits": { type: "integer", minimum: 32, maximum: 64, optional: 1 },
+    "phys-bits": { type: "string", format: "pve-phys-bits", optional: 1 },
+    level: { type: "integer", minimum: 0, maximum: 4294967295, optional: 1 },
+  },
   // proxmox/pve-storage src/PVE/Storage/Plugin.pm `$prune_backups_format`.
   "prune-backups": Object.fromEntries([
     ["keep-all", { type: "boolean", optional: 1 }],
@@ -194,6 +274,9 @@ export const PVE_PROPERTY_FORMATS: Record<string, Record<string, PveSchema>> = {
 
 /** Validators attached to named property-string formats (`register_format(NAME, FORMAT, VALIDATOR)`), run on the parsed keys. */
 export const PVE_PROPERTY_VALIDATORS: Record<string, (parsed: Record<string, unknown>) => string | undefined> = {
+  // proxmox/qemu-server src/PVE/QemuServer/CPUConfig.pm `validate_vm_cpu_conf` (whether the model exists is not checked).
+  "pve-vm-cpu-conf": (p) =>
+    !p.cputype ? "CPU is missing cputype\n" : p["reported-model"] !== undefined ? "Property 'reported-model' not allowed in VM-specific CPU config.\n" : undefined,
   // proxmox/pve-storage src/PVE/Storage/Plugin.pm `validate_prune_backups`.
   "prune-backups": (p) => {
     const others = Object.entries(p).filter(([k]) => k !== "keep-all");
