@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createDigitalOceanApi, type DigitalOceanTiming } from "./digitalocean.js";
 import { Faults, type FaultOptions } from "./faults.js";
-import { createHcloudApi, type HcloudTiming } from "./hcloud.js";
+import { createHcloudApi, type HcloudTiming } from "./hcloud/index.js";
 import { createProxmoxApi, seedTemplates, type ProxmoxTiming, type SeedTemplate } from "./proxmox.js";
 import { ApiError, type ApiResponse, type EmulatedApi, parseBody } from "./router.js";
 import { clone, type Credentials, type SandboxData, Store, type UnknownCall } from "./state.js";
