@@ -10,7 +10,7 @@ const hcloud = require("@pulumi/hcloud");
 const ip = new hcloud.PrimaryIp("gw-ip", { type: "ipv4", location: "fsn1", autoDelete: false, labels: { "hearth/role": "ingress" } });
 const fw = new hcloud.Firewall("gw-fw", { rules: [{ direction: "in", protocol: "tcp", port: "443", sourceIps: ["0.0.0.0/0", "::/0"] }] });
 const server = new hcloud.Server("gw-1", {
-  serverType: "cx22",
+  serverType: "cx23",
   image: "debian-12",
   location: "fsn1",
   labels: { "hearth/role": "ingress" },
@@ -100,7 +100,7 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
     ok(up);
     expect(up.output).toContain('privateIp: "10.20.1.10"');
     const state = p.sandbox.inspect().hcloud;
-    expect(Object.values(state.servers)[0]).toMatchObject({ server_type: { name: "cx22" }, backup_window: "22-02" });
+    expect(Object.values(state.servers)[0]).toMatchObject({ server_type: { name: "cx23" }, backup_window: "22-02" });
     expect(Object.values(state.networks)[0]).toMatchObject({ ip_range: "10.20.0.0/16", subnets: [expect.objectContaining({ ip_range: "10.20.1.0/24" })] });
     const rules = Object.values(state.firewalls)[0]!.rules as { port: string; source_ips: string[] }[];
     expect(rules).toContainEqual(expect.objectContaining({ port: "22", source_ips: ["198.51.100.0/24"] }));

@@ -61,7 +61,7 @@ describe("GatewayNode on hcloud", () => {
 
     const [server] = byType("hcloud:index/server:Server");
     expect(server!.name).toBe("ingress-fsn1");
-    expect(server!.inputs).toMatchObject({ name: "ingress-fsn1", serverType: "cx22", image: "debian-12", location: "fsn1", labels });
+    expect(server!.inputs).toMatchObject({ name: "ingress-fsn1", serverType: "cx23", image: "debian-12", location: "fsn1", labels });
     expect(server!.inputs.publicNets).toEqual([{ ipv4Enabled: true, ipv4: expect.any(Number), ipv6Enabled: true }]);
     expect(server!.inputs.firewallIds).toEqual([expect.any(Number)]);
     const serverOpts = options.get("hcloud:index/server:Server::ingress-fsn1")!;

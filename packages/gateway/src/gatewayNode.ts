@@ -67,7 +67,7 @@ export interface GatewayNodeArgs {
   readonly cloud: CloudName;
   /** A Hetzner location (fsn1, nbg1, hel1, ash, hil, sin) or a DigitalOcean region (nyc1, ams3, fra1, ...). */
   readonly region: string;
-  /** A server type or size slug for the cloud, or a core size name. @default "cx22" on hcloud, "s-1vcpu-1gb" on DigitalOcean */
+  /** A server type or size slug for the cloud, or a core size name. @default "cx23" on hcloud, "s-1vcpu-1gb" on DigitalOcean */
   readonly size?: string;
   /** Image name or slug. @default "debian-12" on hcloud, "debian-12-x64" on DigitalOcean */
   readonly image?: string;
@@ -188,7 +188,7 @@ export class GatewayNode extends pulumi.ComponentResource {
     const role = checkOneOf(fail, "role", args.role, gatewayRoles);
     const cloud = checkOneOf(fail, "cloud", args.cloud, cloudNames);
     const region = cloud === "hcloud" ? checkLocation(fail, "region", args.region) : checkRegion(fail, "region", args.region);
-    const size = cloud === "hcloud" ? resolveServerType(fail, "size", args.size ?? "cx22") : resolveDropletSize(fail, "size", args.size ?? "s-1vcpu-1gb");
+    const size = cloud === "hcloud" ? resolveServerType(fail, "size", args.size ?? "cx23") : resolveDropletSize(fail, "size", args.size ?? "s-1vcpu-1gb");
     const image = args.image ?? (cloud === "hcloud" ? "debian-12" : "debian-12-x64");
     if (typeof image !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(image)) fail("image", image, 'use an image name such as "debian-12"');
     const wireguardPort = checkInt(fail, "wireguardPort", args.wireguardPort ?? 51820, 1, 65535);
