@@ -4,5 +4,5 @@ export { parseFaults } from "./faults.js";
 export type { FaultOptions } from "./faults.js";
 export type { ProxmoxTiming, SeedTemplate } from "./proxmox.js";
 export type { HcloudTiming } from "./hcloud/index.js";
-export type { DigitalOceanTiming } from "./digitalocean.js";
+export type { DigitalOceanTiming } from "./digitalocean/index.js";
 export type { Credentials, UnknownCall, SandboxData } from "./state.js";

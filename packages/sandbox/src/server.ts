@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { createDigitalOceanApi, type DigitalOceanTiming } from "./digitalocean.js";
+import { createDigitalOceanApi, type DigitalOceanTiming } from "./digitalocean/index.js";
 import { Faults, type FaultOptions } from "./faults.js";
 import { createHcloudApi, type HcloudTiming } from "./hcloud/index.js";
 import { createProxmoxApi, seedTemplates, type ProxmoxTiming, type SeedTemplate } from "./proxmox.js";
@@ -150,6 +150,8 @@ export function computeLeftovers(data: SandboxData): string[] {
   for (const o of Object.values(d.firewalls)) out.push(`digitalocean firewall ${String(o.id)} (${String(o.name)})`);
   for (const o of Object.values(d.vpcs)) if (o.default !== true) out.push(`digitalocean vpc ${String(o.id)} (${String(o.name)})`);
   for (const o of Object.values(d.sshKeys)) out.push(`digitalocean ssh key ${String(o.id)} (${String(o.name)})`);
+  // Tags a droplet create made on the way (`implicit`) are not the program's own resources.
+  for (const t of Object.values(d.tags ?? {})) if (!t.implicit) out.push(`digitalocean tag ${t.name}`);
   return out;
 }
 

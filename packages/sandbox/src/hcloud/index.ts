@@ -9,7 +9,7 @@ import { HcloudError, faultError } from "./errors.js";
 import { registerFirewalls } from "./firewalls.js";
 import { registerNetworks } from "./networks.js";
 import { registerPrimaryIps } from "./primaryIps.js";
-import { RateLimiter } from "./rateLimit.js";
+import { RateLimiter } from "../rateLimit.js";
 import { registerServers } from "./servers.js";
 import { registerSshKeys } from "./sshKeys.js";
 

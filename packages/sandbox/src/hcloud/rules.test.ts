@@ -6,7 +6,7 @@ import { HcloudError } from "./errors.js";
 import { labelProblem, matchesLabelSelector } from "./labels.js";
 import { cidrContains, networkRangeProblem, parseV4Cidr, subnetFor } from "./networks.js";
 import { primaryIpRules } from "./primaryIps.js";
-import { RateLimiter } from "./rateLimit.js";
+import { RateLimiter } from "../rateLimit.js";
 import { orderableType } from "./servers.js";
 
 const server = (over: Partial<ServerRecord> = {}): ServerRecord =>
