@@ -66,6 +66,8 @@ describe("GatewayNode on hcloud", () => {
     expect(server!.inputs.firewallIds).toEqual([expect.any(Number)]);
     const serverOpts = options.get("hcloud:index/server:Server::ingress-fsn1")!;
     expect(serverOpts.deleteBeforeReplace).toBe(true);
+    // The IP's name is fixed and an assigned IP cannot be deleted: it too goes before its replacement.
+    expect(options.get("hcloud:index/primaryIp:PrimaryIp::ingress-fsn1-ipv4")!.deleteBeforeReplace).toBe(true);
     expect(serverOpts.additionalSecretOutputs).toContain("userData");
     for (const child of ["hcloud:index/primaryIp:PrimaryIp::ingress-fsn1-ipv4", "hcloud:index/firewall:Firewall::ingress-fsn1-fw", "hcloud:index/server:Server::ingress-fsn1"]) {
       expect(parents.get(child)).toBe(node);
