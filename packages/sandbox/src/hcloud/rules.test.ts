@@ -4,7 +4,7 @@ import { SERVER_TYPES, isOrderable } from "./catalog.js";
 import type { PrimaryIpRecord, ServerRecord } from "./context.js";
 import { HcloudError } from "./errors.js";
 import { labelProblem, matchesLabelSelector } from "./labels.js";
-import { cidrContains, networkRangeProblem, parseV4Cidr, subnetFor } from "./networks.js";
+import { cidrContains, networkRangeProblem, parseV4Cidr, routeProblem, subnetFor } from "./networks.js";
 import { primaryIpRules } from "./primaryIps.js";
 import { RateLimiter } from "../rateLimit.js";
 import { orderableType } from "./servers.js";
@@ -122,6 +122,16 @@ describe("hcloud networks and subnets", () => {
     refused(() => subnetFor(net, { type: "cloud", ip_range: "10.0.1.0/24", network_zone: "mars" }), /network_zone/);
     refused(() => subnetFor(net, { type: "cloud", ip_range: "10.0.1.0/24" }), /network_zone/);
     refused(() => subnetFor(net, { type: "vswitch", ip_range: "10.0.1.0/24", network_zone: "eu-central" }), /vswitch_id/);
+  });
+
+  it("takes routes to private ranges or 0.0.0.0/0, not over a subnet, not via reserved gateways", () => {
+    const withSubnet = { id: 1, name: "n", ip_range: "10.0.0.0/16", subnets: [subnetFor(net, { type: "cloud", ip_range: "10.0.1.0/24", network_zone: "eu-central" })], routes: [], servers: [], labels: {}, protection: { delete: false } };
+    expect(routeProblem(withSubnet, "10.100.0.0/24", "10.0.1.5")).toBeUndefined();
+    expect(routeProblem(withSubnet, "0.0.0.0/0", "10.0.1.5")).toBeUndefined();
+    expect(routeProblem(withSubnet, "8.8.8.0/24", "10.0.1.5")).toMatch(/RFC1918/);
+    expect(routeProblem(withSubnet, "10.0.1.0/25", "10.0.1.5")).toMatch(/overlap/);
+    expect(routeProblem(withSubnet, "10.100.0.0/24", "10.0.0.1")).toMatch(/reserved/);
+    expect(routeProblem(withSubnet, "10.100.0.0/24", "172.31.1.1")).toMatch(/reserved/);
   });
 
   it("a subnet the helper accepts always lies inside the network (property)", () => {
