@@ -12,6 +12,7 @@ Options:
   --port N             Proxmox on N, hcloud on N+1, DigitalOcean on N+2 (default: ephemeral ports)
   --state-file PATH    load state from PATH and save it there on every change and at exit
   --faults SPEC        fault injection: errorRate=0.05,seed=7,lockTimeoutRate=0.2,slowTaskMs=500
+                       (errorStatuses=409|429|502 picks the statuses of injected errors)
   --template ID[:NAME] a Proxmox template VM present at start (repeatable)
   --clone-ms N         how long a clone holds its source lock (default 300)
   --lock-wait-ms N     how long a clone waits for a held lock before failing (default 100)
