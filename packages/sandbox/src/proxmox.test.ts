@@ -225,6 +225,36 @@ describe("Proxmox VE emulator", () => {
     expect(linkedOfVm.statusText).toBe("Linked clone feature is not supported for 'local-lvm:base-9000-disk-0/vm-100-disk-0' (scsi0)");
   });
 
+  it("purging a VM removes it from backup jobs and deletes a job left empty; a missing job is 400 No such job", async () => {
+    for (const id of [100, 101]) expect((await waitTask((await post("/nodes/pve1/qemu/9000/clone", { newid: id })).body.data)).exitstatus).toBe("OK");
+    await post("/cluster/backup", { id: "both", schedule: "02:00", storage: "local", vmid: "100,101" });
+    await post("/cluster/backup", { id: "only101", schedule: "03:00", storage: "local", vmid: "101" });
+    // Without purge the jobs keep the id.
+    expect((await waitTask((await del("/nodes/pve1/qemu/100")).body.data)).exitstatus).toBe("OK");
+    expect((await get("/cluster/backup/both")).body.data.vmid).toBe("100,101");
+    expect((await waitTask((await del("/nodes/pve1/qemu/101?purge=1")).body.data)).exitstatus).toBe("OK");
+    expect((await get("/cluster/backup/both")).body.data.vmid).toBe("100");
+    const missing = await get("/cluster/backup/only101");
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual({ data: null, message: "Parameter verification failed.\n", errors: { id: "No such job 'only101'" } });
+    expect((await del("/cluster/backup/only101")).status).toBe(400);
+    expect((await put("/cluster/backup/only101", { schedule: "04:00" })).statusText).toBe("no such vzdump job");
+    const noSchedule = await post("/cluster/backup", { id: "x", storage: "local", vmid: "100" });
+    expect(noSchedule.body.errors).toEqual({ schedule: "neither 'starttime' nor 'schedule' were set" });
+    await del("/cluster/backup/both");
+  });
+
+  it("a clone copies the source VM's firewall config (rules and options)", async () => {
+    await post("/nodes/pve1/qemu/9000/firewall/rules", { type: "in", action: "ACCEPT", proto: "tcp", dport: "22", enable: 1 });
+    await put("/nodes/pve1/qemu/9000/firewall/options", { enable: 1, policy_in: "DROP" });
+    expect((await waitTask((await post("/nodes/pve1/qemu/9000/clone", { newid: 100 })).body.data)).exitstatus).toBe("OK");
+    expect((await get("/nodes/pve1/qemu/100/firewall/rules")).body.data).toEqual([{ type: "in", action: "ACCEPT", proto: "tcp", dport: "22", enable: 1, pos: 0 }]);
+    expect((await get("/nodes/pve1/qemu/100/firewall/options")).body.data).toMatchObject({ enable: 1, policy_in: "DROP" });
+    // A copy, not a shared reference: changing the clone leaves the template alone.
+    await del("/nodes/pve1/qemu/100/firewall/rules/0");
+    expect((await get("/nodes/pve1/qemu/9000/firewall/rules")).body.data).toHaveLength(1);
+  });
+
   it("answers 501 with method and path for endpoints it does not emulate, and records them", async () => {
     const res = await get("/nodes/pve1/lxc");
     expect(res.status).toBe(501);

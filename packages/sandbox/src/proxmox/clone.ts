@@ -157,6 +157,8 @@ export function registerClone(r: Router, c: PveContext): void {
         withConfigLock(newid, "exclusive", LOCK_TIMEOUT_S.clone, async () => {
           const { src, full, plan } = loadAndCheck();
           task.log.push(`creating a clone of VM ${srcid} with ID ${newid}`);
+          // The temporary config, then pve-firewall src/PVE/Firewall/Helpers.pm `clone_vmfw_conf`:
+          // the whole `<vmid>.fw` (options and rules) is copied to `<newid>.fw`.
           const vm: PveVm = { vmid: newid, node: src.node, status: "stopped", lock: "clone", config: {}, firewall: clone(src.firewall) };
           pve.vms[newid] = vm;
           store.changed();

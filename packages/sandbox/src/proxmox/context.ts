@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Faults } from "../faults.js";
 import { ApiError, type ApiResponse, sleep } from "../router.js";
 import type { PveTask, PveVm, PveVolume, Store } from "../state.js";
+import { removeVmidFromJob } from "./backup.js";
 import { configLockFile, FlockTable, LOCK_TIMEOUT_S, LockTimeoutError, type LockMode, storageLockFile } from "./locks.js";
 import { physics, type ProxmoxTiming, SharedBandwidth, soloCopyMs, wall } from "./physics.js";
 import { bool, DISK_KEY, DOWNLOADED_IMAGE_BYTES, deterministicMac, formatSize, GiB, hex8, INT_KEYS, joinProp, parseSize, STORAGES, splitProp, str, TRANSIENT_KEYS } from "./props.js";
@@ -288,9 +289,11 @@ export function createContext(ctx: ProxmoxContext) {
       pve.volumes[key] = (pve.volumes[key] ?? []).filter((v) => v.vmid !== vm.vmid);
     }
     if (purge) {
-      for (const job of Object.values(pve.backupJobs)) {
-        const ids = str(job.vmid)?.split(",").filter((x) => x !== String(vm.vmid));
-        if (ids) job.vmid = ids.join(",");
+      // qemu-server API2/Qemu.pm destroy_vm with purge -> PVE::VZDump::Plugin::remove_vmid_from_backup_jobs.
+      for (const [id, job] of Object.entries(pve.backupJobs)) {
+        const updated = removeVmidFromJob(job, vm.vmid);
+        if (updated) pve.backupJobs[id] = updated;
+        else delete pve.backupJobs[id];
       }
     }
   }
