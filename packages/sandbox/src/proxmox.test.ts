@@ -276,10 +276,18 @@ describe("Proxmox VE emulator", () => {
     expect((await waitTask(dl.body.data)).exitstatus).toBe("OK");
     const content = (await get("/nodes/pve1/storage/local/content?content=import")).body.data;
     expect(content).toEqual([expect.objectContaining({ volid: "local:import/debian-12.qcow2", content: "import", size: 2 * 1024 ** 3 })]);
+    expect(dl.body.data).toMatch(/:download:debian-12\.qcow2:root@pam!hearth-sandbox:$/);
+    // download_file_from_url refuses inside the task, naming the full path.
     const again = await post("/nodes/pve1/storage/local/download-url", { content: "import", filename: "debian-12.qcow2", url: "https://example.invalid/debian-12.qcow2" });
-    expect(again.statusText).toBe("refusing to override existing file 'debian-12.qcow2'");
-    const wrongType = await post("/nodes/pve1/storage/local-lvm/download-url", { content: "import", filename: "x.qcow2", url: "https://example.invalid/x.qcow2" });
-    expect(wrongType.status).toBe(500);
+    expect((await waitTask(again.body.data)).exitstatus).toBe("refusing to override existing file '/var/lib/vz/import/debian-12.qcow2'");
+    const notFileBased = await post("/nodes/pve1/storage/local-lvm/download-url", { content: "import", filename: "x.qcow2", url: "https://example.invalid/x.qcow2" });
+    expect(notFileBased.status).toBe(500);
+    expect(notFileBased.statusText).toBe("can't upload to storage type 'lvmthin', not a file based storage!");
+    const wrongExt = await post("/nodes/pve1/storage/local/download-url", { content: "import", filename: "debian-12.img", url: "https://example.invalid/debian-12.img" });
+    expect(wrongExt.status).toBe(400);
+    expect(wrongExt.body.errors).toEqual({ filename: "invalid filename or wrong extension" });
+    const wrongContent = await post("/nodes/pve1/storage/local/download-url", { content: "images", filename: "x.qcow2", url: "https://example.invalid/x.qcow2" });
+    expect(wrongContent.body.errors).toEqual({ content: "value 'images' does not have a value in the enumeration 'iso, vztmpl, import'" });
 
     const create = await post("/nodes/pve1/qemu", { vmid: 9100, name: "tpl", scsi0: "local-lvm:0,import-from=local:import/debian-12.qcow2,discard=on", ide2: "local-lvm:cloudinit", net0: "virtio,bridge=vmbr0", agent: "enabled=1" });
     expect((await waitTask(create.body.data)).exitstatus).toBe("OK");
