@@ -33,7 +33,7 @@ describe("Proxmox VE emulator", () => {
     expect(sb.proxmox.apiToken).toMatch(/^[^@]+@[^!]+![^=]+=.+$/);
     const ok = await get("/version");
     expect(ok.status).toBe(200);
-    expect(ok.body.data.release).toBe("8.2");
+    expect(ok.body.data).toEqual({ version: "9.1.9", release: "9.1", repoid: "ee7bad0a3d1546c9" });
     const wrong = await call(api("/version"), { headers: { Authorization: "PVEAPIToken=root@pam!x=nope" } });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ data: null, message: "invalid token value!\n" });
@@ -267,6 +267,16 @@ describe("Proxmox VE emulator", () => {
     expect(res.status).toBe(400);
     expect(res.statusText).toBe("Parameter verification failed.");
     expect(res.body.errors).toEqual({ vmid: "VM 9000 already exists" });
+    const noTask = await get(`/nodes/pve1/tasks/${encodeURIComponent("UPID:pve1:00001234:00ABCDEF:6543210F:qmstart:100:root@pam:")}/status`);
+    expect(noTask.status).toBe(400);
+    expect(noTask.body.errors).toEqual({ upid: "no such task" });
+    expect((await get("/nodes/pve1/tasks/garbage/status")).body.errors).toEqual({ upid: "unable to parse worker upid" });
+    // Tasks.pm read_task_status splits the token off the user; exitstatus only once stopped.
+    const upid = (await post("/nodes/pve1/qemu/9000/clone", { newid: 100 })).body.data;
+    const status = (await get(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`)).body.data;
+    expect(status).toMatchObject({ upid, user: "root@pam", tokenid: "hearth-sandbox", type: "qmclone", id: "9000", node: "pve1" });
+    if (status.status === "running") expect(status).not.toHaveProperty("exitstatus");
+    expect(await waitTask(upid)).toMatchObject({ exitstatus: "OK" });
   });
 
   it("builds a template from a downloaded cloud image", async () => {

@@ -89,7 +89,8 @@ export function registerStorage(r: Router, c: PveContext): void {
     const list = volumes(q.params.node!, q.params.storage!);
     list.splice(list.indexOf(v), 1);
     store.changed();
-    return ok(startTask(q.params.node!, "imgdel", v.volid));
+    // pve-storage API2/Storage/Content.pm `delete`: the task id is "<owner vmid>@<storage>" or the storage.
+    return ok(startTask(q.params.node!, "imgdel", v.vmid !== undefined ? `${v.vmid}@${q.params.storage}` : q.params.storage!));
   });
   r.get("/nodes/:node/query-url-metadata", (q) => {
     checkNode(q.params.node!);

@@ -5,20 +5,24 @@ import type { PveTask } from "../state.js";
 /** Task status and logs (pve-manager PVE/API2/Tasks.pm). */
 export function registerTasks(r: Router, c: PveContext): void {
   const { pve, fail, ok, checkNode } = c;
-  // --- tasks ---
+  // Tasks.pm: raise_param_exc({ upid => "unable to parse worker upid" | "no such task" }).
   const getTask = (q: ApiRequest): PveTask => {
     checkNode(q.params.node!);
+    // pve-common src/PVE/UPID.pm `decode`.
+    if (!/^UPID:[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,9}:[0-9A-Fa-f]{8}:[^:\s/]+:[^:\s/]*:[^:\s/]+:$/.test(q.params.upid!)) fail(400, "Parameter verification failed.", { upid: "unable to parse worker upid" });
     const task = pve.tasks[q.params.upid!];
-    if (!task) fail(400, `no such task '${q.params.upid}'`);
-    return task!;
+    return task ?? fail(400, "Parameter verification failed.", { upid: "no such task" });
   };
   r.get("/nodes/:node/tasks", (q) => {
     checkNode(q.params.node!);
     return ok(Object.values(pve.tasks).filter((t) => t.node === q.params.node).map(({ log: _log, ...t }) => t));
   });
+  // Tasks.pm `read_task_status`: the fields of the UPID (upid_decode), the token split off the
+  // user (`$convert_token_task`), `status`, and `exitstatus` once stopped.
   r.get("/nodes/:node/tasks/:upid/status", (q) => {
-    const { log: _log, ...task } = getTask(q);
-    return ok({ ...task, tokenid: task.user.split("!")[1] });
+    const { log: _log, endtime: _end, exitstatus, user, ...task } = getTask(q);
+    const [owner = user, tokenid] = user.split("!");
+    return ok({ ...task, user: owner, ...(tokenid ? { tokenid } : {}), ...(task.status === "stopped" ? { exitstatus } : {}) });
   });
   r.get("/nodes/:node/tasks/:upid/log", (q) => {
     const task = getTask(q);
