@@ -87,7 +87,14 @@ describe("Proxmox VE emulator", () => {
     expect(await waitTask((await post("/nodes/pve1/qemu/100/status/start")).body.data)).toMatchObject({ exitstatus: "OK" });
     const status = (await get("/nodes/pve1/qemu/100/status/current")).body.data;
     expect(status).toMatchObject({ status: "running", vmid: 100, name: "web-1", cpus: 2, maxmem: 2048 * 1024 * 1024, maxdisk: 22 * 1024 ** 3, agent: 1 });
-    const nics = (await get("/nodes/pve1/qemu/100/agent/network-get-interfaces")).body.data.result;
+    // The guest agent answers once the guest has booted (bootMs, 20 s real, 400 ms here).
+    const booting = await get("/nodes/pve1/qemu/100/agent/network-get-interfaces");
+    expect(booting.status).toBe(500);
+    expect(booting.statusText).toBe("QEMU guest agent is not running");
+    const nics = (await waitFor(async () => {
+      const res = await get("/nodes/pve1/qemu/100/agent/network-get-interfaces");
+      return res.status === 200 ? res : undefined;
+    })).body.data.result;
     expect(nics.map((n: { name: string }) => n.name)).toEqual(["lo", "eth0", "eth1", "eth2"]);
     expect(nics[1]["ip-addresses"][0]).toEqual({ "ip-address-type": "ipv4", "ip-address": "10.20.0.5", prefix: 24 });
     expect(nics[2]["ip-addresses"][0]["ip-address"]).toBe("10.1.0.100");
@@ -253,6 +260,39 @@ describe("Proxmox VE emulator", () => {
     // A copy, not a shared reference: changing the clone leaves the template alone.
     await del("/nodes/pve1/qemu/100/firewall/rules/0");
     expect((await get("/nodes/pve1/qemu/9000/firewall/rules")).body.data).toHaveLength(1);
+  });
+
+  it("a running VM takes hot-pluggable changes at once and keeps the others pending until the next start", async () => {
+    expect((await waitTask((await post("/nodes/pve1/qemu/9000/clone", { newid: 100 })).body.data)).exitstatus).toBe("OK");
+    expect((await waitTask((await post("/nodes/pve1/qemu/100/status/start")).body.data)).exitstatus).toBe("OK");
+    expect((await put("/nodes/pve1/qemu/100/config", { cores: 4, memory: 4096, description: "web", net0: "virtio,bridge=vmbr0,tag=30", delete: "serial0" })).status).toBe(200);
+    const current = (await get("/nodes/pve1/qemu/100/config?current=1")).body.data;
+    expect(current).toMatchObject({ cores: 1, memory: 1024, description: "web", serial0: "socket" });
+    expect(current.net0).toMatch(/,bridge=vmbr0,tag=30$/);
+    // Without `current`, GET config shows the pending values (load_current_config).
+    expect((await get("/nodes/pve1/qemu/100/config")).body.data).toMatchObject({ cores: 4, memory: 4096 });
+    expect((await get("/nodes/pve1/qemu/100/config")).body.data.serial0).toBeUndefined();
+    const pending = (await get("/nodes/pve1/qemu/100/pending")).body.data;
+    expect(pending).toContainEqual({ key: "cores", value: "1", pending: "4" });
+    expect(pending).toContainEqual({ key: "memory", value: "1024", pending: "4096" });
+    expect(pending).toContainEqual({ key: "serial0", value: "socket", delete: 1 });
+    expect(pending).toContainEqual({ key: "description", value: "web" });
+    // A reboot (a new QEMU process) applies them.
+    expect((await waitTask((await post("/nodes/pve1/qemu/100/status/reboot")).body.data)).exitstatus).toBe("OK");
+    expect((await get("/nodes/pve1/qemu/100/config?current=1")).body.data).toMatchObject({ cores: 4, memory: 4096 });
+    expect((await get("/nodes/pve1/qemu/100/pending")).body.data.filter((p: { pending?: string; delete?: number }) => p.pending !== undefined || p.delete)).toEqual([]);
+  });
+
+  it("the guest agent: not configured, VM not running, agent not (yet) running", async () => {
+    expect((await waitTask((await post("/nodes/pve1/qemu/9000/clone", { newid: 100 })).body.data)).exitstatus).toBe("OK");
+    expect((await post("/nodes/pve1/qemu/100/agent/ping")).statusText).toBe("VM 100 is not running");
+    await put("/nodes/pve1/qemu/100/config", { agent: "enabled=0" });
+    expect((await waitTask((await post("/nodes/pve1/qemu/100/status/start")).body.data)).exitstatus).toBe("OK");
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await post("/nodes/pve1/qemu/100/agent/ping")).statusText).toBe("QEMU guest agent is not running");
+    await put("/nodes/pve1/qemu/100/config", { delete: "agent" });
+    expect((await post("/nodes/pve1/qemu/100/agent/ping")).statusText).toBe("QEMU guest agent is not running");
+    expect((await get("/nodes/pve1/qemu/100/pending")).body.data).toContainEqual({ key: "agent", value: "enabled=0", delete: 1 });
   });
 
   it("answers 501 with method and path for endpoints it does not emulate, and records them", async () => {

@@ -40,12 +40,20 @@ export function guestAddress(
 
 /** The QEMU guest agent (qemu-server src/PVE/API2/Qemu/Agent.pm). */
 export function registerAgent(r: Router, c: PveContext): void {
-  const { pve, fail, ok, vmid, getVm, agentEnabled } = c;
+  const { phys, scaled, pve, fail, ok, vmid, getVm, agentEnabled } = c;
   // --- guest agent ---
+  /**
+   * qemu-server src/PVE/QemuServer/Agent.pm `assert_agent_available`: no `agent` in the config,
+   * the VM not running, or the agent not answering `guest-ping` (`qga_check_running`): here,
+   * until the guest has booted (`bootMs` after the start) or when the agent option is off.
+   */
   const agentReady = (vm: PveVm): void => {
+    if (vm.config.agent === undefined) fail(500, "No QEMU guest agent configured");
     if (vm.status !== "running") fail(500, `VM ${vm.vmid} is not running`);
-    if (!agentEnabled(vm)) fail(500, "No QEMU guest agent configured");
+    const booted = (vm.startedAt ?? 0) + scaled(phys.bootMs) <= Date.now();
+    if (!agentEnabled(vm) || !booted) fail(500, "QEMU guest agent is not running");
   };
+
   r.post("/nodes/:node/qemu/:vmid/agent/ping", (q) => {
     agentReady(getVm(q.params.node!, q.params.vmid));
     return ok({ result: {} });

@@ -3,6 +3,7 @@ import type { Faults } from "../faults.js";
 import { ApiError, type ApiResponse, sleep } from "../router.js";
 import type { PveTask, PveVm, PveVolume, Store } from "../state.js";
 import { removeVmidFromJob } from "./backup.js";
+import { appliesWhileRunning } from "./hotplug.js";
 import { configLockFile, FlockTable, LOCK_TIMEOUT_S, LockTimeoutError, type LockMode, storageLockFile } from "./locks.js";
 import { physics, type ProxmoxTiming, SharedBandwidth, soloCopyMs, wall } from "./physics.js";
 import { bool, DISK_KEY, DOWNLOADED_IMAGE_BYTES, deterministicMac, formatSize, GiB, hex8, INT_KEYS, joinProp, parseSize, STORAGES, splitProp, str, TRANSIENT_KEYS } from "./props.js";
@@ -214,33 +215,71 @@ export function createContext(ctx: ProxmoxContext) {
     return joinProp(`${model}=${mac}`, opts.filter(([k]) => k !== "macaddr" && k !== "model"));
   }
 
-  /** Apply a config write (create, PUT/POST config): `delete` list first, then the values. */
+  /**
+   * Apply a config write (create, PUT/POST config; qemu-server API2/Qemu.pm `update_vm_api`):
+   * `delete` list first, then the values. On a stopped VM everything applies
+   * (`vmconfig_apply_pending`); on a running one what cannot be hot-plugged stays pending
+   * (`vmconfig_hotplug_pending`, see hotplug.ts) until the next start.
+   */
   function applyConfig(vm: PveVm, body: Record<string, unknown>): void {
-    const pending: Record<string, string | number> = {};
+    const values: Record<string, string | number> = {};
     for (const [key, raw] of Object.entries(body)) {
       if (TRANSIENT_KEYS.has(key) || raw === undefined || raw === null) continue;
       let value = String(raw);
-      if (DISK_KEY.test(key)) value = normalizeDisk(vm, key, value, pending);
+      if (DISK_KEY.test(key)) value = normalizeDisk(vm, key, value, values);
       else if (/^net\d+$/.test(key)) value = normalizeNet(vm, key, value);
       // Like Proxmox, keep only a hash of the cloud-init password (never the password itself).
       else if (key === "cipassword") value = `$6$sandbox$${createHash("sha512").update(value).digest("base64")}`;
-      pending[key] = value;
+      values[key] = value;
     }
     const deletes = str(body.delete)?.split(/[,;\s]+/).filter(Boolean) ?? [];
+    for (const key of deletes) if (key in values) fail(400, "Parameter verification failed.", { delete: `cannot set and delete '${key}' at the same time` });
+    const running = vm.status === "running";
+    const pending = (vm.pending ??= {});
+    const pendingDelete = new Set(vm.pendingDelete ?? []);
     for (const key of deletes) {
-      if (key in pending) fail(400, "Parameter verification failed.", { delete: `cannot set and delete '${key}' at the same time` });
-      delete vm.config[key];
+      delete pending[key];
+      if (!running || appliesWhileRunning(key, undefined, vm.config)) {
+        delete vm.config[key];
+        pendingDelete.delete(key);
+      } else if (vm.config[key] !== undefined) pendingDelete.add(key);
     }
-    Object.assign(vm.config, pending);
+    for (const [key, value] of Object.entries(values)) {
+      pendingDelete.delete(key);
+      if (!running || appliesWhileRunning(key, value, vm.config)) {
+        vm.config[key] = value;
+        delete pending[key];
+      } else if (String(vm.config[key]) === value) delete pending[key];
+      else pending[key] = value;
+    }
+    vm.pendingDelete = [...pendingDelete];
+    if (vm.pendingDelete.length === 0) delete vm.pendingDelete;
+    if (Object.keys(pending).length === 0) delete vm.pending;
   }
 
-  function renderConfig(vm: PveVm): Record<string, unknown> {
+  /** QemuServer.pm `vmconfig_apply_pending` (on start): pending values and deletes become the config. */
+  function applyPending(vm: PveVm): void {
+    for (const key of vm.pendingDelete ?? []) delete vm.config[key];
+    Object.assign(vm.config, vm.pending ?? {});
+    delete vm.pending;
+    delete vm.pendingDelete;
+  }
+
+  /** The config with pending changes applied (AbstractConfig.pm `load_current_config` without `current`). */
+  function effectiveConfig(vm: PveVm): Record<string, string | number> {
+    const out = { ...vm.config, ...(vm.pending ?? {}) };
+    for (const key of vm.pendingDelete ?? []) delete out[key];
+    return out;
+  }
+
+  /** GET config: with pending values unless `current` (qemu-server API2/Qemu.pm `vm_config`). */
+  function renderConfig(vm: PveVm, current = false): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(vm.config)) out[k] = INT_KEYS.has(k) && /^-?\d+$/.test(String(v)) ? Number(v) : v;
+    for (const [k, v] of Object.entries(current ? vm.config : effectiveConfig(vm))) out[k] = INT_KEYS.has(k) && /^-?\d+$/.test(String(v)) ? Number(v) : v;
     // Proxmox never returns the cloud-init password, only a mask.
     if (out.cipassword !== undefined) out.cipassword = "**********";
     if (vm.lock) out.lock = vm.lock;
-    out.digest = createHash("sha1").update(JSON.stringify(vm.config)).digest("hex");
+    out.digest = createHash("sha1").update(JSON.stringify([vm.config, vm.pending ?? {}, vm.pendingDelete ?? []])).digest("hex");
     return out;
   }
 
@@ -302,7 +341,7 @@ export function createContext(ctx: ProxmoxContext) {
     return [...volumes(node, storage), ...vmVolumes(node, storage)].reduce((sum, v) => sum + v.size, 0);
   }
 
-  return { store, faults, pve, phys, locks, scaled, withConfigLock, allocateVolume, copyData, tokenUser, fail, ok, checkNode, vmid, getVm, checkUnlocked, reload, startTask, volumes, vmVolumes, nextDiskIndex, normalizeDisk, normalizeNet, applyConfig, renderConfig, diskBytes, memoryBytes, cpus, isTemplate, agentEnabled, vmResource, destroyVm, usedBytes };
+  return { applyPending, effectiveConfig, store, faults, pve, phys, locks, scaled, withConfigLock, allocateVolume, copyData, tokenUser, fail, ok, checkNode, vmid, getVm, checkUnlocked, reload, startTask, volumes, vmVolumes, nextDiskIndex, normalizeDisk, normalizeNet, applyConfig, renderConfig, diskBytes, memoryBytes, cpus, isTemplate, agentEnabled, vmResource, destroyVm, usedBytes };
 }
 
 export type PveContext = ReturnType<typeof createContext>;

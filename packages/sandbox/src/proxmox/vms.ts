@@ -1,12 +1,13 @@
 import { type ApiRequest, type ApiResponse, type Router } from "../router.js";
 import type { PveContext } from "./context.js";
+import { pendingArray } from "./hotplug.js";
 import { bool, DISK_KEY, formatSize, joinProp, parseSize, splitProp, STORAGES, str, uuidFor } from "./props.js";
 import { LOCK_TIMEOUT_S } from "./locks.js";
 import type { PveVm } from "../state.js";
 
 /** VMs: list, create, config, resize, template, status, power, destroy (qemu-server src/PVE/API2/Qemu.pm). */
 export function registerVms(r: Router, c: PveContext): void {
-  const { store, pve, withConfigLock, fail, ok, checkNode, vmid, getVm, checkUnlocked, reload, startTask, applyConfig, renderConfig, diskBytes, memoryBytes, cpus, isTemplate, agentEnabled, vmResource, destroyVm } = c;
+  const { applyPending, store, pve, withConfigLock, fail, ok, checkNode, vmid, getVm, checkUnlocked, reload, startTask, applyConfig, renderConfig, diskBytes, memoryBytes, cpus, isTemplate, agentEnabled, vmResource, destroyVm } = c;
   // --- VMs ---
   r.get("/nodes/:node/qemu", (q) => {
     checkNode(q.params.node!);
@@ -41,10 +42,12 @@ export function registerVms(r: Router, c: PveContext): void {
     }));
   });
 
-  r.get("/nodes/:node/qemu/:vmid/config", (q) => ok(renderConfig(getVm(q.params.node!, q.params.vmid))));
+  r.get("/nodes/:node/qemu/:vmid/config", (q) => ok(renderConfig(getVm(q.params.node!, q.params.vmid), bool(q.body.current))));
   r.get("/nodes/:node/qemu/:vmid/pending", (q) => {
     const vm = getVm(q.params.node!, q.params.vmid);
-    return ok(Object.entries(renderConfig(vm)).map(([key, value]) => ({ key, value })));
+    const { digest: _digest, ...current } = renderConfig(vm, true);
+    const config = Object.fromEntries(Object.entries(current).map(([k, v]) => [k, v as string | number]));
+    return ok(pendingArray(config, vm.pending ?? {}, vm.pendingDelete ?? []));
   });
   /**
    * qemu-server API2/Qemu.pm `update_vm_api`: PUT runs `lock_config` (10 s) in the request (a
@@ -169,6 +172,8 @@ export function registerVms(r: Router, c: PveContext): void {
         } else if (now.status !== "running" && (action === "stop" || action === "shutdown")) {
           return;
         } else if (!skiplock) checkUnlocked(now);
+        // A new QEMU process (start, reboot) takes the pending changes (QemuServer.pm vm_start_nolock -> vmconfig_apply_pending).
+        if (action === "start" || action === "reboot") applyPending(now);
         if (action === "start" || action === "reboot" || action === "reset" || action === "resume") {
           if (now.status !== "running" || action !== "resume") now.startedAt = Date.now();
           now.status = "running";
