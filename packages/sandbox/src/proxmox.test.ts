@@ -295,6 +295,25 @@ describe("Proxmox VE emulator", () => {
     expect((await get("/nodes/pve1/qemu/100/pending")).body.data).toContainEqual({ key: "agent", value: "enabled=0", delete: 1 });
   });
 
+  it("a privilege-separated API token gets 403 for what its ACL does not grant; the default token may do everything", async () => {
+    await sb.stop();
+    const token = { id: "ci@pve!deploy", secret: "5d0f6a5e-1111-4222-8333-944445555666" };
+    sb = await startSandbox({ proxmox: { templates: [{ vmid: 9000 }], apiTokens: [{ ...token, acl: [{ path: "/vms/9000", privs: ["VM.Audit", "VM.Clone"] }, { path: "/vms/100", privs: ["VM.Allocate", "VM.Audit"] }] }] } });
+    const as = { Authorization: `PVEAPIToken=${token.id}=${token.secret}` };
+    expect((await call(api("/nodes/pve1/qemu/9000/config"), { headers: as })).status).toBe(200);
+    const denied = await call(api("/nodes/pve1/qemu/9000/config"), { method: "PUT", headers: as, form: { cores: 2 } });
+    expect(denied.status).toBe(403);
+    expect(denied.statusText).toBe("Permission check failed (/vms/9000, VM.Config.Disk|VM.Config.CDROM|VM.Config.CPU|VM.Config.Memory|VM.Config.Network|VM.Config.HWType|VM.Config.Options|VM.Config.Cloudinit)");
+    expect((await call(api("/nodes/pve1/qemu/9000/clone"), { method: "POST", headers: as, form: { newid: 101 } })).statusText).toBe("Permission check failed");
+    const allowed = await call(api("/nodes/pve1/qemu/9000/clone"), { method: "POST", headers: as, form: { newid: 100 } });
+    expect(allowed.status).toBe(200);
+    expect((await waitTask(allowed.body.data)).exitstatus).toBe("OK");
+    // Endpoints open to every user: version, nextid.
+    expect((await call(api("/version"), { headers: as })).status).toBe(200);
+    expect((await call(api("/nodes/pve1/qemu/9000/config"), { headers: { Authorization: `PVEAPIToken=${token.id}=wrong` } })).status).toBe(401);
+    expect((await put("/nodes/pve1/qemu/9000/config", { cores: 2 })).status).toBe(200);
+  });
+
   it("answers 501 with method and path for endpoints it does not emulate, and records them", async () => {
     const res = await get("/nodes/pve1/lxc");
     expect(res.status).toBe(501);

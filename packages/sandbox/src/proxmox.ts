@@ -12,7 +12,9 @@ import { registerSdn } from "./proxmox/sdn.js";
 import { registerStorage } from "./proxmox/storage.js";
 import { registerTasks } from "./proxmox/tasks.js";
 import { registerVms } from "./proxmox/vms.js";
-import { ApiError, type ApiResponse, type EmulatedApi, Router } from "./router.js";
+import { parseTokenHeader, PermissionRouter, type ProxmoxApiToken } from "./proxmox/permissions.js";
+import { PERMISSIONS } from "./proxmox/permissions.data.js";
+import { ApiError, type ApiResponse, type EmulatedApi } from "./router.js";
 
 /**
  * The emulated Proxmox VE 9.1 API. Each resource area lives in its own module under
@@ -25,10 +27,18 @@ export { seedTemplates } from "./proxmox/seed.js";
 export { guestAddress } from "./proxmox/agent.js";
 export { formatSize, parseSize } from "./proxmox/props.js";
 
-export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: FlockTable } {
+export type { ProxmoxApiToken, ProxmoxAclEntry } from "./proxmox/permissions.js";
+
+export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToken[] }): EmulatedApi & { locks: FlockTable; router: PermissionRouter } {
   const c = createContext(ctx);
   const { store, locks } = c;
-  const r = new Router();
+  const tokens = ctx.tokens ?? [];
+  // The default token (root@pam, no privilege separation) may do everything; extra tokens follow their ACLs.
+  const tokenFor = (headers: Record<string, unknown>): ProxmoxApiToken | undefined => {
+    const t = parseTokenHeader(typeof headers.authorization === "string" ? headers.authorization : undefined);
+    return t ? tokens.find((x) => x.id === t.id && x.secret === t.secret) : undefined;
+  };
+  const r = new PermissionRouter((req) => tokenFor(req.headers), PERMISSIONS);
   registerCluster(r, c);
   registerPools(r, c);
   registerTasks(r, c);
@@ -50,7 +60,7 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: Fl
     authorize(headers: IncomingHttpHeaders) {
       const auth = headers.authorization;
       if (!auth) return new ApiError(401, "No ticket");
-      if (auth !== `PVEAPIToken=${store.data.credentials.proxmoxApiToken}`) return new ApiError(401, "invalid token value!");
+      if (auth !== `PVEAPIToken=${store.data.credentials.proxmoxApiToken}` && !tokenFor(headers)) return new ApiError(401, "invalid token value!");
       return undefined;
     },
     renderError(err: ApiError): ApiResponse {

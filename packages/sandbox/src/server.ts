@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createDigitalOceanApi, type DigitalOceanTiming } from "./digitalocean.js";
 import { Faults, type FaultOptions, type InjectedFaults } from "./faults.js";
 import { createHcloudApi, type HcloudTiming } from "./hcloud.js";
-import { createProxmoxApi, seedTemplates, type SeedTemplate } from "./proxmox.js";
+import { createProxmoxApi, type ProxmoxApiToken, seedTemplates, type SeedTemplate } from "./proxmox.js";
 import type { ProxmoxTiming } from "./proxmox/physics.js";
 import { ApiError, type ApiResponse, type EmulatedApi, parseBody } from "./router.js";
 import { clone, type Credentials, type SandboxData, Store, type UnknownCall } from "./state.js";
@@ -29,6 +29,12 @@ export interface SandboxOptions {
     nodes?: string[];
     /** Template VMs present at start. @default none */
     templates?: SeedTemplate[];
+    /**
+     * More API tokens besides the default all-powerful one; with privilege separation (the
+     * default) a token may only call what its ACL entries allow, as the PVE 9.1 schema's
+     * `permissions` say (403 otherwise). @default none
+     */
+    apiTokens?: ProxmoxApiToken[];
   };
   hcloud?: HcloudTiming;
   digitalocean?: DigitalOceanTiming;
@@ -205,7 +211,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new Faults(options.faults);
   if (options.proxmox?.templates?.length) seedTemplates(store, options.proxmox.templates);
   const apis: Record<ApiName, EmulatedApi> = {
-    proxmox: createProxmoxApi({ store, faults, timing: options.proxmox }),
+    proxmox: createProxmoxApi({ store, faults, timing: options.proxmox, tokens: options.proxmox?.apiTokens }),
     hcloud: createHcloudApi({ store, faults, timing: options.hcloud }),
     digitalocean: createDigitalOceanApi({ store, faults, timing: options.digitalocean }),
   };

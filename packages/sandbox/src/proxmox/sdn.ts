@@ -21,20 +21,20 @@ export function registerSdn(r: Router, c: PveContext): void {
       store.changed();
       return ok();
     });
-    const get = (q: ApiRequest) => pve.sdn[kind][q.params.id!] ?? fail(500, `sdn ${singular} '${q.params.id}' does not exist`);
-    r.get(`${base}/:id`, (q) => ok({ ...get(q) }));
-    r.put(`${base}/:id`, (q) => {
+    const get = (q: ApiRequest) => pve.sdn[kind][q.params[idKey]!] ?? fail(500, `sdn ${singular} '${q.params[idKey]}' does not exist`);
+    r.get(`${base}/:${idKey}`, (q) => ok({ ...get(q) }));
+    r.put(`${base}/:${idKey}`, (q) => {
       const o = get(q);
       setOptions(o, q.body);
-      o[idKey] = q.params.id!;
+      o[idKey] = q.params[idKey]!;
       store.changed();
       return ok();
     });
-    r.delete(`${base}/:id`, (q) => {
+    r.delete(`${base}/:${idKey}`, (q) => {
       get(q);
-      if (kind === "zones" && Object.values(pve.sdn.vnets).some((v) => v.zone === q.params.id)) fail(500, `cannot delete zone '${q.params.id}', it is still used by a vnet`);
-      if (kind === "vnets" && Object.values(pve.sdn.subnets).some((s) => s.vnet === q.params.id)) fail(500, `cannot delete vnet '${q.params.id}', it still has subnets`);
-      delete pve.sdn[kind][q.params.id!];
+      if (kind === "zones" && Object.values(pve.sdn.vnets).some((v) => v.zone === q.params[idKey])) fail(500, `cannot delete zone '${q.params[idKey]}', it is still used by a vnet`);
+      if (kind === "vnets" && Object.values(pve.sdn.subnets).some((s) => s.vnet === q.params[idKey])) fail(500, `cannot delete vnet '${q.params[idKey]}', it still has subnets`);
+      delete pve.sdn[kind][q.params[idKey]!];
       store.changed();
       return ok();
     });
