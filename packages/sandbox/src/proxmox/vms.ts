@@ -7,7 +7,7 @@ import type { PveVm } from "../state.js";
 
 /** VMs: list, create, config, resize, template, status, power, destroy (qemu-server src/PVE/API2/Qemu.pm). */
 export function registerVms(r: Router, c: PveContext): void {
-  const { applyPending, store, pve, withConfigLock, fail, ok, checkNode, vmid, getVm, checkUnlocked, reload, startTask, applyConfig, renderConfig, diskBytes, memoryBytes, cpus, isTemplate, agentEnabled, vmResource, destroyVm } = c;
+  const { allocateVolume, copyData, applyPending, store, pve, withConfigLock, fail, ok, checkNode, vmid, getVm, checkUnlocked, reload, startTask, applyConfig, renderConfig, diskBytes, memoryBytes, cpus, isTemplate, agentEnabled, vmResource, destroyVm } = c;
   // --- VMs ---
   r.get("/nodes/:node/qemu", (q) => {
     checkNode(q.params.node!);
@@ -17,6 +17,12 @@ export function registerVms(r: Router, c: PveContext): void {
     }));
   });
 
+  /**
+   * qemu-server API2/Qemu.pm `create_vm`: `create_and_lock_config` in the request (the config
+   * exists with `lock: create` from then on), then a `qmcreate` task under `lock_config_full`
+   * (1 s) that allocates each new disk under the storage lock and copies `import-from` images
+   * (QemuServer.pm `create_disks`), then drops the lock.
+   */
   r.post("/nodes/:node/qemu", (q) => {
     checkNode(q.params.node!);
     const id = vmid(str(q.body.vmid));
@@ -32,14 +38,31 @@ export function registerVms(r: Router, c: PveContext): void {
     if (!vm.config.smbios1) vm.config.smbios1 = `uuid=${uuidFor(id)}`;
     if (!vm.config.vmgenid) vm.config.vmgenid = uuidFor(id + 0.5);
     vm.config.meta = `creation-qemu=8.1.5,ctime=${Math.floor(Date.now() / 1000)}`;
+    // New volumes: `<storage>:<size>` values in the request; imports copy their data.
+    const allocations = Object.entries(q.body)
+      .filter(([key, value]) => DISK_KEY.test(key) && /^(file=)?[^:,]+:\d+(\.\d+)?(,|$)/.test(String(value)))
+      .map(([key, value]) => ({ storage: String(value).replace(/^file=/, "").split(":")[0]!, imported: /(^|,)import-from=/.test(String(value)), bytes: parseSize(splitProp(String(vm.config[key] ?? "")).opts.find(([k]) => k === "size")?.[1] ?? "0") }));
     store.changed();
-    return ok(startTask(q.params.node!, "qmcreate", id, () => {
-      delete vm.lock;
-      if (bool(q.body.start)) {
-        vm.status = "running";
-        vm.startedAt = Date.now();
-      }
-    }));
+    return ok(startTask(q.params.node!, "qmcreate", id, () =>
+      withConfigLock(id, "exclusive", LOCK_TIMEOUT_S.clone, async () => {
+        try {
+          for (const a of allocations) {
+            await allocateVolume(a.storage, () => undefined);
+            if (a.imported) await copyData(a.storage, a.bytes);
+          }
+        } catch (e) {
+          // create_vm frees the new volumes and dies with "$emsg $err".
+          delete pve.vms[id];
+          store.changed();
+          throw new Error(`unable to create VM ${id} - ${e instanceof Error ? e.message : String(e)}`);
+        }
+        delete vm.lock;
+        if (bool(q.body.start)) {
+          vm.status = "running";
+          vm.startedAt = Date.now();
+        }
+        store.changed();
+      }, () => false)));
   });
 
   r.get("/nodes/:node/qemu/:vmid/config", (q) => ok(renderConfig(getVm(q.params.node!, q.params.vmid), bool(q.body.current))));
