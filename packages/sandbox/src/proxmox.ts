@@ -1,18 +1,14 @@
 import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Faults } from "./faults.js";
+import { configLockFile, FlockTable, LOCK_TIMEOUT_S, LockTimeoutError, type LockMode, storageLockFile } from "./proxmox/locks.js";
+import { bool, DISK_KEY, DOWNLOADED_IMAGE_BYTES, deterministicMac, formatSize, GiB, hex8, INT_KEYS, joinProp, parseSize, STORAGES, splitProp, str, TRANSIENT_KEYS, uuidFor } from "./proxmox/props.js";
+import { clonedVolume, planClone } from "./proxmox/clone.js";
+import { physics, type ProxmoxTiming, SharedBandwidth, soloCopyMs, wall } from "./proxmox/physics.js";
 import { ApiError, type ApiRequest, type ApiResponse, type EmulatedApi, Router, sleep } from "./router.js";
-import type { PveTask, PveVm, PveVolume, Store } from "./state.js";
+import { clone, type PveTask, type PveVm, type PveVolume, type Store } from "./state.js";
 
-/** Timing of the emulated Proxmox host. */
-export interface ProxmoxTiming {
-  /** How long a clone holds the lock on its source, in ms. @default 300 */
-  cloneMs?: number;
-  /** How long a clone waits for a held source lock before failing like Proxmox, in ms. @default 100 */
-  lockWaitMs?: number;
-  /** Base duration of every other task (create, start, stop, resize, destroy...), in ms. @default 20 */
-  taskMs?: number;
-}
+export type { ProxmoxTiming } from "./proxmox/physics.js";
 
 /** A template VM present at start (as if built by hand on the host). */
 export interface SeedTemplate {
@@ -23,89 +19,7 @@ export interface SeedTemplate {
   diskGb?: number;
 }
 
-const GiB = 1024 ** 3;
-const STORAGES: Record<string, { type: string; content: string; total: number; path?: string }> = {
-  local: { type: "dir", content: "iso,vztmpl,backup,import,snippets", total: 100 * GiB, path: "/var/lib/vz" },
-  "local-lvm": { type: "lvmthin", content: "images,rootdir", total: 500 * GiB },
-};
-/** Size of every image fetched with download-url (the virtual disk size an import gives). */
-const DOWNLOADED_IMAGE_BYTES = 2 * GiB;
-
-const DISK_KEY = /^(ide|sata|scsi|virtio)\d+$|^(efidisk|tpmstate)0$/;
-const INT_KEYS = new Set([
-  "cores", "sockets", "vcpus", "memory", "balloon", "shares", "cpuunits", "cpulimit", "template", "onboot",
-  "numa", "acpi", "kvm", "tablet", "localtime", "protection", "reboot", "freeze", "migrate_downtime", "vmid",
-]);
-const TRANSIENT_KEYS = new Set(["delete", "digest", "revert", "skiplock", "background_delay", "node", "vmid", "force", "start", "unique", "pool", "archive", "storage"]);
-
-/** A small FIFO lock table, like Proxmox's per-VM config flock. */
-class LockTable {
-  private readonly held = new Map<number, Array<() => void>>();
-
-  isHeld(id: number): boolean {
-    return this.held.has(id);
-  }
-
-  acquire(id: number, waitMs: number): Promise<boolean> {
-    const queue = this.held.get(id);
-    if (!queue) {
-      this.held.set(id, []);
-      return Promise.resolve(true);
-    }
-    return new Promise((resolve) => {
-      const waiter = (): void => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        const i = queue.indexOf(waiter);
-        if (i >= 0) queue.splice(i, 1);
-        resolve(false);
-      }, waitMs);
-      queue.push(waiter);
-    });
-  }
-
-  release(id: number): void {
-    const queue = this.held.get(id);
-    const next = queue?.shift();
-    if (next) next();
-    else this.held.delete(id);
-  }
-}
-
-const hex8 = (n: number): string => n.toString(16).toUpperCase().padStart(8, "0");
-const bool = (v: unknown): boolean => v === true || v === 1 || v === "1" || v === "true";
-const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
-
-export function parseSize(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)([KMGT]?)$/i.exec(text.trim());
-  if (!m) throw new ApiError(400, "Parameter verification failed.", undefined, { size: `value '${text}' does not look like a valid disk size` });
-  const unit = (m[2] ?? "").toUpperCase();
-  const mult = unit === "T" ? 1024 ** 4 : unit === "G" ? GiB : unit === "M" ? 1024 ** 2 : unit === "K" ? 1024 : 1;
-  return Math.round(Number(m[1]) * mult);
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes % GiB === 0) return `${bytes / GiB}G`;
-  if (bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2}M`;
-  return `${Math.ceil(bytes / 1024)}K`;
-}
-
-/** Split a Proxmox property string (`virtio=AA:..,bridge=vmbr0`) into its first item and options. */
-function splitProp(value: string): { head: string; opts: [string, string][] } {
-  const [head = "", ...rest] = value.split(",");
-  return {
-    head,
-    opts: rest.filter((kv) => kv !== "").map((kv) => { const i = kv.indexOf("="); return i < 0 ? [kv, ""] : [kv.slice(0, i), kv.slice(i + 1)]; }),
-  };
-}
-const joinProp = (head: string, opts: [string, string][]): string => [head, ...opts.map(([k, v]) => (v === "" ? k : `${k}=${v}`))].join(",");
-
-function deterministicMac(vmid: number, index: number): string {
-  const h = createHash("sha1").update(`${vmid}/${index}`).digest();
-  return ["BC", "24", "11", h[0], h[1], h[2]].map((b) => (typeof b === "number" ? b.toString(16).padStart(2, "0").toUpperCase() : b)).join(":");
-}
+export { formatSize, parseSize } from "./proxmox/props.js";
 
 /** The address the guest agent reports: the static ipconfig if set, else a deterministic 10.x "DHCP lease". */
 const ipToInt = (ip: string): number => ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
@@ -148,11 +62,53 @@ export interface ProxmoxContext {
   timing?: ProxmoxTiming;
 }
 
-export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { isHeld(id: number): boolean } } {
+export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: FlockTable } {
   const { store, faults } = ctx;
-  const timing = { cloneMs: 300, lockWaitMs: 100, taskMs: 20, ...ctx.timing };
+  const phys = physics(ctx.timing);
   const pve = store.data.proxmox;
-  const locks = new LockTable();
+  const locks = new FlockTable();
+  const bandwidth = new Map<string, SharedBandwidth>();
+  const storageBandwidth = (storage: string): SharedBandwidth => {
+    let b = bandwidth.get(storage);
+    if (!b) bandwidth.set(storage, (b = new SharedBandwidth()));
+    return b;
+  };
+  const scaled = (realMs: number): number => wall(phys, realMs);
+
+  /**
+   * Run `fn` holding a VM's config lock (pve-guest-common AbstractConfig.pm `lock_config_full` /
+   * `lock_config_shared`); a timeout (real or injected) throws Proxmox's "can't lock file" error.
+   */
+  async function withConfigLock<T>(vmid: number, mode: LockMode, timeoutS: number, fn: () => Promise<T> | T, inject = () => faults.shouldTimeOutConfigLock()): Promise<T> {
+    const file = configLockFile(vmid);
+    if (inject()) {
+      await sleep(scaled(timeoutS * 1000));
+      throw new LockTimeoutError(file);
+    }
+    return locks.with(file, mode, scaled(timeoutS * 1000), fn);
+  }
+
+  /**
+   * Allocate a volume under the storage lock (pve-storage Storage.pm `vdisk_alloc` / `vdisk_clone`
+   * -> Plugin.pm `cluster_lock_storage`, 10 s), holding it for the allocation time only.
+   */
+  async function allocateVolume<T>(storage: string, fn: () => T): Promise<T> {
+    const file = storageLockFile(storage);
+    if (faults.shouldTimeOutStorageLock()) {
+      await sleep(scaled(LOCK_TIMEOUT_S.storage * 1000));
+      throw new LockTimeoutError(file);
+    }
+    return locks.with(file, "exclusive", scaled(LOCK_TIMEOUT_S.storage * 1000), async () => {
+      await sleep(scaled(phys.allocateMs));
+      return fn();
+    });
+  }
+
+  /** Copy a volume's data onto `storage` (qemu-server QemuServer.pm `clone_disk_copy_data`), sharing the storage's bandwidth. */
+  async function copyData(storage: string, bytes: number): Promise<void> {
+    const work = phys.cloneMs !== undefined ? phys.cloneMs : scaled(soloCopyMs(bytes, phys.copyMiBps[storage] ?? 200));
+    await storageBandwidth(storage).transfer(work);
+  }
   const tokenUser = (): string => store.data.credentials.proxmoxApiToken.split("=")[0] ?? "root@pam";
 
   // ---------- helpers ----------
@@ -175,11 +131,22 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     if (!vm || vm.node !== node) return fail(500, `Configuration file 'nodes/${node}/qemu-server/${n}.conf' does not exist`);
     return vm;
   };
+  /** pve-guest-common AbstractConfig.pm `check_lock`: `guest_type() . " is locked ($conf->{lock})"`, guest_type "VM" (QemuConfig.pm). */
   const checkUnlocked = (vm: PveVm): void => {
-    if (vm.lock) fail(500, `VM ${vm.vmid} is locked (${vm.lock})`);
+    if (vm.lock) fail(500, `VM is locked (${vm.lock})`);
+  };
+  /** Re-read a VM inside a lock: it may have gone while the caller waited (the Perl code calls load_config again). */
+  const reload = (vm: PveVm): PveVm => {
+    const now = pve.vms[vm.vmid];
+    if (!now) throw new Error(`Configuration file 'nodes/${vm.node}/qemu-server/${vm.vmid}.conf' does not exist`);
+    return now;
   };
 
-  function startTask(node: string, type: string, id: string | number, work?: (task: PveTask) => Promise<void> | void, durationMs = timing.taskMs): string {
+  /**
+   * A worker task (pve-common RESTEnvironment.pm `fork_worker`): the work's error becomes the last
+   * log line `TASK ERROR: <message>` (newlines turned into spaces) and the exit status.
+   */
+  function startTask(node: string, type: string, id: string | number, work?: (task: PveTask) => Promise<void> | void, durationMs = scaled(phys.taskMs), slowed = true): string {
     const pid = pve.nextPid++;
     const starttime = Math.floor(Date.now() / 1000);
     const pstart = (pid * 7919) % 0xffffff;
@@ -190,12 +157,12 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     store.changed();
     void (async () => {
       try {
-        await sleep(durationMs + faults.slowMs);
+        await sleep(durationMs + (slowed ? faults.slowMs : 0));
         await work?.(task);
         task.log.push("TASK OK");
         task.exitstatus = "OK";
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        const message = (e instanceof Error ? e.message : String(e)).trim().replace(/\n/g, " ");
         task.log.push(`TASK ERROR: ${message}`);
         task.exitstatus = message;
       }
@@ -491,61 +458,89 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     }));
   });
 
+  /**
+   * Clone (qemu-server src/PVE/API2/Qemu.pm `clone_vm`). Checks run twice: before the task (HTTP
+   * errors) and again inside it, under the locks (task errors, no prefix). The task locks a
+   * stopped source shared and a running one exclusively (1 s), then the TARGET id exclusively
+   * (1 s) for the whole clone, writes a temporary config `lock: clone` (from then on the id is
+   * taken), clones each drive (allocation under the storage lock, copy outside it) and finally
+   * drops the lock. Only errors after the temporary config is written get `clone failed: `; the
+   * new config is removed then.
+   */
   r.post("/nodes/:node/qemu/:vmid/clone", (q) => {
-    const src = getVm(q.params.node!, q.params.vmid);
+    const first = getVm(q.params.node!, q.params.vmid);
+    const srcid = first.vmid;
     const newid = vmid(str(q.body.newid));
-    if (pve.vms[newid]) fail(500, `unable to create VM ${newid}: config file already exists`);
-    const target = str(q.body.target) ?? src.node;
-    checkNode(target);
-    const full = q.body.full === undefined ? !isTemplate(src) : bool(q.body.full);
-    if (!full && !isTemplate(src)) fail(500, "Linked clone feature is not supported for a VM that is not a template");
+    const target = str(q.body.target);
     const storage = str(q.body.storage);
-    if (storage && !STORAGES[storage]) fail(500, `storage '${storage}' does not exist`);
-    const name = str(q.body.name) ?? `Copy-of-VM-${String(src.config.name ?? src.vmid)}`;
-    // Proxmox creates the target config (locked) right away, so the id is taken from here on.
-    const vm: PveVm = { vmid: newid, node: target, status: "stopped", lock: "clone", config: { name }, firewall: { rules: [], options: {} } };
-    pve.vms[newid] = vm;
-    store.changed();
-    const upid = startTask(src.node, "qmclone", src.vmid, async (task) => {
-      task.log.push(`create ${full ? "full" : "linked"} clone of drive(s) from VM ${src.vmid}`);
-      const acquired = faults.shouldTimeOutLock() ? (await sleep(timing.lockWaitMs), false) : await locks.acquire(src.vmid, timing.lockWaitMs);
-      if (!acquired) {
-        delete pve.vms[newid];
-        throw new Error(`clone failed: can't lock file '/var/lock/qemu-server/lock-${src.vmid}.conf' - got timeout`);
+    const pool = str(q.body.pool);
+    const running = first.status === "running";
+    const loadAndCheck = () => {
+      if (pool !== undefined && !pve.pools[pool]) fail(500, `pool '${pool}' does not exist`);
+      if (target) checkNode(target);
+      if (storage) {
+        const s = STORAGES[storage] ?? fail(500, `storage '${storage}' does not exist`);
+        if (!s.content.split(",").includes("images")) fail(400, "Parameter verification failed.", { storage: `storage '${storage}' does not support vm images` });
       }
-      try {
-        await sleep(timing.cloneMs + faults.slowMs);
-        if (!pve.vms[src.vmid]) throw new Error(`clone failed: Configuration file 'nodes/${src.node}/qemu-server/${src.vmid}.conf' does not exist`);
-        const config: Record<string, string | number> = {};
-        for (const [k, v] of Object.entries(src.config)) {
-          if (k === "template" || k === "meta" || k === "vmgenid" || k === "smbios1") continue;
-          let value = String(v);
-          if (DISK_KEY.test(k) && !value.includes("media=cdrom") || value.includes("-cloudinit")) {
-            // A linked clone's disk refers to the template's base volume: `base-9000-disk-0/vm-101-disk-0`.
-            value = !full && value.includes(`base-${src.vmid}-disk-`)
-              ? value.replace(new RegExp(`(base-${src.vmid}-disk-(\\d+))`), `$1/vm-${newid}-disk-$2`)
-              : value.replace(new RegExp(`(base|vm)-${src.vmid}-`, "g"), `vm-${newid}-`);
-            if (storage && full) value = value.replace(/^[^:]+:/, `${storage}:`);
+      const src = pve.vms[srcid] ?? fail(500, `Configuration file 'nodes/${first.node}/qemu-server/${srcid}.conf' does not exist`);
+      checkUnlocked(src);
+      if ((src.status === "running") !== running) fail(500, "unexpected state change");
+      const full = q.body.full === undefined ? !isTemplate(src) : bool(q.body.full);
+      if (storage !== undefined && !full) fail(500, "parameter 'storage' not allowed for linked clones");
+      if (q.body.format !== undefined && !full) fail(500, "parameter 'format' not allowed for linked clones");
+      const plan = planClone(src, newid, { full, name: str(q.body.name), description: str(q.body.description) });
+      if (target && target !== src.node && plan.drives.length > 0) fail(500, `can't clone VM to node '${target}' (VM uses local storage)`);
+      if (pve.vms[newid]) fail(500, `unable to create VM ${newid}: config file already exists`);
+      return { src, full, plan };
+    };
+    try {
+      loadAndCheck();
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      fail(500, e instanceof Error ? e.message : String(e));
+    }
+    const upid = startTask(first.node, "qmclone", srcid, async (task) => {
+      await withConfigLock(srcid, running ? "exclusive" : "shared", LOCK_TIMEOUT_S.clone, () =>
+        withConfigLock(newid, "exclusive", LOCK_TIMEOUT_S.clone, async () => {
+          const { src, full, plan } = loadAndCheck();
+          task.log.push(`creating a clone of VM ${srcid} with ID ${newid}`);
+          const vm: PveVm = { vmid: newid, node: src.node, status: "stopped", lock: "clone", config: {}, firewall: clone(src.firewall) };
+          pve.vms[newid] = vm;
+          store.changed();
+          try {
+            const cloned: Record<string, string> = {};
+            const taken = new Set<string>();
+            for (const drive of plan.drives) {
+              task.log.push(`create ${drive.mode === "linked" ? "linked" : "full"} clone of drive ${drive.key} (${drive.volid})`);
+              const targetStorage = drive.mode === "linked" ? drive.storage : storage ?? drive.storage;
+              const volid = await allocateVolume(targetStorage, () => clonedVolume(drive, newid, targetStorage, taken));
+              taken.add(volid);
+              if (drive.mode !== "linked") task.log.push(`allocated target volume '${volid}'`);
+              if (drive.mode === "copy") {
+                await copyData(targetStorage, drive.bytes);
+                task.log.push(`transferred ${formatSize(drive.bytes)} of ${formatSize(drive.bytes)} (100.00%)`);
+              }
+              if (!pve.vms[newid]) throw new Error(`Configuration file 'nodes/${vm.node}/qemu-server/${newid}.conf' does not exist`);
+              cloned[drive.key] = drive.mode === "cloudinit"
+                ? joinProp(volid, [...drive.opts.filter(([k]) => k !== "media"), ["media", "cdrom"]])
+                : joinProp(volid, [...drive.opts, ["size", formatSize(drive.bytes || 4 * 1024 * 1024)]]);
+              vm.config = { ...plan.config, ...cloned };
+              store.changed();
+            }
+            // Injected slowness (a slow storage or a busy host): the clone holds its locks longer.
+            await sleep(faults.slowMs);
+            vm.config = { ...plan.config, ...cloned };
+            if (pool !== undefined) vm.config.pool = pool;
+            if (target && target !== src.node) vm.node = target;
+            delete vm.lock;
+            store.changed();
+          } catch (e) {
+            delete pve.vms[newid];
+            store.changed();
+            throw new Error(`clone failed: ${e instanceof Error ? e.message : String(e)}`);
           }
-          if (/^net\d+$/.test(k)) {
-            const { head, opts } = splitProp(value);
-            value = joinProp(`${head.split("=")[0]}=${deterministicMac(newid, Number(k.slice(3)))}`, opts);
-          }
-          config[k] = value;
-        }
-        config.name = name;
-        if (q.body.description !== undefined) config.description = String(q.body.description);
-        if (q.body.pool !== undefined) config.pool = String(q.body.pool);
-        config.smbios1 = `uuid=${uuidFor(newid)}`;
-        config.vmgenid = uuidFor(newid + 0.5);
-        config.meta = `creation-qemu=8.1.5,ctime=${Math.floor(Date.now() / 1000)}`;
-        vm.config = config;
-        task.log.push(`transferred ${formatSize(diskBytes(src))} of ${formatSize(diskBytes(src))} (100.00%)`);
-      } finally {
-        locks.release(src.vmid);
-      }
-      delete vm.lock;
-    });
+        }, () => faults.shouldTimeOutLock()), () => false);
+    }, 0, false);
     return ok(upid);
   });
 
@@ -554,37 +549,49 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     const vm = getVm(q.params.node!, q.params.vmid);
     return ok(Object.entries(renderConfig(vm)).map(([key, value]) => ({ key, value })));
   });
-  r.put("/nodes/:node/qemu/:vmid/config", (q) => {
-    const vm = getVm(q.params.node!, q.params.vmid);
-    checkUnlocked(vm);
-    applyConfig(vm, q.body);
-    store.changed();
+  /**
+   * qemu-server API2/Qemu.pm `update_vm_api`: PUT runs `lock_config` (10 s) in the request (a
+   * timeout is the HTTP error), POST in a `qmconfig` task; inside, `check_lock` refuses a locked VM.
+   */
+  const updateConfig = async (vm: PveVm, body: Record<string, unknown>): Promise<void> => {
+    await withConfigLock(vm.vmid, "exclusive", LOCK_TIMEOUT_S.config, () => {
+      const now = reload(vm);
+      if (!bool(body.skiplock)) checkUnlocked(now);
+      applyConfig(now, body);
+      store.changed();
+    });
+  };
+  r.put("/nodes/:node/qemu/:vmid/config", async (q) => {
+    await updateConfig(getVm(q.params.node!, q.params.vmid), q.body);
     return ok();
   });
   r.post("/nodes/:node/qemu/:vmid/config", (q) => {
     const vm = getVm(q.params.node!, q.params.vmid);
-    checkUnlocked(vm);
-    applyConfig(vm, q.body);
-    store.changed();
-    return ok(startTask(vm.node, "qmconfig", vm.vmid));
+    return ok(startTask(vm.node, "qmconfig", vm.vmid, () => updateConfig(vm, q.body)));
   });
   r.put("/nodes/:node/qemu/:vmid/cloudinit", (q) => {
     getVm(q.params.node!, q.params.vmid);
     return ok();
   });
+  /** qemu-server API2/Qemu.pm `resize_vm`: a `resize` task; every check runs inside it under `lock_config` (10 s). */
   r.put("/nodes/:node/qemu/:vmid/resize", (q) => {
     const vm = getVm(q.params.node!, q.params.vmid);
-    checkUnlocked(vm);
     const disk = str(q.body.disk) ?? fail(400, "Parameter verification failed.", { disk: "property is missing and it is not optional" });
     const sizeArg = str(q.body.size) ?? fail(400, "Parameter verification failed.", { size: "property is missing and it is not optional" });
-    const current = str(vm.config[disk]) ?? fail(500, `disk '${disk}' does not exist`);
-    const { head, opts } = splitProp(current);
-    const currentBytes = parseSize(opts.find(([k]) => k === "size")?.[1] ?? "0");
-    const wanted = sizeArg.startsWith("+") ? currentBytes + parseSize(sizeArg.slice(1)) : parseSize(sizeArg);
-    if (wanted < currentBytes) fail(500, "shrinking disks is not supported");
-    vm.config[disk] = joinProp(head, [...opts.filter(([k]) => k !== "size"), ["size", formatSize(wanted)]]);
-    store.changed();
-    return ok(startTask(vm.node, "resize", vm.vmid));
+    if (!/^\+?\d+(\.\d+)?[KMGT]?$/.test(sizeArg)) fail(400, "Parameter verification failed.", { size: `value does not match the regex pattern` });
+    return ok(startTask(vm.node, "resize", vm.vmid, () =>
+      withConfigLock(vm.vmid, "exclusive", LOCK_TIMEOUT_S.config, () => {
+        const now = reload(vm);
+        if (!bool(q.body.skiplock)) checkUnlocked(now);
+        const current = str(now.config[disk]) ?? fail(500, `disk '${disk}' does not exist`);
+        const { head, opts } = splitProp(current);
+        if (head === "none" || head === "cdrom" || opts.some(([k, v]) => k === "media" && v === "cdrom")) fail(500, "you can't resize a cdrom");
+        const currentBytes = parseSize(opts.find(([k]) => k === "size")?.[1] ?? "0");
+        const wanted = sizeArg.startsWith("+") ? currentBytes + parseSize(sizeArg.slice(1)) : parseSize(sizeArg);
+        if (wanted < currentBytes) fail(500, "shrinking disks is not supported");
+        now.config[disk] = joinProp(head, [...opts.filter(([k]) => k !== "size"), ["size", formatSize(wanted)]]);
+        store.changed();
+      })));
   });
   r.post("/nodes/:node/qemu/:vmid/move_disk", (q) => {
     const vm = getVm(q.params.node!, q.params.vmid);
@@ -598,14 +605,23 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     store.changed();
     return ok(startTask(vm.node, "qmmove", vm.vmid));
   });
+  /** qemu-server API2/Qemu.pm `template`: `$load_and_check` before the task and again inside it under `lock_config`. */
   r.post("/nodes/:node/qemu/:vmid/template", (q) => {
     const vm = getVm(q.params.node!, q.params.vmid);
-    checkUnlocked(vm);
-    if (vm.status === "running") fail(500, "you can't convert a running VM to a template");
-    vm.config.template = 1;
-    for (const [k, v] of Object.entries(vm.config)) if (DISK_KEY.test(k)) vm.config[k] = String(v).replace(`vm-${vm.vmid}-disk-`, `base-${vm.vmid}-disk-`);
-    store.changed();
-    return ok(startTask(vm.node, "qmtemplate", vm.vmid));
+    const loadAndCheck = (v: PveVm): void => {
+      checkUnlocked(v);
+      if (isTemplate(v)) fail(500, "you can't convert a template to a template");
+      if (v.status === "running") fail(500, "you can't convert a VM to template if VM is running");
+    };
+    loadAndCheck(vm);
+    return ok(startTask(vm.node, "qmtemplate", vm.vmid, () =>
+      withConfigLock(vm.vmid, "exclusive", LOCK_TIMEOUT_S.config, () => {
+        const now = reload(vm);
+        loadAndCheck(now);
+        now.config.template = 1;
+        for (const [k, v] of Object.entries(now.config)) if (DISK_KEY.test(k)) now.config[k] = String(v).replace(`vm-${now.vmid}-disk-`, `base-${now.vmid}-disk-`);
+        store.changed();
+      })));
   });
 
   r.get("/nodes/:node/qemu/:vmid/status/current", (q) => {
@@ -636,39 +652,64 @@ export function createProxmoxApi(ctx: ProxmoxContext): EmulatedApi & { locks: { 
     });
   });
 
+  /**
+   * Power actions run in a task under `lock_config` (10 s): qemu-server QemuServer.pm `vm_start`
+   * (template, `check_lock`, "already running" checked inside the lock), `vm_stop` (`_do_vm_stop`:
+   * nothing to do when not running, else `check_lock`), `vm_reboot`/shutdown likewise.
+   */
   const power = (action: "start" | "stop" | "shutdown" | "reboot" | "reset" | "suspend" | "resume") => (q: ApiRequest): ApiResponse => {
     const vm = getVm(q.params.node!, q.params.vmid);
-    if (action !== "stop") checkUnlocked(vm);
-    if (action === "start") {
-      if (isTemplate(vm)) fail(500, "you can't start a vm if it's a template");
-      if (vm.status === "running") fail(500, `VM ${vm.vmid} already running`);
-    }
     if ((action === "shutdown" || action === "reboot") && vm.status !== "running") fail(500, `VM ${vm.vmid} not running`);
     const type = `qm${action}`;
-    return ok(startTask(vm.node, type, vm.vmid, () => {
-      if (action === "start" || action === "reboot" || action === "reset" || action === "resume") {
-        if (vm.status !== "running" || action !== "resume") vm.startedAt = Date.now();
-        vm.status = "running";
-      } else if (action === "stop" || action === "shutdown") {
-        vm.status = "stopped";
-        delete vm.startedAt;
-      }
-      store.changed();
-    }));
+    const skiplock = bool(q.body.skiplock);
+    return ok(startTask(vm.node, type, vm.vmid, () =>
+      withConfigLock(vm.vmid, "exclusive", LOCK_TIMEOUT_S.config, () => {
+        const now = reload(vm);
+        if (action === "start") {
+          if (isTemplate(now)) fail(500, "you can't start a vm if it's a template");
+          if (!skiplock) checkUnlocked(now);
+          if (now.status === "running") fail(500, `VM ${now.vmid} already running`);
+        } else if (now.status !== "running" && (action === "stop" || action === "shutdown")) {
+          return;
+        } else if (!skiplock) checkUnlocked(now);
+        if (action === "start" || action === "reboot" || action === "reset" || action === "resume") {
+          if (now.status !== "running" || action !== "resume") now.startedAt = Date.now();
+          now.status = "running";
+        } else if (action === "stop" || action === "shutdown") {
+          now.status = "stopped";
+          delete now.startedAt;
+        }
+        store.changed();
+      })));
   };
   for (const action of ["start", "stop", "shutdown", "reboot", "reset", "suspend", "resume"] as const) r.post(`/nodes/:node/qemu/:vmid/status/${action}`, power(action));
 
+  /**
+   * qemu-server API2/Qemu.pm `destroy_vm`: early checks (exists, running) before the task, then
+   * under `lock_config` again; QemuServer.pm `destroy_vm` refuses a locked VM (`check_lock`) and a
+   * template whose base volume a linked clone uses.
+   */
   r.delete("/nodes/:node/qemu/:vmid", (q) => {
     const vm = getVm(q.params.node!, q.params.vmid);
-    checkUnlocked(vm);
-    if (vm.status === "running") fail(500, `VM ${vm.vmid} is running - destroy failed`);
-    const clones = Object.values(pve.vms).filter((other) => other !== vm && Object.values(other.config).some((v) => String(v).includes(`base-${vm.vmid}-disk-`)));
-    if (clones.length > 0) fail(500, `base volume 'base-${vm.vmid}-disk-0' is still in use by linked clone ${clones[0]!.vmid}`);
-    vm.lock = "destroyed";
-    return ok(startTask(vm.node, "qmdestroy", vm.vmid, () => {
-      destroyVm(vm, bool(q.body.purge));
-      store.changed();
-    }));
+    const early = (v: PveVm): void => {
+      if (bool(v.config.protection)) fail(500, `can't remove VM ${v.vmid} - protection mode enabled`);
+      if (v.status === "running") fail(500, `VM ${v.vmid} is running - destroy failed`);
+    };
+    early(vm);
+    return ok(startTask(vm.node, "qmdestroy", vm.vmid, () =>
+      withConfigLock(vm.vmid, "exclusive", LOCK_TIMEOUT_S.config, () => {
+        const now = reload(vm);
+        early(now);
+        if (!bool(q.body.skiplock)) checkUnlocked(now);
+        if (isTemplate(now)) {
+          const base = Object.values(now.config).map((v) => splitProp(String(v)).head).find((head) => head.includes(`:base-${now.vmid}-`) &&
+            Object.values(pve.vms).some((other) => other !== now && Object.values(other.config).some((v) => String(v).startsWith(`${head}/`))));
+          if (base) fail(500, `base volume '${base}' is still in use by linked cloned`);
+        }
+        now.lock = "destroyed";
+        destroyVm(now, bool(q.body.purge));
+        store.changed();
+      })));
   });
 
   // --- guest agent ---
@@ -1119,11 +1160,6 @@ function ruleFromBody(body: Record<string, unknown>, kind: "vm" | "group", parti
     if (rule.type === "group" && kind === "group") throw new ApiError(400, "Parameter verification failed.", undefined, { type: "security groups cannot reference groups" });
   }
   return rule;
-}
-
-function uuidFor(seed: number): string {
-  const h = createHash("sha1").update(`hearth-sandbox-${seed}`).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Create template VMs present at start (idempotent: existing ids are kept). */
