@@ -25,7 +25,7 @@ export const sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthBenchmarkKeyHe
 export const template = { vmId: 9000, node: "pve", diskSizeGb: 10 } as const;
 export const vmName = (i: number): string => `vm-${String(i).padStart(4, "0")}`;
 /** VmFromTemplate's default `clonesPerStorage` (defaultClonesPerStorage), written out so the raw worker never loads @hearth/*; clones.test.ts checks they agree. */
-export const componentClonesPerStorage = 4;
+export const componentClonesPerStorage = 8;
 
 /** How many resources each program registers (custom and component), for the mocks to wait on. */
 export function expectedResources(kind: ProgramKind, n: number): { custom: number; component: number } {

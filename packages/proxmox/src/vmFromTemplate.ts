@@ -149,7 +149,7 @@ export interface VmFromTemplateArgs {
    * and gives up after 10 s, so many clones onto one storage can fail with `can't lock file
    * '/var/lock/pve-manager/pve-storage-<id>' - got timeout`; clones of one template do not block
    * each other. `"unbounded"` leaves the limit to the engine (`pulumi up --parallel`).
-   * @default 4
+   * @default 8
    */
   readonly clonesPerStorage?: CloneBound;
   /**
@@ -160,7 +160,7 @@ export interface VmFromTemplateArgs {
 }
 
 /** How many clones run on one storage at once when `clonesPerStorage` is left out (measured: docs/performance.md, "Cloning"). */
-export const defaultClonesPerStorage = 4;
+export const defaultClonesPerStorage = 8;
 
 /** The clone queues of the running program, one per storage. */
 export const cloneQueue = perProgram(() => new CloneQueue<proxmoxve.VmLegacy>());
