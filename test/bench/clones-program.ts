@@ -8,7 +8,8 @@
  * - `raw`: the same VmLegacy inputs written against the provider, no dependsOn: what a user writes.
  *
  * CLONES_PREFIX names the VMs (two stacks use two prefixes); CLONES_VMID_FROM/TO give Hearth's
- * kinds a `vmIdRange` (the two-stack runs). Every VM's id is exported as `ids`.
+ * kinds a `vmIdRange` (the two-stack runs); CLONES_BOUND sets `clonesPerStorage` of the `hearth`
+ * kind (the bound sweep). Every VM's id is exported as `ids`.
  * Loaded through tsx's CJS hook (see engine.ts), so the packages are required, not imported.
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -18,6 +19,7 @@ const n = Number(process.env.CLONES_N);
 const prefix = process.env.CLONES_PREFIX ?? "vm";
 const from = process.env.CLONES_VMID_FROM === undefined ? undefined : Number(process.env.CLONES_VMID_FROM);
 const to = process.env.CLONES_VMID_TO === undefined ? undefined : Number(process.env.CLONES_VMID_TO);
+const bound = process.env.CLONES_BOUND === undefined ? undefined : process.env.CLONES_BOUND === "unbounded" ? "unbounded" : Number(process.env.CLONES_BOUND);
 if (!["hearth", "serial", "raw"].includes(kind) || !Number.isInteger(n) || n < 1) {
   throw new Error(`clones-program: set CLONES_KIND (hearth|serial|raw) and CLONES_N, got ${kind} ${process.env.CLONES_N}`);
 }
@@ -71,7 +73,7 @@ if (kind === "raw") {
       template,
       cloudInit: { user: "ops", sshKeys: [sshKey] },
       networks: [{ bridge: "vmbr0", ipv4: "dhcp" }],
-      ...(kind === "serial" ? { clonesPerStorage: 1 } : {}),
+      ...(kind === "serial" ? { clonesPerStorage: 1 } : bound !== undefined ? { clonesPerStorage: bound } : {}),
       ...(from !== undefined && to !== undefined ? { vmIdRange: { from, to } } : {}),
     });
     ids.push(vm.vmId);

@@ -153,8 +153,9 @@ async function project(tag: string, programEnv: Record<string, string>, sandboxE
   return { dir, env };
 }
 
-async function up(p: Project): Promise<RunResult> {
-  return run("bash", [pulumiSh, "up", "--yes", "--skip-preview", "--non-interactive", "-s", "bench"], p.env, p.dir, 20 * 60_000);
+async function up(p: Project, parallel?: number): Promise<RunResult> {
+  const extra = parallel === undefined ? [] : ["--parallel", String(parallel)];
+  return run("bash", [pulumiSh, "up", "--yes", "--skip-preview", "--non-interactive", "-s", "bench", ...extra], p.env, p.dir, 20 * 60_000);
 }
 
 async function outputIds(p: Project): Promise<number[]> {
@@ -172,7 +173,7 @@ interface SandboxHandle {
   stop(): Promise<void>;
 }
 
-async function sandbox(model: ClonesModel): Promise<SandboxHandle> {
+async function sandbox(model: Pick<ClonesModel, "diskGb" | "sandbox">): Promise<SandboxHandle> {
   const { startSandbox } = await import("@hearth/sandbox");
   return startSandbox({ proxmox: { nodes: ["pve"], templates: [{ vmid: 9000, node: "pve", diskGb: model.diskGb }], ...model.sandbox } } as never);
 }
@@ -228,6 +229,38 @@ async function twoStacksOnce(kind: "hearth" | "raw", perStack: number, model: Cl
   }
 }
 
+export interface SweepPoint {
+  readonly storage: string;
+  readonly clonesPerStorage: number | "unbounded";
+  readonly wallMs: number;
+  readonly failures: number;
+  readonly messages: Array<{ message: string; count: number }>;
+}
+
+/**
+ * How the bound plays out when the engine does not cap it (`--parallel 64`): Hearth's program
+ * with each `clonesPerStorage`, on the default storage and on a slow one. What the default is
+ * chosen from (docs/performance.md).
+ */
+async function boundSweep(vms: number, storages: Record<string, Pick<ClonesModel, "diskGb" | "sandbox">>, bounds: ReadonlyArray<number | "unbounded">, log: (s: string) => void): Promise<SweepPoint[]> {
+  const points: SweepPoint[] = [];
+  for (const [storage, model] of Object.entries(storages)) {
+    for (const bound of bounds) {
+      const sb = await sandbox(model);
+      try {
+        const p = await project(`sweep-${storage}-${bound}`, { CLONES_KIND: "hearth", CLONES_N: String(vms), CLONES_BOUND: String(bound) }, sb.env());
+        const r = await up(p, 64);
+        const failures = failuresOf(`${r.stdout}\n${r.stderr}`);
+        points.push({ storage, clonesPerStorage: bound, wallMs: round(r.wallMs), failures: failures.length, messages: messageCounts(failures) });
+        log(`clones sweep ${storage} clonesPerStorage=${bound}: ${Math.round(r.wallMs)} ms, ${failures.length} failed${failures[0] ? `: ${failures[0].message.slice(0, 120)}` : ""}`);
+      } finally {
+        await sb.stop();
+      }
+    }
+  }
+  return points;
+}
+
 export interface KindSummary {
   readonly wallMs: number;
   readonly failures: number;
@@ -250,6 +283,7 @@ export interface ClonesResult {
   readonly raw: KindSummary;
   readonly hearthOverRaw: number;
   readonly twoStacks: { perStack: number; collisions: number; hearth: TwoStacksOutcome[]; raw: TwoStacksOutcome[] };
+  readonly boundSweep: { vms: number; parallel: 64; storages: Record<string, unknown>; points: SweepPoint[] };
   readonly load: { before: number[]; after: number[] };
 }
 
@@ -267,7 +301,7 @@ function summarize(outcomes: readonly RunOutcome[], lb: number): KindSummary {
 }
 
 export async function clonesBench(
-  opts: { vms: number; reps: number; twoStacksPerStack: number; twoStacksReps: number; model: ClonesModel },
+  opts: { vms: number; reps: number; twoStacksPerStack: number; twoStacksReps: number; model: ClonesModel; sweep: boolean },
   log: (s: string) => void,
 ): Promise<ClonesResult> {
   const { vms, reps, model } = opts;
@@ -291,6 +325,13 @@ export async function clonesBench(
       log(`clones two stacks ${kind} rep ${rep + 1}: ${Math.round(o.wallMs)} ms, ${o.failures} failed, ${o.collisions} collisions (shared ids ${JSON.stringify(o.sharedIds)})`);
     }
   }
+  const sweepStorages = {
+    // The benchmark's storage with 2 GiB disks (the sweep is about the lock, not the copy).
+    default: { diskGb: 2, sandbox: model.sandbox },
+    // A storage whose allocations take 1.2 s under its lock (busy or network storage; an assumed figure).
+    slow: { diskGb: 2, sandbox: { ...model.sandbox, allocateMs: 1200 } },
+  };
+  const sweep = opts.sweep ? await boundSweep(vms, sweepStorages, [2, 4, 8, 16, "unbounded"], log) : [];
   const hearth = summarize(outcomes.hearth, lb);
   const raw = summarize(outcomes.raw, lb);
   return {
@@ -304,6 +345,7 @@ export async function clonesBench(
     raw,
     hearthOverRaw: round(hearth.wallMs / raw.wallMs),
     twoStacks: { perStack: opts.twoStacksPerStack, collisions: median(two.hearth.map((o) => o.collisions)), hearth: two.hearth, raw: two.raw },
+    boundSweep: { vms, parallel: 64, storages: sweepStorages, points: sweep },
     load: { before, after: os.loadavg().map((l) => round(l, 2)) },
   };
 }

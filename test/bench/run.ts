@@ -248,8 +248,8 @@ async function main(): Promise<void> {
       } else {
         const clones = await clonesBench(
           quick
-            ? { vms: 6, reps: 1, twoStacksPerStack: 3, twoStacksReps: 1, model: clonesModel }
-            : { vms: 20, reps: 3, twoStacksPerStack: 10, twoStacksReps: 3, model: clonesModel },
+            ? { vms: 6, reps: 1, twoStacksPerStack: 3, twoStacksReps: 1, model: clonesModel, sweep: false }
+            : { vms: 20, reps: 3, twoStacksPerStack: 10, twoStacksReps: 3, model: clonesModel, sweep: true },
           log,
         );
         results.clones = { measured: true, ...clones };
