@@ -3,13 +3,17 @@ import { defaultClonesPerStorage } from "@hearth/proxmox";
 import { componentClonesPerStorage } from "./programs.js";
 import { collisionsOf, failuresOf, isIdFailure, lowerBoundMs, messageCounts, type ClonesModel } from "./clones.js";
 
-const model: ClonesModel = { diskGb: 10, bandwidthMBps: 2000, allocMs: 500, allocsPerVm: 2, bootMs: 3000, sandbox: {} };
+const model: ClonesModel = { diskGb: 10, bandwidthMiBps: 2048, allocMs: 500, allocsPerVm: 2, taskMs: 1000, tasksPerVm: 2, bootMs: 3000, sandbox: {} };
 
 describe("lowerBoundMs", () => {
-  it("is the copy of every byte at the storage's bandwidth plus one VM's allocations and boot", () => {
-    // 20 x 10 GB at 2000 MB/s = 100 s, + 2 x 0.5 s + 3 s.
-    expect(lowerBoundMs(model, 20)).toBe(104_000);
-    expect(lowerBoundMs(model, 1)).toBe(9_000);
+  it("is the copy of every byte at the storage's bandwidth plus one VM's allocations, tasks and boot", () => {
+    // 20 x 10 GiB at 2 GiB/s = 100 s, + 2 x 0.5 s + 2 x 1 s + 3 s.
+    expect(lowerBoundMs(model, 20)).toBe(106_000);
+    expect(lowerBoundMs(model, 1)).toBe(11_000);
+  });
+
+  it("runs timeScale times as long as the real-world durations", () => {
+    expect(lowerBoundMs({ ...model, sandbox: { timeScale: 0.1 } }, 20)).toBe(10_600);
   });
 });
 

@@ -21,18 +21,23 @@ export const clonesKinds: readonly ClonesKind[] = ["hearth", "serial", "raw"];
 
 /**
  * The physics the sandbox is started with (its Proxmox timing options) and what the lower bound
- * is computed from. Sizes in GB (10^9 bytes), bandwidth in MB/s (10^6 bytes per second).
+ * is computed from, in the sandbox's units: disk sizes in GiB, bandwidth in MiB/s, durations in
+ * real-world ms (the sandbox runs them `timeScale` times as long).
  */
 export interface ClonesModel {
   /** The template's boot disk, copied by every full clone. */
   readonly diskGb: number;
   /** Copy bandwidth of the target storage, shared by the copies running at once. */
-  readonly bandwidthMBps: number;
+  readonly bandwidthMiBps: number;
   /** Time under the storage lock per volume allocation. */
   readonly allocMs: number;
   /** Volumes allocated per VM under the storage lock (disk + cloud-init drive). */
   readonly allocsPerVm: number;
-  /** Guest boot time after start, until the agent answers. */
+  /** Duration of each of the other tasks on one VM's path after its copy (resize, start). */
+  readonly taskMs: number;
+  /** How many such tasks one VM runs after its clone. */
+  readonly tasksPerVm: number;
+  /** Guest boot time after start, until the agent answers (0 where the sandbox does not model it). */
   readonly bootMs: number;
   /** The sandbox's Proxmox options that set these (spread into startSandbox's `proxmox`). */
   readonly sandbox: Record<string, unknown>;
@@ -41,17 +46,21 @@ export interface ClonesModel {
 /**
  * The lower bound of `pulumi up` of `vms` clones onto one storage, from the model alone:
  * every byte crosses the storage's shared bandwidth once, and after the last copy at least one
- * VM still has the rest of its own critical path (its allocations and its boot):
+ * VM still has the rest of its own critical path (its allocations, its tasks and its boot):
  *
- *   lowerBound = vms x diskBytes / bandwidth + allocsPerVm x allocMs + bootMs
+ *   lowerBound = (vms x diskBytes / bandwidth + allocsPerVm x allocMs + tasksPerVm x taskMs + bootMs) x timeScale
  *
  * It leaves out what no model of Proxmox can remove: the engine's and the provider's own time
  * (start-up, 1 s task polling), so real runs sit above it by that constant.
  */
 export function lowerBoundMs(model: ClonesModel, vms: number): number {
-  const copyMs = (vms * model.diskGb * 1e9) / (model.bandwidthMBps * 1e6) * 1000;
-  return round(copyMs + model.allocsPerVm * model.allocMs + model.bootMs, 0);
+  const copyMs = ((vms * model.diskGb * GiB) / (model.bandwidthMiBps * MiB)) * 1000;
+  const timeScale = typeof model.sandbox.timeScale === "number" ? model.sandbox.timeScale : 1;
+  return round((copyMs + model.allocsPerVm * model.allocMs + model.tasksPerVm * model.taskMs + model.bootMs) * timeScale, 0);
 }
+
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
 
 export interface Failure {
   /** The resource whose create failed. */
@@ -337,7 +346,7 @@ export async function clonesBench(
   return {
     vms,
     lowerBoundMs: lb,
-    lowerBoundFormula: "vms x diskBytes / bandwidth + allocsPerVm x allocMs + bootMs",
+    lowerBoundFormula: "(vms x diskBytes / bandwidth + allocsPerVm x allocMs + tasksPerVm x taskMs + bootMs) x timeScale",
     model: { ...model },
     engineParallel: `pulumi up default: 4 x GOMAXPROCS = ${4 * os.cpus().length} on this machine (pkg/cmd/pulumi/operations/up.go defaultParallel)`,
     hearth,
@@ -352,15 +361,19 @@ export async function clonesBench(
 
 /**
  * The benchmark's host: the sandbox's default physics for an SSD-backed node (local-lvm copies
- * at 400 MiB/s, 300 ms per allocation, a 20 s boot, 1 s tasks), a 10 GiB template disk, run at
- * timeScale 0.1 (every real-world duration and Proxmox timeout takes a tenth as long, so one run
- * takes about a minute; the engine's and the provider's own time is not scaled).
+ * at 400 MiB/s, 300 ms per allocation, 1 s tasks; packages/sandbox/src/proxmox/physics.ts), a
+ * 10 GiB template disk, run at timeScale 0.1 (every real-world duration and Proxmox timeout takes
+ * a tenth as long, so one run takes about a minute; the engine's and the provider's own time is
+ * not scaled). Per clone the sandbox allocates two volumes (the disk and the cloud-init drive),
+ * and the VM then runs two tasks (resize, start).
  */
 export const clonesModel: ClonesModel = {
   diskGb: 10,
-  bandwidthMBps: 400,
+  bandwidthMiBps: 400,
   allocMs: 300,
   allocsPerVm: 2,
-  bootMs: 20_000,
-  sandbox: { timeScale: 0.1 },
+  taskMs: 1000,
+  tasksPerVm: 2,
+  bootMs: 0,
+  sandbox: { timeScale: 0.1, copyMiBps: { "local-lvm": 400 }, allocateMs: 300, taskMs: 1000 },
 };
