@@ -2,9 +2,9 @@ export { startSandbox, computeLeftovers, SANDBOX_STARTED_HOOK } from "./server.j
 export type { Sandbox, SandboxOptions, SandboxSnapshot, Mutation, ProxmoxEndpoint, CloudEndpoint, ApiName } from "./server.js";
 export { parseFaults } from "./faults.js";
 export type { FaultOptions } from "./faults.js";
-export type { ProxmoxTiming, SeedTemplate } from "./proxmox.js";
-export type { HcloudTiming } from "./hcloud.js";
-export type { DigitalOceanTiming } from "./digitalocean.js";
+export type { ProxmoxTiming, SeedTemplate, ProxmoxApiToken, ProxmoxAclEntry } from "./proxmox.js";
+export type { HcloudTiming } from "./hcloud/index.js";
+export type { DigitalOceanTiming } from "./digitalocean/index.js";
 export type { Credentials, UnknownCall, SandboxData } from "./state.js";
 export { ConformanceChecker } from "./conformance/checker.js";
 export type { Exchange, Violation, ViolationKind, Refusal, ConformanceApi } from "./conformance/checker.js";

@@ -18,6 +18,8 @@ export interface ApiResponse {
   body?: unknown;
   /** HTTP reason phrase; Proxmox puts its error message here. */
   statusText?: string;
+  /** Extra response headers (rate-limit headers of the cloud APIs). */
+  headers?: Record<string, string>;
 }
 
 export type Handler = (req: ApiRequest) => ApiResponse | Promise<ApiResponse>;
@@ -43,10 +45,10 @@ interface Route {
 
 /** Minimal path router: `/nodes/:node/qemu/:vmid/config`; each segment is matched after URL-decoding. */
 export class Router {
-  private readonly routes: Route[] = [];
+  private readonly routes_: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler): this {
-    this.routes.push({ method, segments: pattern.split("/").filter(Boolean), handler });
+    this.routes_.push({ method, segments: pattern.split("/").filter(Boolean), handler });
     return this;
   }
   get(pattern: string, handler: Handler): this {
@@ -65,9 +67,14 @@ export class Router {
     return this.add("DELETE", pattern, handler);
   }
 
+  /** Every route as `METHOD /path/:param` parts, e.g. for the conformance check to prepare its validators. */
+  routes(): { method: string; pattern: string }[] {
+    return this.routes_.map((r) => ({ method: r.method, pattern: `/${r.segments.join("/")}` }));
+  }
+
   match(method: string, rawPath: string): { handler: Handler; params: Record<string, string> } | undefined {
     const parts = rawPath.split("/").filter(Boolean).map(safeDecode);
-    for (const route of this.routes) {
+    for (const route of this.routes_) {
       if (route.method !== method || route.segments.length !== parts.length) continue;
       const params: Record<string, string> = {};
       let ok = true;
@@ -125,6 +132,10 @@ export interface EmulatedApi {
   renderError(err: ApiError): ApiResponse;
   /** Proxmox takes parameters from the query string on GET/DELETE; merge them into `body`. */
   queryIntoBody?: boolean;
+  /** The error an injected fault of this status raises, in the API's own terms. @default a plain error with the status */
+  faultError?(status: number): ApiError;
+  /** Headers every answer carries (the cloud APIs' rate-limit headers), counted per request. */
+  responseHeaders?(status: number): Record<string, string>;
 }
 
 export const sleep = (ms: number): Promise<void> =>

@@ -69,6 +69,34 @@ export const ALLOWLIST: readonly AllowlistEntry[] = [
     reason:
       "\"SSH key IDs (integer) or names (string)\" says the document's own description, and hcloud-go sends IDs (hetznercloud/hcloud-go hcloud/schema/server.go `SSHKeys []int64`); its schema types the items as string only",
   },
+  {
+    api: "hcloud",
+    kind: "response-body",
+    field: /^(servers?|primary_ips?)(\[\d+\])?\.datacenter$/,
+    reason:
+      "`datacenter` is gone from servers and primary IPs since 2026-07-01 (hetznercloud/hcloud-go #890, 2026-07-16: \"remove datacenter property from server and primary_ip\"); hcloud-openapi.json (2026-02) still requires it",
+  },
+  {
+    api: "hcloud",
+    kind: "response-body",
+    field: /^primary_ips?(\[\d+\])?\.assignee_type$/,
+    reason:
+      "an unassigned primary IP reads `assignee_type: \"unassigned\"` since 2026-08-01 (hetznercloud/hcloud-go CHANGELOG.md v2.39.0, \"Primary IPs assignee_type behavior change\"); hcloud-openapi.json's enum has only `server`",
+  },
+  {
+    api: "hcloud",
+    kind: "undocumented-response-field",
+    field: /(^|\.)server_types?(\[\d+\])?\.locations\[\d+\]\.(available|recommended)$/,
+    reason:
+      "available and recommended server types moved to `server_type.locations[].available/recommended` (hetznercloud/hcloud-go #835, v2.38.0, hcloud/schema/server_type.go `ServerTypeLocation`); newer than hcloud-openapi.json",
+  },
+  {
+    api: "hcloud",
+    kind: "undocumented-response-field",
+    field: /(^|\.)server_types?(\[\d+\])?\.included_traffic$/,
+    reason:
+      "the API still sends the deprecated top-level `server_type.included_traffic`, 0 since 2024-08-05 (hetznercloud/hcloud-go hcloud/schema/server_type.go, `IncludedTraffic` \"will always report 0 after 2024-08-05\"); hcloud-openapi.json dropped it",
+  },
   // ---- Proxmox VE ----
   {
     api: "proxmox",

@@ -57,7 +57,8 @@ export class OpenApiChecker {
     /** Prefix the emulator strips before matching (`/v2` for DigitalOcean, whose paths include it). */
     private readonly pathPrefix = "",
   ) {
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, validateFormats: true, logger: false });
+    // unicodeRegExp off: the documents' patterns are ECMA-262 without the `u` flag (DigitalOcean's tag name escapes `\:`).
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, validateFormats: true, logger: false, unicodeRegExp: false });
     addFormats(this.ajv);
     this.ajv.addSchema(nullableAsAnyOf(doc) as JsonSchema, "doc");
     for (const [template, item] of Object.entries(doc.paths)) {

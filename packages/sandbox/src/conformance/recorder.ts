@@ -40,6 +40,8 @@ export function checkerFor(dir: string, allowlist?: readonly AllowlistEntry[]): 
 const MAX_KEPT = 500;
 /** Exchanges kept for inspection (the newest); all of them are checked. */
 const MAX_EXCHANGES = 2000;
+/** Exchanges waiting to be checked before the recorder checks them without being asked. */
+const MAX_PENDING = 1000;
 
 /**
  * Records every exchange of one sandbox, checks it as it happens, and reports. Also the place
@@ -57,6 +59,7 @@ export class ConformanceRecorder {
   private readonly pairs: Record<ConformanceApi, Set<string>> = { proxmox: new Set(), hcloud: new Set(), digitalocean: new Set() };
   /** The newest exchanges, for a test that wants to look at what went over the wire. */
   readonly recent: Exchange[] = [];
+  private readonly pending: Exchange[] = [];
 
   constructor(options: { specsDir?: string; enabled?: boolean; allowlist?: readonly AllowlistEntry[] } = {}) {
     this.requested = options.enabled !== false;
@@ -76,6 +79,18 @@ export class ConformanceRecorder {
     return !!this.checker;
   }
 
+  /** Prepare the validators for an emulator's routes (once per process; see ConformanceChecker.warm). */
+  warm(api: ConformanceApi, routes: { method: string; pattern: string }[]): void {
+    if (!this.checker) return;
+    for (const r of routes) {
+      try {
+        this.checker.warm(api, r.method, r.pattern);
+      } catch {
+        // a route the document lacks, or a schema Ajv cannot compile: the check reports it when it happens
+      }
+    }
+  }
+
   refusal(api: ConformanceApi, method: string, path: string, query: Record<string, string[]>, body: Record<string, unknown>): Refusal | undefined {
     try {
       const r = this.checker?.refusal(api, method, path, query, body);
@@ -87,21 +102,32 @@ export class ConformanceRecorder {
     }
   }
 
+  /**
+   * Record an exchange. The check itself runs later, when the report is asked for (or when
+   * many exchanges wait), so that compiling a large schema never shifts the emulator's timing.
+   */
   record(exchange: Exchange): void {
     if (!this.checker) return;
     this.exchanges++;
     this.recent.push(exchange);
     if (this.recent.length > MAX_EXCHANGES) this.recent.shift();
-    let result: CheckResult;
-    try {
-      result = this.checker.check(exchange);
-    } catch (e) {
-      this.keep({ api: exchange.api, method: exchange.method, path: exchange.path, kind: "checker-error", message: `the checker failed: ${e instanceof Error ? e.message : String(e)}` });
-      return;
+    this.pending.push(exchange);
+    if (this.pending.length >= MAX_PENDING) this.drain();
+  }
+
+  private drain(): void {
+    for (const exchange of this.pending.splice(0)) {
+      let result: CheckResult;
+      try {
+        result = this.checker!.check(exchange);
+      } catch (e) {
+        this.keep({ api: exchange.api, method: exchange.method, path: exchange.path, kind: "checker-error", message: `the checker failed: ${e instanceof Error ? e.message : String(e)}` });
+        continue;
+      }
+      if (result.template) this.pairs[exchange.api].add(`${exchange.method} ${result.template}`);
+      for (const v of result.violations) this.keep(v);
+      for (const a of result.allowed) this.allowed.set(a.entry.reason, (this.allowed.get(a.entry.reason) ?? 0) + 1);
     }
-    if (result.template) this.pairs[exchange.api].add(`${exchange.method} ${result.template}`);
-    for (const v of result.violations) this.keep(v);
-    for (const a of result.allowed) this.allowed.set(a.entry.reason, (this.allowed.get(a.entry.reason) ?? 0) + 1);
   }
 
   private keep(v: Violation): void {
@@ -110,6 +136,7 @@ export class ConformanceRecorder {
   }
 
   report(): ConformanceReport {
+    this.drain();
     const violations = [...this.violations];
     if (this.dropped) violations.push({ api: violations[0]!.api, method: "-", path: "-", kind: violations[0]!.kind, message: `${this.dropped} more violations not kept` });
     return {
