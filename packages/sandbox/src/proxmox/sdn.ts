@@ -9,7 +9,9 @@ export function registerSdn(r: Router, c: PveContext): void {
   // --- SDN ---
   const sdnCollection = (kind: "zones" | "vnets", idKey: string, singular: string): void => {
     const base = `/cluster/sdn/${kind}`;
-    r.get(base, () => ok(Object.values(pve.sdn[kind]).map((o) => ({ ...o }))));
+    // A vnet's section type is "vnet" and PVE returns it (pve-network src/PVE/Network/SDN/VnetPlugin.pm `sub type`); `type` is required in the vnet's `returns`.
+    const view = (o: Record<string, unknown>): Record<string, unknown> => (kind === "vnets" ? { type: "vnet", ...o } : { ...o });
+    r.get(base, () => ok(Object.values(pve.sdn[kind]).map(view)));
     r.post(base, (q) => {
       const id = str(q.body[idKey]) ?? fail(400, "Parameter verification failed.", { [idKey]: "property is missing and it is not optional" });
       if (pve.sdn[kind][id]) fail(500, `sdn ${singular} object ID '${id}' already defined`);
@@ -22,7 +24,7 @@ export function registerSdn(r: Router, c: PveContext): void {
       return ok();
     });
     const get = (q: ApiRequest) => pve.sdn[kind][q.params[idKey]!] ?? fail(500, `sdn ${singular} '${q.params[idKey]}' does not exist`);
-    r.get(`${base}/:${idKey}`, (q) => ok({ ...get(q) }));
+    r.get(`${base}/:${idKey}`, (q) => ok(view(get(q))));
     r.put(`${base}/:${idKey}`, (q) => {
       const o = get(q);
       setOptions(o, q.body);
