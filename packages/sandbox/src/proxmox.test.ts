@@ -307,7 +307,8 @@ describe("Proxmox VE emulator", () => {
     expect((await call(api("/nodes/pve1/qemu/9000/clone"), { method: "POST", headers: as, form: { newid: 101 } })).statusText).toBe("Permission check failed");
     const allowed = await call(api("/nodes/pve1/qemu/9000/clone"), { method: "POST", headers: as, form: { newid: 100 } });
     expect(allowed.status).toBe(200);
-    expect((await waitTask(allowed.body.data)).exitstatus).toBe("OK");
+    expect(allowed.body.data).toMatch(/:qmclone:9000:ci@pve!deploy:$/);
+    expect(await waitTask(allowed.body.data)).toMatchObject({ exitstatus: "OK", user: "ci@pve", tokenid: "deploy" });
     // Endpoints open to every user: version, nextid.
     expect((await call(api("/version"), { headers: as })).status).toBe(200);
     expect((await call(api("/nodes/pve1/qemu/9000/config"), { headers: { Authorization: `PVEAPIToken=${token.id}=wrong` } })).status).toBe(401);
