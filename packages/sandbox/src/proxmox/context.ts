@@ -68,7 +68,6 @@ export function createContext(ctx: ProxmoxContext) {
   }
   const tokenUser = (): string => requestToken.getStore() ?? store.data.credentials.proxmoxApiToken.split("=")[0] ?? "root@pam";
 
-  // ---------- helpers ----------
   const fail = (status: number, message: string, fields?: Record<string, string>): never => {
     throw new ApiError(status, message, undefined, fields);
   };

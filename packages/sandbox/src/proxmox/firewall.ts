@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type ApiRequest, type Router } from "../router.js";
+import type { ApiRequest, Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { str } from "./props.js";
 import { ruleFromBody, setOptions } from "./options.js";
@@ -7,7 +7,6 @@ import { ruleFromBody, setOptions } from "./options.js";
 /** VM and cluster firewall (pve-firewall src/PVE/API2/Firewall/*.pm). */
 export function registerFirewall(r: Router, c: PveContext): void {
   const { store, pve, fail, ok, vmid, getVm } = c;
-  // --- VM firewall ---
   const rulesRoutes = (base: string, rules: (q: ApiRequest) => Record<string, unknown>[], kind: "vm" | "group"): void => {
     const list = (q: ApiRequest): Record<string, unknown>[] => rules(q);
     r.get(base, (q) => ok(list(q).map((rule, pos) => ({ ...rule, pos }))));
@@ -60,7 +59,7 @@ export function registerFirewall(r: Router, c: PveContext): void {
     return ok();
   });
 
-  // --- cluster firewall ---
+  // Cluster firewall options and security groups (pve-firewall src/PVE/API2/Firewall/Cluster.pm, Groups.pm).
   r.get("/cluster/firewall/options", () => ok({ ...pve.clusterFirewallOptions }));
   r.put("/cluster/firewall/options", (q) => {
     setOptions(pve.clusterFirewallOptions, q.body);

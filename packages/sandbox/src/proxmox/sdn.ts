@@ -1,4 +1,4 @@
-import { type ApiRequest, type Router } from "../router.js";
+import type { ApiRequest, Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { str } from "./props.js";
 import { setOptions } from "./options.js";
@@ -6,7 +6,6 @@ import { setOptions } from "./options.js";
 /** SDN zones, vnets, subnets (pve-network src/PVE/API2/Network/SDN/*.pm). */
 export function registerSdn(r: Router, c: PveContext): void {
   const { store, pve, fail, ok, startTask } = c;
-  // --- SDN ---
   const sdnCollection = (kind: "zones" | "vnets", idKey: string, singular: string): void => {
     const base = `/cluster/sdn/${kind}`;
     r.get(base, () => ok(Object.values(pve.sdn[kind]).map((o) => ({ ...o }))));

@@ -1,4 +1,4 @@
-import { type ApiRequest, type ApiResponse, type Router } from "../router.js";
+import type { ApiRequest, ApiResponse, Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { pendingArray } from "./hotplug.js";
 import { bool, DISK_KEY, formatSize, joinProp, parseSize, splitProp, STORAGES, str, uuidFor } from "./props.js";
@@ -8,7 +8,6 @@ import type { PveVm } from "../state.js";
 /** VMs: list, create, config, resize, template, status, power, destroy (qemu-server src/PVE/API2/Qemu.pm). */
 export function registerVms(r: Router, c: PveContext): void {
   const { allocateVolume, copyData, applyPending, store, pve, withConfigLock, fail, ok, checkNode, vmid, getVm, checkUnlocked, reload, startTask, applyConfig, renderConfig, diskBytes, memoryBytes, cpus, isTemplate, agentEnabled, vmResource, destroyVm } = c;
-  // --- VMs ---
   r.get("/nodes/:node/qemu", (q) => {
     checkNode(q.params.node!);
     return ok(Object.values(pve.vms).filter((vm) => vm.node === q.params.node).map((vm) => {
