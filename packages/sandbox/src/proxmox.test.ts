@@ -210,6 +210,17 @@ describe("Proxmox VE emulator", () => {
     expect(sb.inspect().faults.configLockTimeouts).toBe(2);
   });
 
+  it("holds the storage lock only while allocating: a second clone allocates while the first copies for longer than the lock's timeout", async () => {
+    await sb.stop();
+    // timeScale 0.01: the storage lock's 10 s timeout is 100 ms; a 2 GiB copy at 40 MiB/s (51 s) about 500 ms.
+    sb = await startSandbox({ proxmox: { templates: [{ vmid: 9000 }], timeScale: 0.01, copyMiBps: { "local-lvm": 40 } } });
+    const a = await post("/nodes/pve1/qemu/9000/clone", { newid: 100, full: 1 });
+    await new Promise((r) => setTimeout(r, 150));
+    const b = await post("/nodes/pve1/qemu/9000/clone", { newid: 101, full: 1 });
+    const [ra, rb] = await Promise.all([waitTask(a.body.data), waitTask(b.body.data)]);
+    expect([ra.exitstatus, rb.exitstatus]).toEqual(["OK", "OK"]);
+  });
+
   it("fails a clone on a storage-lock timeout with the clone failed: prefix and removes the new config", async () => {
     sb.setFaults({ storageLockTimeoutRate: 1 });
     const clone = await post("/nodes/pve1/qemu/9000/clone", { newid: 100, full: 1 });
