@@ -181,7 +181,9 @@ export function registerVms(r: Router, c: PveContext): void {
    */
   const power = (action: "start" | "stop" | "shutdown" | "reboot" | "reset" | "suspend" | "resume") => (q: ApiRequest): ApiResponse => {
     const vm = getVm(q.params.node!, q.params.vmid);
-    if ((action === "shutdown" || action === "reboot") && vm.status !== "running") fail(500, `VM ${vm.vmid} not running`);
+    // API2/Qemu.pm `vm_reboot` refuses a stopped VM in the request; `vm_shutdown` goes through
+    // `vm_stop`, where a VM that is not running is nothing to do.
+    if (action === "reboot" && vm.status !== "running") fail(500, `VM ${vm.vmid} not running`);
     const type = `qm${action}`;
     const skiplock = bool(q.body.skiplock);
     return ok(startTask(vm.node, type, vm.vmid, () =>
