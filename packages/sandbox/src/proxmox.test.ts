@@ -390,14 +390,19 @@ describe("Proxmox VE emulator", () => {
 
   it("keeps cluster firewall groups, VM rules and options, adding rules at the top like Proxmox", async () => {
     expect((await post("/cluster/firewall/groups", { group: "web", comment: "web servers" })).status).toBe(200);
-    expect((await post("/cluster/firewall/groups", { group: "web" })).statusText).toBe("security group 'web' already exists");
+    const again = await post("/cluster/firewall/groups", { group: "web" });
+    expect(again.status).toBe(400);
+    expect(again.body.errors).toEqual({ group: "Security group 'web' already exists" });
+    expect((await post("/cluster/firewall/groups", { group: "db", rename: "nope" })).body.errors).toEqual({ group: "Security group 'nope' does not exist" });
     await post("/cluster/firewall/groups/web", { type: "in", action: "ACCEPT", proto: "tcp", dport: "443", enable: 1 });
     await post("/cluster/firewall/groups/web", { type: "in", action: "ACCEPT", proto: "tcp", dport: "80", enable: 1 });
     const rules = (await get("/cluster/firewall/groups/web")).body.data;
     expect(rules.map((r: { dport: string; pos: number }) => [r.pos, r.dport])).toEqual([[0, "80"], [1, "443"]]);
     await put("/cluster/firewall/groups/web/0", { dport: "8080", comment: "alt" });
     expect((await get("/cluster/firewall/groups/web/0")).body.data).toMatchObject({ pos: "0", dport: "8080", comment: "alt", enable: 1 });
-    expect((await del("/cluster/firewall/groups/web")).statusText).toBe("security group 'web' is not empty");
+    expect((await del("/cluster/firewall/groups/web")).statusText).toBe("Security group 'web' is not empty");
+    const noRule = await get("/cluster/firewall/groups/web/7");
+    expect([noRule.status, noRule.statusText]).toEqual([500, "no rule at position 7"]);
 
     await post("/nodes/pve1/qemu/9000/firewall/rules", { type: "group", action: "web", enable: 1 });
     expect((await get("/nodes/pve1/qemu/9000/firewall/rules")).body.data).toEqual([{ type: "group", action: "web", enable: 1, pos: 0 }]);
