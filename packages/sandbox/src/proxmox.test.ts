@@ -439,7 +439,9 @@ describe("Proxmox VE emulator", () => {
       { "start-address": "10.20.0.200", "end-address": "10.20.0.210" },
     ]);
     expect((await get("/cluster/sdn/vnets/labnet/subnets/lab-10.20.0.0-24")).body.data).toMatchObject({ cidr: "10.20.0.0/24", gateway: "10.20.0.1", snat: 1, vnet: "labnet", zone: "lab" });
-    expect((await del("/cluster/sdn/zones/lab")).status).toBe(500);
+    expect((await del("/cluster/sdn/zones/lab")).statusText).toBe("zone lab is used by vnet labnet");
+    expect((await del("/cluster/sdn/vnets/labnet")).body.errors).toEqual({ vnet: "Can't delete vnet if subnets exists" });
+    expect((await get("/cluster/sdn/zones/nope")).statusText).toBe("sdn 'nope' does not exist");
     expect((await waitTask((await put("/cluster/sdn", {})).body.data)).exitstatus).toBe("OK");
     await del("/cluster/sdn/vnets/labnet/subnets/lab-10.20.0.0-24");
     await del("/cluster/sdn/vnets/labnet");
