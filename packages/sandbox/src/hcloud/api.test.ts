@@ -138,6 +138,8 @@ describe("Hetzner Cloud emulator", () => {
     const sel = await send("POST", "/firewalls", { name: "app-fw", rules: [], apply_to: [{ type: "label_selector", label_selector: { selector: "tier=app" } }] });
     expect(sel.body.firewall.applied_to[0].applied_to_resources).toEqual([{ type: "server", server: { id: server.id } }]);
     expect((await get("/servers?label_selector=tier%3Dapp")).body.servers).toHaveLength(1);
+    // The create's actions must finish first: a server with a running action answers 423 locked.
+    await waitActions([created.body.action.id, ...created.body.next_actions.map((a: { id: number }) => a.id)]);
     await del(`/servers/${server.id}`);
     expect((await get("/primary_ips")).body.primary_ips).toEqual([]);
     await send("POST", `/firewalls/${sel.body.firewall.id}/actions/remove_from_resources`, { remove_from: [{ type: "label_selector", label_selector: { selector: "tier=app" } }] });
