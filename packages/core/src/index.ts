@@ -1,5 +1,7 @@
 export * from "./errors.js";
 export * from "./checks.js";
+export * from "./numbers.js";
+export * from "./address.js";
 export * from "./network.js";
 export * from "./naming.js";
 export * from "./sizing.js";
