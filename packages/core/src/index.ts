@@ -11,3 +11,4 @@ export * from "./cloudinit.js";
 export * from "./config.js";
 export * from "./gateway.js";
 export * from "./cloudvm.js";
+export * from "./registry.js";
