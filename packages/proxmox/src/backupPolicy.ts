@@ -1,6 +1,8 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  claimUniqueName,
+  providerScope,
   checkCalendarEvent,
   checkInt,
   checkNonEmpty,
@@ -74,6 +76,9 @@ export class BackupPolicy extends pulumi.ComponentResource {
     if (!/^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(jobId)) {
       fail(args.jobId === undefined ? "name" : "jobId", jobId, "a backup job id is a letter followed by 1-40 letters, digits or '_'; set jobId");
     }
+    // Job ids are cluster-wide, and the default one is derived (`web-db` and `web_db` both give
+    // `hearth_web_db`): a second policy with the same id would overwrite the first.
+    claimUniqueName(fail, args.jobId === undefined ? "name" : "jobId", "Proxmox backup job id", providerScope(opts, "proxmoxve"), jobId, `BackupPolicy "${name}"`);
     const schedule = checked(args.schedule, (s) => checkCalendarEvent(fail, "schedule", s));
     const storage = checked(args.storage, (s) => checkNonEmpty(fail, "storage", s));
     const vmIds = args.vmIds?.map((id, i) => checked(id, (v) => checkInt(fail, `vmIds[${i}]`, v, vmIdRange.min, vmIdRange.max)).apply(String));

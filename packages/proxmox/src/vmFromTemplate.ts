@@ -183,7 +183,7 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     const cloudInit = checkCloudInit(fail, args.cloudInit ?? {});
     const agentTimeout = checkDuration(fail, "agentTimeout", args.agentTimeout ?? "2m", 15 * 60);
     const concurrency = checkInt(fail, "cloneConcurrency", args.cloneConcurrency ?? 1, 1, 64);
-    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels);
+    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels, "proxmox");
     // --- Inputs: checked now when plain, when they resolve otherwise ---
     // Plain values stay plain: an Output per field costs the SDK promises and memory per VM.
     const node = checkedInput(args.node, (n) => checkNonEmpty(fail, "node", n));
