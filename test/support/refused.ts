@@ -53,7 +53,7 @@ export async function expectAllRefused<T>(
       }
       expect(error, `expected a HearthValidationError for ${String((error as Error | undefined)?.message ?? "an accepted input")}`).toBeInstanceOf(HearthValidationError);
       await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(registered.slice(before)).toEqual([]);
+      expect(registered.slice(before), `registered for ${JSON.stringify(input)}`).toEqual([]);
     }),
     { numRuns },
   );
