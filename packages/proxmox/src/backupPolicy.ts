@@ -1,6 +1,8 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  claimUniqueName,
+  providerScope,
   checkCalendarEvent,
   checkInt,
   checkNonEmpty,
@@ -11,7 +13,7 @@ import {
   retentionToPruneMap,
   type Retention,
 } from "@hearth/core";
-import type { VmFromTemplate } from "./vmFromTemplate.js";
+import { VmFromTemplate } from "./vmFromTemplate.js";
 import { vmIdRange } from "./vmIds.js";
 
 export const backupModes = ["snapshot", "suspend", "stop"] as const;
@@ -67,13 +69,19 @@ export class BackupPolicy extends pulumi.ComponentResource {
       const list = args[key];
       if (list !== undefined && (!Array.isArray(list) || list.length === 0)) fail(key, list, "give at least one VM");
     }
+    args.vms?.forEach((vm, i) => {
+      if (!(vm instanceof VmFromTemplate)) fail(`vms[${i}]`, vm, "use a Hearth proxmox VmFromTemplate (or list its id in vmIds)");
+    });
     const retention = checkRetention(fail, "retention", args.retention);
     const mode = checkOneOf(fail, "mode", args.mode ?? "snapshot", backupModes);
     const compress = checkOneOf(fail, "compress", args.compress ?? "zstd", backupCompressions);
     const jobId = args.jobId ?? `hearth_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
-    if (!/^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(jobId)) {
+    if (typeof jobId !== "string" || !/^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(jobId)) {
       fail(args.jobId === undefined ? "name" : "jobId", jobId, "a backup job id is a letter followed by 1-40 letters, digits or '_'; set jobId");
     }
+    // Job ids are cluster-wide, and the default one is derived (`web-db` and `web_db` both give
+    // `hearth_web_db`): a second policy with the same id would overwrite the first.
+    claimUniqueName(fail, args.jobId === undefined ? "name" : "jobId", "Proxmox backup job id", providerScope(opts, "proxmoxve"), jobId, `BackupPolicy "${name}"`);
     const schedule = checked(args.schedule, (s) => checkCalendarEvent(fail, "schedule", s));
     const storage = checked(args.storage, (s) => checkNonEmpty(fail, "storage", s));
     const vmIds = args.vmIds?.map((id, i) => checked(id, (v) => checkInt(fail, `vmIds[${i}]`, v, vmIdRange.min, vmIdRange.max)).apply(String));

@@ -1,6 +1,6 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { checkDiskGb, checkHostname, checkLabels, checkNonEmpty, checkOneOf, checked, failFor, hearthLabels, isPlain, labelsToTags } from "@hearth/core";
+import { checkDiskGb, checkHostname, checkLabels, checkNonEmpty, checkOneOf, checked, failFor, hearthLabels, isPlain, labelKeys, labelsToTags } from "@hearth/core";
 import { templateQueueKey } from "./cloneQueue.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { vmIdRegistry } from "./vmIds.js";
@@ -93,7 +93,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
       fail("checksumAlgorithm", undefined, `give the checksum's algorithm: one of ${checksumAlgorithms.join(", ")}`);
     }
     if (args.checksumAlgorithm !== undefined) checkOneOf(fail, "checksumAlgorithm", args.checksumAlgorithm, checksumAlgorithms);
-    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels);
+    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels, "proxmox");
     const node = checked(args.node, (n) => checkNonEmpty(fail, "node", n));
     const imageUrl = checked(args.imageUrl, (url) => {
       if (typeof url !== "string" || !/^https?:\/\/[^\s/]+\/\S+$/.test(url)) fail("imageUrl", url, "use an http(s) URL of a cloud image file");
@@ -135,7 +135,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
         vmId,
         name: templateName,
         description: "Cloud-image template managed by Hearth",
-        tags: labelsToTags(hearthLabels("CloudImageTemplate", args.labels)),
+        tags: labelsToTags(hearthLabels("CloudImageTemplate", { ...args.labels, [labelKeys.stack]: pulumi.getStack() })),
         template: true,
         started: false,
         onBoot: false,

@@ -5,6 +5,7 @@ import {
   checkDiskGb,
   checkHostname,
   checkInt,
+  checkList,
   checkIpAddress,
   checkLabels,
   checkNonEmpty,
@@ -16,8 +17,8 @@ import {
   failFor,
   hearthLabels,
   isPlain,
+  labelKeys,
   labelsToTags,
-  parseCidr,
   resolveVmSize,
   type Fail,
   type VmSize,
@@ -25,12 +26,12 @@ import {
 } from "@hearth/core";
 import { CloudImageTemplate, type TemplateRef } from "./cloudImageTemplate.js";
 import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
-import type { FirewallGroup } from "./firewallGroup.js";
-import type { Network } from "./network.js";
+import { FirewallGroup } from "./firewallGroup.js";
+import { Network } from "./network.js";
 import { perProgram } from "./programScope.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { checkDiskInterface, checkDuration, checkGateway, cloudInitInterface } from "./validation.js";
-import { checkVmIdRange, vmIdRegistry, type VmIdRange } from "./vmIds.js";
+import { checkVmIdRange, vmIdRange, vmIdRegistry, type VmIdRange } from "./vmIds.js";
 
 /** A static IPv4 address for one NIC. */
 export interface StaticIpv4 {
@@ -191,9 +192,10 @@ export class VmFromTemplate extends pulumi.ComponentResource {
 
     // --- plain input, checked before anything is registered ---
     const template = args.template instanceof CloudImageTemplate ? args.template.ref : args.template;
-    if (template === null || typeof template !== "object" || template.vmId === undefined) {
+    if (template === null || typeof template !== "object" || template.vmId === undefined || template.vmId === null) {
       fail("template", template, "give a CloudImageTemplate or { vmId } of an existing template");
     }
+    if (!(args.template instanceof CloudImageTemplate)) checkedInput(template.vmId, (id) => checkInt(fail, "template.vmId", id, vmIdRange.min, vmIdRange.max));
     const full = args.full ?? true;
     const templateInterface = checkDiskInterface(fail, "template.diskInterface", template.diskInterface ?? "scsi0");
     if (!full && isPlain(template.node) && isPlain(args.node) && template.node !== undefined && template.node !== args.node) {
@@ -209,7 +211,10 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     const agentTimeout = checkDuration(fail, "agentTimeout", args.agentTimeout ?? "2m", 15 * 60);
     const clonesPerStorage = checkClonesPerStorage(fail, args);
     const idRange = args.vmIdRange === undefined ? undefined : checkVmIdRange(fail, "vmIdRange", args.vmIdRange);
-    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels);
+    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels, "proxmox");
+    checkList(fail, "firewallGroups", args.firewallGroups, "[aFirewallGroup]").forEach((g, i) => {
+      if (!(g instanceof FirewallGroup)) fail(`firewallGroups[${i}]`, g, "use a Hearth proxmox FirewallGroup");
+    });
     // --- Inputs: checked now when plain, when they resolve otherwise ---
     // Plain values stay plain: an Output per field costs the SDK promises and memory per VM.
     const node = checkedInput(args.node, (n) => checkNonEmpty(fail, "node", n));
@@ -239,7 +244,7 @@ export class VmFromTemplate extends pulumi.ComponentResource {
           vmId,
           name: hostname,
           description: "Managed by Hearth",
-          tags: labelsToTags(hearthLabels("VmFromTemplate", args.labels)),
+          tags: labelsToTags(hearthLabels("VmFromTemplate", { ...args.labels, [labelKeys.stack]: pulumi.getStack() })),
           poolId: args.pool,
           started: args.started ?? true,
           onBoot: args.onBoot ?? true,
@@ -426,12 +431,12 @@ function checkNics(fail: Fail, nics: readonly VmNic[]): readonly VmNic[] {
     if (nic === null || typeof nic !== "object") fail(field, nic, "a NIC is { bridge } or { network }");
     if ((nic.bridge === undefined) === (nic.network === undefined)) fail(field, Object.keys(nic), "give exactly one of bridge or network");
     if (nic.bridge !== undefined && isPlain(nic.bridge)) checkNonEmpty(fail, `${field}.bridge`, nic.bridge);
+    if (nic.network !== undefined && !(nic.network instanceof Network)) fail(`${field}.network`, nic.network, "use a Hearth proxmox Network (or give bridge: its name)");
     if (nic.vlanTag !== undefined) checkVlanTag(fail, `${field}.vlanTag`, nic.vlanTag);
     if (nic.model !== undefined) checkOneOf(fail, `${field}.model`, nic.model, nicModels);
     if (nic.ipv4 !== undefined && nic.ipv4 !== "dhcp") {
       if (nic.ipv4 === null || typeof nic.ipv4 !== "object") fail(`${field}.ipv4`, nic.ipv4, 'use "dhcp" or { address: "10.0.0.10/24", gateway: "10.0.0.1" }');
-      const address = checkCidr(fail, `${field}.ipv4.address`, nic.ipv4.address);
-      if (parseCidr(address)?.family !== "ipv4") fail(`${field}.ipv4.address`, address, "use an IPv4 address with its prefix, such as 10.0.0.10/24");
+      const address = checkCidr(fail, `${field}.ipv4.address`, nic.ipv4.address, { family: "ipv4", kind: "interface", target: "ipconfig's ip" });
       if (nic.ipv4.gateway !== undefined) checkGateway(fail, `${field}.ipv4.gateway`, nic.ipv4.gateway, address);
     }
   });
