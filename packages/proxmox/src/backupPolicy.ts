@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   checkCalendarEvent,
   checkInt,
-  checkNonEmpty,
   checkOneOf,
   checkRetention,
   checked,
@@ -13,6 +12,7 @@ import {
 } from "@hearth/core";
 import type { VmFromTemplate } from "./vmFromTemplate.js";
 import { vmIdRange } from "./vmIds.js";
+import { checkPveValue } from "./pveFormats.js";
 
 export const backupModes = ["snapshot", "suspend", "stop"] as const;
 export const backupCompressions = ["zstd", "lzo", "gzip", "none"] as const;
@@ -74,8 +74,12 @@ export class BackupPolicy extends pulumi.ComponentResource {
     if (!/^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(jobId)) {
       fail(args.jobId === undefined ? "name" : "jobId", jobId, "a backup job id is a letter followed by 1-40 letters, digits or '_'; set jobId");
     }
+    // Stricter than PVE's own rule for job ids (pve-configid; see pveFormats.ts), which it must also meet.
+    checkPveValue(fail, args.jobId === undefined ? "name" : "jobId", jobId, "configId");
     const schedule = checked(args.schedule, (s) => checkCalendarEvent(fail, "schedule", s));
-    const storage = checked(args.storage, (s) => checkNonEmpty(fail, "storage", s));
+    const storage = checked(args.storage, (s) => checkPveValue(fail, "storage", s, "storage"));
+    const node = args.node === undefined ? undefined : checked(args.node, (n) => checkPveValue(fail, "node", n, "node"));
+    const pool = args.pool === undefined ? undefined : checked(args.pool, (p) => checkPveValue(fail, "pool", p, "pool"));
     const vmIds = args.vmIds?.map((id, i) => checked(id, (v) => checkInt(fail, `vmIds[${i}]`, v, vmIdRange.min, vmIdRange.max)).apply(String));
     super("hearth:proxmox:BackupPolicy", name, {}, opts);
 
@@ -90,11 +94,11 @@ export class BackupPolicy extends pulumi.ComponentResource {
         // Proxmox spells "no compression" as 0.
         compress: compress === "none" ? "0" : compress,
         enabled: args.enabled ?? true,
-        node: args.node,
+        node,
         pruneBackups: this.pruneBackups,
         ...(vmIds ? { vmids: vmIds } : {}),
         ...(args.vms ? { vmids: args.vms.map((vm) => vm.vmId.apply(String)) } : {}),
-        ...(args.pool !== undefined ? { pool: args.pool } : {}),
+        ...(pool !== undefined ? { pool } : {}),
         ...(args.all ? { all: true } : {}),
       },
       { parent: this },

@@ -2,6 +2,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { failFor, normalizeRules, type FirewallRule, type NormalizedRule } from "@hearth/core";
 import { checkSecurityGroupName, toProxmoxRules } from "./rules.js";
+import { checkPveComment } from "./pveFormats.js";
 
 export interface FirewallGroupArgs {
   /**
@@ -38,12 +39,13 @@ export class FirewallGroup extends pulumi.ComponentResource {
     const groupName = checkSecurityGroupName(fail, args.groupName === undefined ? "name" : "groupName", args.groupName ?? name);
     const rules = normalizeRules(fail, "rules", args.rules);
     const proxmoxRules = toProxmoxRules(fail, "rules", rules);
+    const comment = checkPveComment(fail, "comment", args.comment ?? "Managed by Hearth");
     super("hearth:proxmox:FirewallGroup", name, {}, opts);
     this.rules = rules;
 
     const group = new proxmoxve.cluster.firewall.security.GroupLegacy(
       name,
-      { name: groupName, comment: args.comment ?? "Managed by Hearth", rules: proxmoxRules },
+      { name: groupName, comment, rules: proxmoxRules },
       { parent: this },
     );
     this.groupName = group.name;

@@ -1,4 +1,5 @@
 import { checkIpAddress, cidrContains, type Fail } from "@hearth/core";
+import { checkPveValue } from "./pveFormats.js";
 
 /**
  * Disk interfaces a Proxmox VM can use, with the highest index each bus allows:
@@ -40,28 +41,28 @@ export function checkDuration(fail: Fail, field: string, value: unknown, maxSeco
   return value as string;
 }
 
-/** Checks a Linux bridge name as Proxmox accepts it: a letter, then letters, digits or '_', at most 10 characters (`vmbr0`). */
+/**
+ * Checks a Linux bridge Hearth creates on a node: an interface name as PVE accepts it
+ * (`pve-iface`, see pveFormats.ts) that is also a bridge id (`pve-bridge-id`, what NICs
+ * name), at most 10 characters (`vmbr0`).
+ */
 export function checkBridgeName(fail: Fail, field: string, value: unknown): string {
-  if (typeof value !== "string" || !/^[A-Za-z][A-Za-z0-9_]{0,9}$/.test(value)) {
-    fail(field, value, "a bridge name is a letter followed by letters, digits or '_', at most 10 characters, such as vmbr0");
+  checkPveValue(fail, field, value, "iface");
+  checkPveValue(fail, field, value, "bridge");
+  if ((value as string).length > 10 || /[.:]/.test(value as string)) {
+    fail(field, value, "a bridge name is a letter followed by letters, digits or '_', 2-10 characters, such as vmbr0");
   }
   return value as string;
 }
 
-/** Checks a Linux network interface name (`eno1`, `bond0`, `enp3s0f1`): at most 15 characters. */
+/** Checks a host network interface name (`eno1`, `bond0`, `enp3s0f1`, `eno1.20`) as PVE accepts it (`pve-iface`). */
 export function checkInterfaceName(fail: Fail, field: string, value: unknown): string {
-  if (typeof value !== "string" || !/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/.test(value)) {
-    fail(field, value, "an interface name is a letter followed by letters, digits, '.', '-' or '_', at most 15 characters, such as eno1");
-  }
-  return value as string;
+  return checkPveValue(fail, field, value, "iface");
 }
 
-/** Checks an SDN zone or VNet id: lowercase letters and digits, starting with a letter, 2-8 characters. */
+/** Checks an SDN zone or VNet id as PVE accepts it: 2-8 letters or digits, starting with a letter. */
 export function checkSdnId(fail: Fail, field: string, value: unknown): string {
-  if (typeof value !== "string" || !/^[a-z][a-z0-9]{0,6}[a-z0-9]$/.test(value)) {
-    fail(field, value, "an SDN zone or VNet id is 2-8 lowercase letters or digits, starting with a letter, such as lab or vnet20");
-  }
-  return value as string;
+  return checkPveValue(fail, field, value, "sdnId");
 }
 
 /** Dotted IPv4 to a number, for ordering addresses (undefined for anything else). */
