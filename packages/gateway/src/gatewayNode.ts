@@ -21,6 +21,7 @@ import {
   normalizeRules,
   parseCidr,
   renderCloudConfig,
+  checkUserDataSize,
   rule,
   worldOpenAdminPorts,
   type CloudName,
@@ -33,7 +34,7 @@ import {
 } from "@hearth/core";
 import { checkLocation, resolveServerType, toHcloudRules } from "@hearth/hcloud";
 import { checkRegion, resolveDropletSize, toDigitalOceanRules } from "@hearth/digitalocean";
-import { gatewayCloudConfig } from "./bootstrap.js";
+import { gatewayCloudConfig, type GatewayBootstrap } from "./bootstrap.js";
 import { checkTunnelCidr, checkTunnelHost, defaultTunnelAddress, firstHost } from "./tunnel.js";
 import {
   checkWireguardPrivateKey,
@@ -237,22 +238,25 @@ export class GatewayNode extends pulumi.ComponentResource {
       if (open.length) fail("ports", open, "administrative ports (22, 8006, 3389) are never opened to the whole internet");
     }
 
+    const bootstrap = (key: string, homeKey: string): GatewayBootstrap => ({
+      hostname: name,
+      role,
+      privateKey: key,
+      tunnelAddress: this.tunnelAddress,
+      tunnelPrefix,
+      listenPort: wireguardPort,
+      home: { publicKey: homeKey, address: homeAddress, ...(home.endpoint ? { endpoint: home.endpoint } : {}), allowedIps: [tunnelCidr, ...homeNetworks] },
+      ports,
+      adminUser: "hearth",
+      sshKeys,
+    });
+    // Measured now, with stand-ins of the keys' fixed length (44 characters), so user-data over
+    // the cloud's limit is refused in the plan; measured again once the keys are known.
+    const wireguardKeyStandIn = `${"A".repeat(43)}=`;
+    checkUserDataSize(fail, "userData", renderCloudConfig(gatewayCloudConfig(bootstrap(wireguardKeyStandIn, wireguardKeyStandIn)), fail), cloud);
     this.userData = pulumi.secret(
       pulumi.all([privateKey, homePublicKey]).apply(([key, homeKey]) =>
-        renderCloudConfig(
-          gatewayCloudConfig({
-            hostname: name,
-            role,
-            privateKey: key,
-            tunnelAddress: this.tunnelAddress,
-            tunnelPrefix,
-            listenPort: wireguardPort,
-            home: { publicKey: homeKey, address: homeAddress, ...(home.endpoint ? { endpoint: home.endpoint } : {}), allowedIps: [tunnelCidr, ...homeNetworks] },
-            ports,
-            adminUser: "hearth",
-            sshKeys,
-          }),
-        ),
+        checkUserDataSize(fail, "userData", renderCloudConfig(gatewayCloudConfig(bootstrap(key, homeKey)), fail), cloud),
       ),
     );
 

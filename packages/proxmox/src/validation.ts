@@ -1,4 +1,4 @@
-import { checkIpAddress, cidrContains, type Fail } from "@hearth/core";
+import { checkIpAddress, cidrContains, isBareYamlScalar, type Fail } from "@hearth/core";
 import { checkPveValue } from "./pveFormats.js";
 
 /**
@@ -64,6 +64,32 @@ export function checkInterfaceName(fail: Fail, field: string, value: unknown): s
 export function checkSdnId(fail: Fail, field: string, value: unknown): string {
   return checkPveValue(fail, field, value, "sdnId");
 }
+
+/**
+ * Checks a value Proxmox writes unquoted into the cloud-init user-data it generates:
+ * qemu-server (src/PVE/QemuServer/Cloudinit.pm cloudinit_userdata) writes `hostname: $name`,
+ * `fqdn: $fqdn`, `user: $ciuser`, `password: $cipassword` and `  - $key` per SSH key as they
+ * are, and cloud-init reads them with YAML 1.1, so `yes`, `no`, `on`, `off`, `null`, `0x1f`,
+ * `1:20` or a key comment with `: ` would not come back as written. `secret` values are
+ * reported as `[secret]`.
+ */
+export function checkBareUserDataValue(fail: Fail, field: string, value: string, secret = false): string {
+  if (!isBareYamlScalar(value)) {
+    fail(
+      field,
+      secret ? "[secret]" : value,
+      "Proxmox writes this value unquoted into its cloud-init user-data, where YAML 1.1 would read it as something else (yes/no/on/off/null, a number, a date, ': ' or ' #' inside, a leading symbol); choose another value",
+    );
+  }
+  return value;
+}
+
+/**
+ * A password Proxmox stores and writes as it is: qemu-server hashes `cipassword` unless it
+ * already looks like a crypt hash (src/PVE/API2/Qemu.pm: `if $param->{cipassword} !~
+ * /^\$(?:[156]|2[ay])(\$.+){2}/`), and a hash goes into the user-data unquoted.
+ */
+export const preHashedPassword = /^\$(?:[156]|2[ay])(\$.+){2}/;
 
 /** Dotted IPv4 to a number, for ordering addresses (undefined for anything else). */
 export function ipv4ToNumber(address: string): number | undefined {

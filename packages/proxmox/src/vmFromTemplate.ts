@@ -28,7 +28,7 @@ import type { FirewallGroup } from "./firewallGroup.js";
 import type { Network } from "./network.js";
 import { perProgram } from "./programScope.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
-import { checkDiskInterface, checkDuration, checkGateway, cloudInitInterface } from "./validation.js";
+import { checkBareUserDataValue, checkDiskInterface, checkDuration, checkGateway, cloudInitInterface, preHashedPassword } from "./validation.js";
 import { checkPveValue, type PveFormatKey } from "./pveFormats.js";
 import { vmIdRegistry } from "./vmIds.js";
 
@@ -197,6 +197,9 @@ export class VmFromTemplate extends pulumi.ComponentResource {
       const field = args.hostname === undefined ? "name" : "hostname";
       checkHostname(fail, field, h);
       checkPveValue(fail, field, h, "dnsName");
+      checkBareUserDataValue(fail, field, h);
+      const domain = args.cloudInit?.dns?.domain;
+      if (typeof domain === "string") checkBareUserDataValue(fail, "cloudInit.dns.domain", `${h}.${domain}`);
     });
     const vmId = args.vmId === undefined ? undefined : checkedInput(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner));
     super("hearth:proxmox:VmFromTemplate", name, {}, opts);
@@ -411,8 +414,17 @@ function checkNics(fail: Fail, nics: readonly VmNic[]): readonly VmNic[] {
 
 function checkCloudInit(fail: Fail, init: VmCloudInit): VmCloudInit {
   if (init === null || typeof init !== "object") fail("cloudInit", init, "use an object such as { user: \"ops\", sshKeys: [...] }");
-  const sshKeys = init.sshKeys === undefined ? undefined : checkedInput(init.sshKeys, (keys) => checkSshKeys(fail, "cloudInit.sshKeys", keys));
-  if (init.user !== undefined) checkUserName(fail, "cloudInit.user", init.user);
+  const sshKeys =
+    init.sshKeys === undefined
+      ? undefined
+      : checkedInput(init.sshKeys, (keys) => {
+          checkSshKeys(fail, "cloudInit.sshKeys", keys);
+          keys.forEach((key, i) => checkBareUserDataValue(fail, `cloudInit.sshKeys[${i}]`, key));
+        });
+  if (init.user !== undefined) {
+    checkUserName(fail, "cloudInit.user", init.user);
+    checkBareUserDataValue(fail, "cloudInit.user", init.user);
+  }
   let userDataFileId: pulumi.Input<string> | undefined;
   if (init.userDataFileId !== undefined) {
     const clash = (["user", "sshKeys", "password"] as const).filter((k) => init[k] !== undefined);
@@ -425,6 +437,7 @@ function checkCloudInit(fail: Fail, init: VmCloudInit): VmCloudInit {
       ? undefined
       : checked(init.password, (p) => {
           if (typeof p !== "string" || p.length < 8) fail("cloudInit.password", "[secret]", "a password is a string of at least 8 characters");
+          if (preHashedPassword.test(p)) checkBareUserDataValue(fail, "cloudInit.password", p, true);
         });
   const storage = init.storage === undefined ? undefined : checkedPve(fail, "cloudInit.storage", init.storage, "storage");
   init.dns?.servers?.forEach((s, i) => checkIpAddress(fail, `cloudInit.dns.servers[${i}]`, s));
