@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HearthValidationError, rule } from "@hearth/core";
+import { parse as parseYaml } from "yaml";
 import { BackupPolicy } from "./backupPolicy.js";
 import { CloudImageTemplate } from "./cloudImageTemplate.js";
 import { FirewallGroup } from "./firewallGroup.js";
@@ -96,7 +97,43 @@ describe("values written into Proxmox ids and property strings", () => {
           expect(() => f.make(value), `${f.field} = ${JSON.stringify(value)}`).not.toThrow();
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
+  });
+});
+
+describe("values Proxmox writes unquoted into its cloud-init user-data", () => {
+  // qemu-server's cloudinit_userdata writes `user: <ciuser>`, `hostname: <name>` and `  - <key>`.
+  const read11 = (text: string) => parseYaml(text, { version: "1.1" }) as Record<string, unknown>;
+  const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5r3bZ4n0sCdHq2wq0e2YwJ1k2oN3y5m8l6x8K2hQ7a";
+
+  it("accepts a user, host name or key comment exactly when YAML 1.1 reads it back bare", () => {
+    const userArb = fc.oneof(fc.constantFrom("yes", "no", "on", "off", "y", "n", "null", "true", "false", "hearth"), fc.stringMatching(/^[a-z_][a-z0-9_-]{0,6}$/)).filter((u) => u !== "root");
+    const hostArb = fc.oneof(fc.constantFrom("yes", "off", "null", "0x1f", "017", "123", "0b101", "1e3", "web-1"), fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?$/));
+    const commentArb = fc.oneof(fc.constantFrom("me@laptop", "a: b", "x #y", "ok"), fc.stringMatching(/^[ -~]{1,12}$/));
+    fc.assert(
+      fc.property(userArb, hostArb, commentArb, (user, host, comment) => {
+        const sshKey = `${key} ${comment}`;
+        const bare = read11(`hostname: ${host}\nuser: ${user}\nssh_authorized_keys:\n  - ${sshKey}\n`);
+        const same = bare.hostname === host && bare.user === user && (bare.ssh_authorized_keys as unknown[])[0] === sshKey;
+        let error: unknown;
+        try {
+          new VmFromTemplate(`vm${id++}`, { node: "pve1", template, hostname: host, cloudInit: { user, sshKeys: [sshKey] } });
+        } catch (e) {
+          error = e;
+        }
+        if (same) expect(error).toBeUndefined();
+        else expect(error).toBeInstanceOf(HearthValidationError);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("refuses a pre-hashed password Proxmox would write unquoted, without echoing it", () => {
+    // qemu-server hashes a password unless it already looks like a crypt hash; a hash is written as it is.
+    const make = () => new VmFromTemplate(`vm${id++}`, { node: "pve1", template, cloudInit: { password: "$6$salt$hash\nruncmd: [reboot]" } });
+    expect(make).toThrow(/cloudInit\.password "\[secret\]"/);
+    expect(make).not.toThrow(/salt|reboot/);
+    expect(() => new VmFromTemplate(`vm${id++}`, { node: "pve1", template, cloudInit: { password: "correct horse: battery\n" } })).not.toThrow();
   });
 });
