@@ -26,7 +26,7 @@ export default defineConfig({
     // Unit tests run against the sources; programs run by the engine use the built dist.
     alias: [
       { find: /^@hearth\/catalog\/client$/, replacement: `${root}packages/catalog/src/client.ts` },
-      { find: /^@hearth\/core\/gateway$/, replacement: `${root}packages/core/src/gateway.ts` },
+      { find: /^@hearth\/core\/(gateway|address|numbers)$/, replacement: `${root}packages/core/src/$1.ts` },
       { find: /^@hearth\/([a-z]+)$/, replacement: `${root}packages/$1/src/index.ts` },
     ],
   },

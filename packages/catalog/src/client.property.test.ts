@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
+import ipaddr from "ipaddr.js";
 import { describe, expect, it } from "vitest";
 import type { GatewayEntry } from "@hearth/core";
 import { canonicalize } from "./canonical.js";
@@ -13,6 +14,8 @@ const { privateKey, publicKey } = generateKeyPairSync("ed25519");
 const keyId = "2026-11";
 const trusted = { [keyId]: publicKey.export({ type: "spki", format: "pem" }).toString() };
 
+// Catalog addresses are canonical (core's address parser): IPv6 as RFC 5952 writes it.
+const canonicalIpV6 = fc.ipV6().map((a) => ipaddr.IPv6.parse(a).toRFC5952String());
 const idArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/);
 const regionArb = fc.constantFrom("fsn1", "nbg1", "hel1", "ams3", "nyc1");
 const roleArb = fc.constantFrom("ingress" as const, "egress" as const);
@@ -26,8 +29,8 @@ const entryArb = (id: fc.Arbitrary<string>): fc.Arbitrary<GatewayEntry> =>
     region: regionArb,
     addresses: fc.oneof(
       fc.record({ ipv4: fc.ipV4() }),
-      fc.record({ ipv6: fc.ipV6() }),
-      fc.record({ ipv4: fc.ipV4(), ipv6: fc.ipV6() }),
+      fc.record({ ipv6: canonicalIpV6 }),
+      fc.record({ ipv4: fc.ipV4(), ipv6: canonicalIpV6 }),
     ),
     ports: fc.uniqueArray(portArb, { maxLength: 4, selector: (p) => `${p.protocol}/${p.port}` }),
     wireguardPublicKey: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString("base64")),

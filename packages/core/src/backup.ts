@@ -1,4 +1,5 @@
 import type { Fail } from "./errors.js";
+import { isWholeNumber } from "./numbers.js";
 
 /** How many backups to keep, the Proxmox/borg way. At least one keep-* value is required. */
 export interface Retention {
@@ -24,7 +25,7 @@ export function checkRetention(fail: Fail, field: string, retention: Retention |
   for (const key of retentionKeys) {
     const value = retention![key];
     if (value === undefined) continue;
-    if (!Number.isInteger(value) || value < 0 || value > 100000) fail(`${field}.${key}`, value, "use a whole number of backups from 0 to 100000");
+    if (!isWholeNumber(value) || value < 0 || value > 100000) fail(`${field}.${key}`, value, "use a whole number of backups from 0 to 100000");
     total += value;
   }
   if (total === 0) fail(field, retention, "keep at least one backup: set one of keepLast, keepDaily, keepWeekly, keepMonthly, keepYearly above 0");

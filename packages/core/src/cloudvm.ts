@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checked, isPlain } from "./checks.js";
 import { checkCloudConfig, checkUserDataSize, isSshPublicKey, renderCloudConfig, userDataLimits, type CloudConfig } from "./cloudinit.js";
 import type { Fail } from "./errors.js";
+import { isWholeNumber } from "./numbers.js";
 
 /** An SSH key the cloud should install: a public key line, or an existing key's id or name. */
 export type SshKeyRef = pulumi.Input<string | number>;
@@ -24,7 +25,7 @@ export function sortSshKeys(fail: Fail, field: string, keys: readonly SshKeyRef[
   if (keys !== undefined && !Array.isArray(keys)) fail(field, keys, "use a list of public keys, key ids or key names");
   (keys ?? []).forEach((key, index) => {
     if (typeof key === "number") {
-      if (!Number.isInteger(key) || key < 1) fail(`${field}[${index}]`, key, "a key id is a positive whole number");
+      if (!isWholeNumber(key) || key < 1) fail(`${field}[${index}]`, key, "a key id is a positive whole number");
       references.push(String(key));
     } else if (typeof key === "string") {
       if (key.includes("PRIVATE KEY")) fail(`${field}[${index}]`, "[private key]", "give the public key line (never a private key)");

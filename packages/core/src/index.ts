@@ -1,5 +1,7 @@
 export * from "./errors.js";
 export * from "./checks.js";
+export * from "./numbers.js";
+export * from "./address.js";
 export * from "./network.js";
 export * from "./naming.js";
 export * from "./sizing.js";
@@ -10,3 +12,4 @@ export * from "./yaml11.js";
 export * from "./config.js";
 export * from "./gateway.js";
 export * from "./cloudvm.js";
+export * from "./registry.js";

@@ -1,4 +1,4 @@
-import { checkRetention, parseCalendarEvent, retentionKeys, type Fail, type Retention } from "@hearth/core";
+import { checkRetention, isWholeNumber, parseCalendarEvent, retentionKeys, type Fail, type Retention } from "@hearth/core";
 
 export const doBackupPlans = ["daily", "weekly"] as const;
 export const doBackupHours = [0, 4, 8, 12, 16, 20] as const;
@@ -41,7 +41,8 @@ export function toDropletBackupPolicy(fail: Fail, field: string, schedule: strin
   if (schedule === null || typeof schedule !== "object") fail(field, schedule, `use a calendar event or { plan, hour, weekday }; ${can}`);
   const { plan, hour, weekday } = schedule;
   if (!(doBackupPlans as readonly unknown[]).includes(plan)) fail(`${field}.plan`, plan, `use "daily" or "weekly"; ${can}`);
-  if (!(doBackupHours as readonly unknown[]).includes(hour)) fail(`${field}.hour`, hour, can);
+  // includes() would take -0 for 0: a whole number first (core's one number rule).
+  if (!isWholeNumber(hour) || !(doBackupHours as readonly unknown[]).includes(hour)) fail(`${field}.hour`, hour, can);
   if (plan === "weekly") {
     if (!(doWeekdays as readonly unknown[]).includes(weekday)) fail(`${field}.weekday`, weekday, `use one of ${doWeekdays.join(", ")} for a weekly plan`);
     return { plan, hour, weekday: weekday! };

@@ -1,6 +1,8 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  claimUniqueName,
+  providerScope,
   checkCalendarEvent,
   checkInt,
   checkOneOf,
@@ -76,6 +78,9 @@ export class BackupPolicy extends pulumi.ComponentResource {
     }
     // Stricter than PVE's own rule for job ids (pve-configid; see pveFormats.ts), which it must also meet.
     checkPveValue(fail, args.jobId === undefined ? "name" : "jobId", jobId, "configId");
+    // Job ids are cluster-wide, and the default one is derived (`web-db` and `web_db` both give
+    // `hearth_web_db`): a second policy with the same id would overwrite the first.
+    claimUniqueName(fail, args.jobId === undefined ? "name" : "jobId", "Proxmox backup job id", providerScope(opts, "proxmoxve"), jobId, `BackupPolicy "${name}"`);
     const schedule = checked(args.schedule, (s) => checkCalendarEvent(fail, "schedule", s));
     const storage = checked(args.storage, (s) => checkPveValue(fail, "storage", s, "storage"));
     const node = args.node === undefined ? undefined : checked(args.node, (n) => checkPveValue(fail, "node", n, "node"));

@@ -83,7 +83,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
       fail("checksumAlgorithm", undefined, `give the checksum's algorithm: one of ${checksumAlgorithms.join(", ")}`);
     }
     if (args.checksumAlgorithm !== undefined) checkOneOf(fail, "checksumAlgorithm", args.checksumAlgorithm, checksumAlgorithms);
-    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels);
+    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels, "proxmox");
     const node = checkedPve(fail, "node", args.node, "node");
     const storage = checkedPve(fail, "storage", args.storage ?? "local-lvm", "storage");
     const imageStorage = checkedPve(fail, "imageStorage", args.imageStorage ?? "local", "storage");

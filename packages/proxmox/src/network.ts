@@ -8,7 +8,6 @@ import {
   checkVlanTag,
   cidrContains,
   failFor,
-  networkOf,
   type Fail,
 } from "@hearth/core";
 import { checkBridgeName, checkGateway, checkInterfaceName, checkSdnId, ipv4ToNumber } from "./validation.js";
@@ -174,7 +173,8 @@ export class Network extends pulumi.ComponentResource {
 }
 
 function checkHostAddress(fail: Fail, prefix: string, cidr: string | undefined, gateway: string | undefined): void {
-  if (cidr !== undefined) checkCidr(fail, `${prefix}.cidr`, cidr);
+  // The host's own address on the bridge or VLAN, with its prefix: an interface address.
+  if (cidr !== undefined) checkCidr(fail, `${prefix}.cidr`, cidr, { kind: "interface" });
   if (gateway !== undefined) {
     if (cidr === undefined) fail(`${prefix}.gateway`, gateway, "a gateway needs the host address: set cidr too");
     checkGateway(fail, `${prefix}.gateway`, gateway, cidr!);
@@ -208,8 +208,8 @@ function checkSdn(fail: Fail, s: SdnNetwork): void {
     if (s.bridge !== undefined) fail("sdn.bridge", s.bridge, "only vlan zones take a bridge; remove it or set type: \"vlan\"");
     if (s.tag !== undefined) fail("sdn.tag", s.tag, "only vlan zones take a tag; remove it or set type: \"vlan\"");
   }
+  // A subnet is a network: host bits are refused (with the network meant), never cleared.
   checkCidr(fail, "sdn.cidr", s.cidr);
-  if (networkOf(s.cidr) !== s.cidr) fail("sdn.cidr", s.cidr, `a subnet is given by its network address: use ${networkOf(s.cidr)}`);
   checkGateway(fail, "sdn.gateway", s.gateway, s.cidr);
   if (s.dhcpRange !== undefined) {
     const { start, end } = s.dhcpRange;

@@ -16,7 +16,6 @@ import {
   hearthLabels,
   isPlain,
   labelsToTags,
-  parseCidr,
   resolveVmSize,
   type Fail,
   type VmSize,
@@ -184,7 +183,7 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     const cloudInit = checkCloudInit(fail, args.cloudInit ?? {});
     const agentTimeout = checkDuration(fail, "agentTimeout", args.agentTimeout ?? "2m", 15 * 60);
     const concurrency = checkInt(fail, "cloneConcurrency", args.cloneConcurrency ?? 1, 1, 64);
-    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels);
+    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels, "proxmox");
     // --- Inputs: checked now when plain, when they resolve otherwise ---
     // Plain values stay plain: an Output per field costs the SDK promises and memory per VM.
     const node = checkedInput(args.node, (n) => checkPveValue(fail, "node", n, "node"));
@@ -404,8 +403,7 @@ function checkNics(fail: Fail, nics: readonly VmNic[]): readonly VmNic[] {
     if (nic.model !== undefined) checkOneOf(fail, `${field}.model`, nic.model, nicModels);
     if (nic.ipv4 !== undefined && nic.ipv4 !== "dhcp") {
       if (nic.ipv4 === null || typeof nic.ipv4 !== "object") fail(`${field}.ipv4`, nic.ipv4, 'use "dhcp" or { address: "10.0.0.10/24", gateway: "10.0.0.1" }');
-      const address = checkCidr(fail, `${field}.ipv4.address`, nic.ipv4.address);
-      if (parseCidr(address)?.family !== "ipv4") fail(`${field}.ipv4.address`, address, "use an IPv4 address with its prefix, such as 10.0.0.10/24");
+      const address = checkCidr(fail, `${field}.ipv4.address`, nic.ipv4.address, { family: "ipv4", kind: "interface", target: "ipconfig's ip" });
       if (nic.ipv4.gateway !== undefined) checkGateway(fail, `${field}.ipv4.gateway`, nic.ipv4.gateway, address);
     }
     return { ...nic, ...(bridge === undefined ? {} : { bridge }), ...(macAddress === undefined ? {} : { macAddress }) };
