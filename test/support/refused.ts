@@ -2,7 +2,7 @@
 // registers nothing at all, and the capture of errors raised when an Output resolves.
 import fc from "fast-check";
 import { expect } from "vitest";
-import { HearthValidationError } from "@hearth/core";
+import { HearthValidationError, describeValue } from "@hearth/core";
 
 /** Lets pending resource registrations reach the mocks. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
@@ -53,7 +53,7 @@ export async function expectAllRefused<T>(
       }
       expect(error, `expected a HearthValidationError for ${String((error as Error | undefined)?.message ?? "an accepted input")}`).toBeInstanceOf(HearthValidationError);
       await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(registered.slice(before), `registered for ${JSON.stringify(input)}`).toEqual([]);
+      expect(registered.slice(before), `registered for ${describeValue(input)}`).toEqual([]);
     }),
     { numRuns },
   );

@@ -79,5 +79,5 @@ describe("GatewayCatalog never echoes a secret", () => {
       { numRuns: 20 },
     );
     expect(cases).toBe(120);
-  });
+  }, 120_000);
 });

@@ -80,5 +80,5 @@ describe("GatewayNode never echoes a secret", () => {
       { numRuns: 20 },
     );
     expect(cases).toBe(80);
-  });
+  }, 120_000);
 });

@@ -73,7 +73,7 @@ export class BackupPolicy extends pulumi.ComponentResource {
     const mode = checkOneOf(fail, "mode", args.mode ?? "snapshot", backupModes);
     const compress = checkOneOf(fail, "compress", args.compress ?? "zstd", backupCompressions);
     const jobId = args.jobId ?? `hearth_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
-    if (!/^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(jobId)) {
+    if (typeof jobId !== "string" || !/^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(jobId)) {
       fail(args.jobId === undefined ? "name" : "jobId", jobId, "a backup job id is a letter followed by 1-40 letters, digits or '_'; set jobId");
     }
     // Stricter than PVE's own rule for job ids (pve-configid; see pveFormats.ts), which it must also meet.

@@ -2,6 +2,8 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import {
   checkCidr,
+  checkList,
+  checkObject,
   checked,
   checkIpAddress,
   checkOneOf,
@@ -90,10 +92,12 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     const fail = failFor("Network", name);
+    if (args === null || typeof args !== "object") fail("(args)", args, "give exactly one of bridge, vlan or sdn");
     const modes = (["bridge", "vlan", "sdn"] as const).filter((m) => args?.[m] !== undefined);
     if (modes.length !== 1) {
       fail(modes.length === 0 ? "(args)" : modes.join(" and "), modes, "give exactly one of bridge, vlan or sdn");
     }
+    for (const mode of modes) checkObject(fail, mode, args[mode], `{ node, ... } (see NetworkArgs.${mode})`);
     if (args.bridge) checkBridge(fail, args.bridge);
     if (args.vlan) checkVlan(fail, args.vlan);
     if (args.sdn) checkSdn(fail, args.sdn);
@@ -183,7 +187,7 @@ function checkHostAddress(fail: Fail, prefix: string, cidr: string | undefined, 
 
 function checkBridge(fail: Fail, b: BridgeNetwork): void {
   checkBridgeName(fail, "bridge.name", b.name);
-  b.ports?.forEach((p, i) => checkInterfaceName(fail, `bridge.ports[${i}]`, p));
+  checkList(fail, "bridge.ports", b.ports, '["eno1"]').forEach((p, i) => checkInterfaceName(fail, `bridge.ports[${i}]`, p));
   checkHostAddress(fail, "bridge", b.cidr, b.gateway);
 }
 

@@ -29,7 +29,7 @@ import { perProgram } from "./programScope.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { checkBareUserDataValue, checkDiskInterface, checkDuration, checkGateway, cloudInitInterface, preHashedPassword } from "./validation.js";
 import { checkPveValue, type PveFormatKey } from "./pveFormats.js";
-import { vmIdRegistry } from "./vmIds.js";
+import { vmIdRange, vmIdRegistry } from "./vmIds.js";
 
 /** A static IPv4 address for one NIC. */
 export interface StaticIpv4 {
@@ -166,9 +166,10 @@ export class VmFromTemplate extends pulumi.ComponentResource {
 
     // --- plain input, checked before anything is registered ---
     const template = args.template instanceof CloudImageTemplate ? args.template.ref : args.template;
-    if (template === null || typeof template !== "object" || template.vmId === undefined) {
+    if (template === null || typeof template !== "object" || template.vmId === undefined || template.vmId === null) {
       fail("template", template, "give a CloudImageTemplate or { vmId } of an existing template");
     }
+    if (!(args.template instanceof CloudImageTemplate)) checkedInput(template.vmId, (id) => checkInt(fail, "template.vmId", id, vmIdRange.min, vmIdRange.max));
     const full = args.full ?? true;
     const templateInterface = checkDiskInterface(fail, "template.diskInterface", template.diskInterface ?? "scsi0");
     if (!full && isPlain(template.node) && isPlain(args.node) && template.node !== undefined && template.node !== args.node) {
