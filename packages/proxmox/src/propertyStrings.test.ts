@@ -15,7 +15,7 @@ beforeEach(resetMocks);
 
 let id = 0;
 const template = { vmId: 9000, diskSizeGb: 10 };
-const rules = [rule.allowIn({ protocol: "tcp", ports: [22] })];
+const rules = [rule.allowIn({ protocol: "tcp", ports: [443] })];
 
 /** Every Hearth field that ends in a Proxmox id or property string, with the format it must meet. */
 const fields: ReadonlyArray<{ readonly field: string; readonly format: PveFormatKey | "comment"; readonly make: (v: string) => unknown }> = [
@@ -44,9 +44,9 @@ const fields: ReadonlyArray<{ readonly field: string; readonly format: PveFormat
   { field: "sdn.bridge", format: "bridge", make: (v) => new Network(`n${id++}`, { sdn: { zone: "lab", type: "vlan", bridge: v, tag: 20, cidr: "10.20.0.0/24", gateway: "10.20.0.1" } }) },
   { field: "sdn.nodes[0]", format: "node", make: (v) => new Network(`n${id++}`, { sdn: { zone: "lab", cidr: "10.20.0.0/24", gateway: "10.20.0.1", nodes: [v] } }) },
   { field: "groupName", format: "firewallGroup", make: (v) => new FirewallGroup(`g${id++}`, { groupName: v, rules }) },
-  { field: "comment", format: "comment", make: (v) => new FirewallGroup(`g${id++}`, { groupName: "web", comment: v, rules }) },
-  { field: "rules[0].comment", format: "comment", make: (v) => new FirewallGroup(`g${id++}`, { groupName: "web", rules: [rule.allowIn({ protocol: "tcp", ports: [22], comment: v })] }) },
-  { field: "rules[0].sources", format: "ipset", make: (v) => new FirewallGroup(`g${id++}`, { groupName: "web", rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: [{ group: v }] })] }) },
+  { field: "comment", format: "comment", make: (v) => new FirewallGroup(`g${id++}`, { groupName: `web${id}`, comment: v, rules }) },
+  { field: "rules[0].comment", format: "comment", make: (v) => new FirewallGroup(`g${id++}`, { groupName: `web${id}`, rules: [rule.allowIn({ protocol: "tcp", ports: [443], comment: v })] }) },
+  { field: "rules[0].sources", format: "ipset", make: (v) => new FirewallGroup(`g${id++}`, { groupName: `web${id}`, rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: [{ group: v }] })] }) },
   { field: "jobId", format: "configId", make: (v) => new BackupPolicy(`b${id++}`, { jobId: v, schedule: "daily", storage: "backups", retention: { keepDaily: 7 }, all: true }) },
   { field: "storage", format: "storage", make: (v) => new BackupPolicy(`b${id++}`, { schedule: "daily", storage: v, retention: { keepDaily: 7 }, all: true }) },
   { field: "node", format: "node", make: (v) => new BackupPolicy(`b${id++}`, { schedule: "daily", storage: "backups", node: v, retention: { keepDaily: 7 }, all: true }) },
@@ -76,6 +76,8 @@ describe("values written into Proxmox ids and property strings", () => {
           error = e;
         }
         expect(error, `${f.field} = ${JSON.stringify(value)}`).toBeInstanceOf(HearthValidationError);
+        // Refused for this field, not for something else.
+        expect((error as HearthValidationError).field.startsWith(f.field), (error as Error).message).toBe(true);
       }),
       { numRuns: 400 },
     );
@@ -84,6 +86,7 @@ describe("values written into Proxmox ids and property strings", () => {
   });
 
   it("accepts, in every component field, generated values of the PVE format", () => {
+    const claimed = new Set<string>();
     fc.assert(
       fc.property(
         fc.constantFrom(...fields).chain((f) => fc.tuple(fc.constant(f), validFor(f.format))),
@@ -94,6 +97,11 @@ describe("values written into Proxmox ids and property strings", () => {
           if ((f.field === "bridge.name" || f.field === "sdn.bridge") && !hostBridge) return;
           if (f.field === "jobId" && !/^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(value)) return;
           if (f.field === "vlan.interface" && !isPveValue("iface", `${value}.20`)) return;
+          // Group names and job ids are claimed once per program (a second one would overwrite the first).
+          if (f.field === "groupName" || f.field === "jobId") {
+            if (claimed.has(value.toLowerCase())) return;
+            claimed.add(value.toLowerCase());
+          }
           expect(() => f.make(value), `${f.field} = ${JSON.stringify(value)}`).not.toThrow();
         },
       ),
