@@ -6,13 +6,33 @@ export interface FaultOptions {
   errorMethods?: string[];
   /** Seed of the pseudo-random generator. @default 1 */
   seed?: number;
-  /** Share of Proxmox clones (0..1) that fail with the lock timeout even without contention. @default 0 */
+  /**
+   * Share of Proxmox clones (0..1) whose task fails on the TARGET id's config lock
+   * (`can't lock file '/var/lock/qemu-server/lock-<newid>.conf' - got timeout`) even without contention. @default 0
+   */
   lockTimeoutRate?: number;
+  /**
+   * Share of Proxmox volume allocations (0..1: clone disks, linked clones, new disks) that time out on the
+   * storage lock (`can't lock file '/var/lock/pve-manager/pve-storage-<id>' - got timeout`). @default 0
+   */
+  storageLockTimeoutRate?: number;
+  /** Share of Proxmox config updates, resizes, starts, stops and destroys (0..1) that time out on the VM's config lock. @default 0 */
+  configLockTimeoutRate?: number;
   /** Extra time added to every Proxmox task, hcloud action and DigitalOcean action/boot, in ms. @default 0 */
   slowTaskMs?: number;
 }
 
-export const FAULT_KEYS = ["errorRate", "errorMethods", "seed", "lockTimeoutRate", "slowTaskMs"] as const;
+export const FAULT_KEYS = ["errorRate", "errorMethods", "seed", "lockTimeoutRate", "storageLockTimeoutRate", "configLockTimeoutRate", "slowTaskMs"] as const;
+const RATE_KEYS = new Set(["errorRate", "lockTimeoutRate", "storageLockTimeoutRate", "configLockTimeoutRate"]);
+
+/** Injected fault counts by kind. */
+export interface InjectedFaults {
+  errors: number;
+  /** Clone target-id lock timeouts. */
+  lockTimeouts: number;
+  storageLockTimeouts: number;
+  configLockTimeouts: number;
+}
 
 /** mulberry32: tiny, fast, good enough for deciding which calls fail. */
 function mulberry32(seed: number): () => number {
@@ -30,7 +50,7 @@ export class Faults {
   private random: () => number = mulberry32(1);
   private current: FaultOptions = {};
   /** How many faults were injected, by kind (tests and `inspect()` report it). */
-  readonly injected = { errors: 0, lockTimeouts: 0 };
+  readonly injected: InjectedFaults = { errors: 0, lockTimeouts: 0, storageLockTimeouts: 0, configLockTimeouts: 0 };
 
   constructor(options: FaultOptions = {}) {
     this.configure(options);
@@ -44,7 +64,7 @@ export class Faults {
   configure(options: FaultOptions): void {
     for (const [key, value] of Object.entries(options)) {
       if (!(FAULT_KEYS as readonly string[]).includes(key)) throw new Error(`unknown fault option "${key}" (allowed: ${FAULT_KEYS.join(", ")})`);
-      if ((key === "errorRate" || key === "lockTimeoutRate") && (typeof value !== "number" || value < 0 || value > 1))
+      if (RATE_KEYS.has(key) && (typeof value !== "number" || value < 0 || value > 1))
         throw new Error(`fault option ${key} must be a number from 0 to 1, got ${String(value)}`);
       if (key === "slowTaskMs" && (typeof value !== "number" || value < 0)) throw new Error(`fault option slowTaskMs must be >= 0, got ${String(value)}`);
     }
@@ -62,11 +82,24 @@ export class Faults {
     return hit;
   }
 
-  /** Should this clone time out on its source lock regardless of contention? */
+  /** Should this clone time out on its target id's lock regardless of contention? */
   shouldTimeOutLock(): boolean {
-    const rate = this.options.lockTimeoutRate ?? 0;
-    const hit = rate > 0 && this.random() < rate;
-    if (hit) this.injected.lockTimeouts++;
+    return this.roll(this.options.lockTimeoutRate, "lockTimeouts");
+  }
+
+  /** Should this volume allocation time out on the storage lock regardless of contention? */
+  shouldTimeOutStorageLock(): boolean {
+    return this.roll(this.options.storageLockTimeoutRate, "storageLockTimeouts");
+  }
+
+  /** Should this config-lock taker (PUT/POST config, resize, start...) time out regardless of contention? */
+  shouldTimeOutConfigLock(): boolean {
+    return this.roll(this.options.configLockTimeoutRate, "configLockTimeouts");
+  }
+
+  private roll(rate: number | undefined, kind: Exclude<keyof InjectedFaults, "errors">): boolean {
+    const hit = (rate ?? 0) > 0 && this.random() < rate!;
+    if (hit) this.injected[kind]++;
     return hit;
   }
 

@@ -10,6 +10,9 @@ export interface PveVm {
   /** Config lock as `status/current` reports it (`clone`, `create`, `backup`...). */
   lock?: string;
   config: Record<string, string | number>;
+  /** `[PENDING]` changes of a running VM that need a restart, and keys pending deletion. */
+  pending?: Record<string, string | number>;
+  pendingDelete?: string[];
   /** Per-VM firewall: rules (position = index) and options. */
   firewall: { rules: Record<string, unknown>[]; options: Record<string, string | number> };
   startedAt?: number;
