@@ -1,6 +1,6 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { checkDiskGb, checkHostname, checkLabels, checkOneOf, checked, failFor, hearthLabels, isPlain, labelsToTags } from "@hearth/core";
+import { checkDiskGb, checkHostname, checkLabels, checkOneOf, checked, failFor, hearthLabels, isPlain, labelKeys, labelsToTags } from "@hearth/core";
 import { templateQueueKey } from "./cloneQueue.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { vmIdRegistry } from "./vmIds.js";
@@ -125,7 +125,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
         vmId,
         name: templateName,
         description: "Cloud-image template managed by Hearth",
-        tags: labelsToTags(hearthLabels("CloudImageTemplate", args.labels)),
+        tags: labelsToTags(hearthLabels("CloudImageTemplate", { ...args.labels, [labelKeys.stack]: pulumi.getStack() })),
         template: true,
         started: false,
         onBoot: false,

@@ -112,9 +112,11 @@ describe("Proxmox components never echo a secret", () => {
     await fc.assert(
       fc.asyncProperty(secretText, async (secret) => {
         const hidden = pulumi.secret(secret);
+        // A password too short to pass (under 8 characters), still unmistakable in a message.
+        const shortPassword = `Q7#${secret.slice(0, 3)}`;
         const errors = await lateErrors(() => {
           new VmFromTemplate("late-sec-a", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, vmId: pulumi.secret(Number(`0.${secret.length}`)) as never });
-          new VmFromTemplate("late-sec-b", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, cloudInit: { password: pulumi.secret(secret.slice(0, 5)) } });
+          new VmFromTemplate("late-sec-b", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, cloudInit: { password: pulumi.secret(shortPassword) } });
           new BackupPolicy("late-sec-c", { schedule: hidden, storage: "backups", retention: { keepDaily: 7 }, vmIds: [101] });
           new BackupPolicy("late-sec-d", { schedule: "*-*-* 02:00", storage: pulumi.secret(` ${secret}`), retention: { keepDaily: 7 }, vmIds: [101] });
         });
@@ -123,11 +125,11 @@ describe("Proxmox components never echo a secret", () => {
         for (const component of ["late-sec-a", "late-sec-b", "late-sec-c", "late-sec-d"]) expect(messages.some((m) => m.includes(`"${component}"`))).toBe(true);
         for (const message of messages) {
           expect(message).not.toContain(secret);
-          expect(message).not.toContain(secret.slice(0, 5));
+          expect(message).not.toContain(shortPassword);
         }
       }),
-      { numRuns: 20 },
+      { numRuns: 10 },
     );
-    expect(cases).toBe(80);
+    expect(cases).toBe(40);
   }, 120_000);
 });
