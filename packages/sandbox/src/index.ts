@@ -3,6 +3,6 @@ export type { Sandbox, SandboxOptions, SandboxSnapshot, Mutation, ProxmoxEndpoin
 export { parseFaults } from "./faults.js";
 export type { FaultOptions } from "./faults.js";
 export type { ProxmoxTiming, SeedTemplate, ProxmoxApiToken, ProxmoxAclEntry } from "./proxmox.js";
-export type { HcloudTiming } from "./hcloud.js";
-export type { DigitalOceanTiming } from "./digitalocean.js";
+export type { HcloudTiming } from "./hcloud/index.js";
+export type { DigitalOceanTiming } from "./digitalocean/index.js";
 export type { Credentials, UnknownCall, SandboxData } from "./state.js";

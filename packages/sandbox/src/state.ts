@@ -105,6 +105,8 @@ export interface DoState {
   sshKeys: Record<string, Record<string, unknown>>;
   /** Backup policy per droplet id. */
   backupPolicies: Record<string, Record<string, unknown>>;
+  /** Tags by name: created by `POST /v2/tags` or by a droplet create that names them. */
+  tags: Record<string, { name: string; implicit?: boolean }>;
   actions: Record<string, DoAction>;
 }
 
@@ -169,6 +171,7 @@ export function emptyData(credentials: Credentials = newCredentials(), nodes: st
       vpcs: {},
       sshKeys: {},
       backupPolicies: {},
+      tags: {},
       actions: {},
     },
   };
