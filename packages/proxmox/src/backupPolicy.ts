@@ -12,7 +12,7 @@ import {
   retentionToPruneMap,
   type Retention,
 } from "@hearth/core";
-import type { VmFromTemplate } from "./vmFromTemplate.js";
+import { VmFromTemplate } from "./vmFromTemplate.js";
 import { vmIdRange } from "./vmIds.js";
 import { checkPveValue } from "./pveFormats.js";
 
@@ -69,6 +69,9 @@ export class BackupPolicy extends pulumi.ComponentResource {
       const list = args[key];
       if (list !== undefined && (!Array.isArray(list) || list.length === 0)) fail(key, list, "give at least one VM");
     }
+    args.vms?.forEach((vm, i) => {
+      if (!(vm instanceof VmFromTemplate)) fail(`vms[${i}]`, vm, "use a Hearth proxmox VmFromTemplate (or list its id in vmIds)");
+    });
     const retention = checkRetention(fail, "retention", args.retention);
     const mode = checkOneOf(fail, "mode", args.mode ?? "snapshot", backupModes);
     const compress = checkOneOf(fail, "compress", args.compress ?? "zstd", backupCompressions);

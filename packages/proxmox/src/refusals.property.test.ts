@@ -42,6 +42,9 @@ describe("Proxmox components refuse generated bad input and register nothing", (
       ["size", fc.record({ cores: notAWholeNumber, memoryMb: fc.constant(2048) })],
       ["labels", fc.oneof(notAnObject, fc.constant({ "hearth/component": "x" }), fc.constant({ "a.b": "c", "a-b": "c" }))],
       ["vmId", fc.oneof(notAWholeNumber.filter((v) => v !== null), fc.constantFrom(1, 99, 1_000_000_000))],
+      // A name where a component is expected.
+      ["firewallGroups", fc.oneof(optional(notAList), fc.constantFrom(["web"], [{ groupName: "web" }]))],
+      ["networks.0", fc.constantFrom({ network: "lan" }, { network: { bridgeName: "vmbr9" } })],
     ]);
     expect(await expectAllRefused(recorded, bad, ({ args }) => new VmFromTemplate("web-1", args), runs)).toBe(runs);
   });
@@ -93,6 +96,9 @@ describe("Proxmox components refuse generated bad input and register nothing", (
       ["vmIds.0", notAWholeNumber],
       ["jobId", fc.oneof(fc.constantFrom("1x", "has-dash", ""), optional(notAString))],
     ]);
+    // A name where a VmFromTemplate is expected (with vms as the only selection).
+    const badVms = brokenArgs({ ...valid, vmIds: undefined }, [["vms", fc.constantFrom(["web-1"], [{ vmId: 101 }], [101])]]);
+    expect(await expectAllRefused(recorded, badVms, ({ args }) => new BackupPolicy("nightly", args), 20)).toBe(20);
     expect(await expectAllRefused(recorded, bad, ({ args }) => new BackupPolicy("nightly", args), runs)).toBe(runs);
   });
 

@@ -5,6 +5,7 @@ import {
   checkDiskGb,
   checkHostname,
   checkInt,
+  checkList,
   checkIpAddress,
   checkLabels,
   checkOneOf,
@@ -24,8 +25,8 @@ import {
 } from "@hearth/core";
 import { CloudImageTemplate, type TemplateRef } from "./cloudImageTemplate.js";
 import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
-import type { FirewallGroup } from "./firewallGroup.js";
-import type { Network } from "./network.js";
+import { FirewallGroup } from "./firewallGroup.js";
+import { Network } from "./network.js";
 import { perProgram } from "./programScope.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { checkBareUserDataValue, checkDiskInterface, checkDuration, checkGateway, cloudInitInterface, preHashedPassword } from "./validation.js";
@@ -211,6 +212,9 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     const clonesPerStorage = checkClonesPerStorage(fail, args);
     const idRange = args.vmIdRange === undefined ? undefined : checkVmIdRange(fail, "vmIdRange", args.vmIdRange);
     if (args.labels !== undefined) checkLabels(fail, "labels", args.labels, "proxmox");
+    checkList(fail, "firewallGroups", args.firewallGroups, "[aFirewallGroup]").forEach((g, i) => {
+      if (!(g instanceof FirewallGroup)) fail(`firewallGroups[${i}]`, g, "use a Hearth proxmox FirewallGroup");
+    });
     // --- Inputs: checked now when plain, when they resolve otherwise ---
     // Plain values stay plain: an Output per field costs the SDK promises and memory per VM.
     const node = checkedInput(args.node, (n) => checkPveValue(fail, "node", n, "node"));
@@ -446,6 +450,7 @@ function checkNics(fail: Fail, nics: readonly VmNic[]): readonly VmNic[] {
     if ((nic.bridge === undefined) === (nic.network === undefined)) fail(field, Object.keys(nic), "give exactly one of bridge or network");
     const bridge = nic.bridge === undefined ? undefined : checkedPve(fail, `${field}.bridge`, nic.bridge, "bridge");
     const macAddress = nic.macAddress === undefined ? undefined : checkedPve(fail, `${field}.macAddress`, nic.macAddress, "mac");
+    if (nic.network !== undefined && !(nic.network instanceof Network)) fail(`${field}.network`, nic.network, "use a Hearth proxmox Network (or give bridge: its name)");
     if (nic.vlanTag !== undefined) checkVlanTag(fail, `${field}.vlanTag`, nic.vlanTag);
     if (nic.model !== undefined) checkOneOf(fail, `${field}.model`, nic.model, nicModels);
     if (nic.ipv4 !== undefined && nic.ipv4 !== "dhcp") {
