@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readdirSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -65,6 +65,18 @@ async function keys(table: string): Promise<string[]> {
   const all = await pg.sql(`SELECT key FROM ${table} ORDER BY key`);
   for (const k of all) expect(k.startsWith("pulumi/.pulumi/")).toBe(true);
   return all.map((k) => k.slice("pulumi/".length)).sort();
+}
+
+/** SIGKILL to every process whose working directory is `dir` (Linux /proc): plugins of a killed CLI. */
+function killProcessesIn(dir: string): void {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === dir) process.kill(Number(entry), "SIGKILL");
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
 }
 
 describe("team state in PostgreSQL (pulumi login postgres://...)", () => {
@@ -180,6 +192,9 @@ describe("team state in PostgreSQL (pulumi login postgres://...)", () => {
     expect(pid).toBeGreaterThan(1);
     process.kill(-pid, "SIGKILL");
     expect((await killed).code).not.toBe(0);
+    // The CLI starts each plugin in a process group of its own, so the language host and the
+    // provider outlive the killed group (as they would not outlive a CI runner): end them too.
+    killProcessesIn(ws.projectDir);
 
     const serverId = Object.keys(sb.inspect().hcloud.servers)[0]!;
     expect((await keys("kill_state")).filter((k) => k.startsWith(".pulumi/locks/"))).toHaveLength(1);
