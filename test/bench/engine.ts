@@ -1,6 +1,6 @@
 /**
- * The engine benchmarks: real `pulumi preview` (components vs raw) and `pulumi up` clone
- * throughput, with the pinned CLI (scripts/pulumi.sh) against the sandbox (@hearth/sandbox).
+ * The engine benchmarks: real `pulumi preview` (components vs raw), the probe, and the helpers
+ * the clone benchmark (clones.ts) shares, with the pinned CLI (scripts/pulumi.sh) against the sandbox (@hearth/sandbox).
  *
  * Each program is a throwaway Pulumi project under test/bench/out/engine/ (gitignored) whose
  * entry registers tsx and loads engine-program.ts, with the bench tsconfig (so @hearth/* are the built packages), state in a local file backend there.
@@ -52,7 +52,7 @@ export function firstError(r: Pick<RunResult, "stdout" | "stderr" | "code">): st
   return (lines.find((l) => /^error:/i.test(l)) ?? lines.find((l) => /error|failed|not found/i.test(l)) ?? `exit code ${r.code}`).slice(0, 300);
 }
 
-type EngineKind = "component" | "raw" | "raw-naive";
+type EngineKind = "component" | "raw";
 
 /** A throwaway project and stack for one program. */
 async function project(kind: EngineKind, n: number, sandboxEnv: Record<string, string>): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
@@ -100,9 +100,9 @@ interface SandboxHandle {
   stop(): Promise<void>;
 }
 
-async function sandbox(cloneMs?: number): Promise<SandboxHandle> {
+async function sandbox(): Promise<SandboxHandle> {
   const { startSandbox } = await import("@hearth/sandbox");
-  return startSandbox({ proxmox: { nodes: ["pve"], templates: [{ vmid: 9000, node: "pve" }], ...(cloneMs ? { cloneMs } : {}) } });
+  return startSandbox({ proxmox: { nodes: ["pve"], templates: [{ vmid: 9000, node: "pve" }] } });
 }
 
 /**
@@ -167,45 +167,4 @@ export async function previewBench(sizes: readonly number[], reps: number, log: 
   } finally {
     await sb.stop();
   }
-}
-
-export interface CloneOutcome {
-  readonly ok: boolean;
-  readonly wallMs: number;
-  /** Lines of the engine's output that report a failed resource. */
-  readonly errors: readonly string[];
-}
-
-export interface CloneResult {
-  readonly vms: number;
-  readonly cloneMs: number;
-  readonly lowerBoundMs: number;
-  readonly component: CloneOutcome & { readonly overLowerBound: number };
-  readonly rawNaive: CloneOutcome;
-}
-
-/** `pulumi up` of `vms` VMs cloned from one template, component (queued) vs raw without the chain, each on a fresh sandbox. */
-export async function cloneBench(vms: number, cloneMs: number, log: (s: string) => void): Promise<CloneResult> {
-  const up = async (kind: EngineKind): Promise<CloneOutcome> => {
-    const sb = await sandbox(cloneMs);
-    try {
-      const { dir, env } = await project(kind, vms, sb.env());
-      const r = await run("bash", [pulumiSh, "up", "--yes", "--skip-preview", "--non-interactive", "-s", "bench"], env, dir);
-      const errors = `${r.stdout}\n${r.stderr}`
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => /error:|lock|got timeout/i.test(l))
-        .slice(0, 20);
-      log(`up ${kind} ${vms} VMs: exit ${r.code} in ${Math.round(r.wallMs)} ms`);
-      await run("bash", [pulumiSh, "destroy", "--yes", "--non-interactive", "-s", "bench"], env, dir);
-      await removeStack(dir, env);
-      return { ok: r.code === 0, wallMs: round(r.wallMs), errors };
-    } finally {
-      await sb.stop();
-    }
-  };
-  const component = await up("component");
-  const rawNaive = await up("raw-naive");
-  const lowerBoundMs = vms * cloneMs;
-  return { vms, cloneMs, lowerBoundMs, component: { ...component, overLowerBound: round(component.wallMs / lowerBoundMs) }, rawNaive };
 }

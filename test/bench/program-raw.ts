@@ -6,7 +6,7 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { sshKey, template, vmName } from "./programs.js";
+import { componentClonesPerStorage, sshKey, template, vmName } from "./programs.js";
 
 class Bare extends pulumi.ComponentResource {
   constructor(type: string, name: string) {
@@ -21,14 +21,14 @@ export interface RawOptions {
   /** Wrap each VM (and the group and job) in a bare ComponentResource. @default false */
   readonly parented?: boolean;
   /**
-   * Chain the clones with dependsOn as VmFromTemplate does. `false` is the program most users
-   * would write first, which Proxmox's clone lock breaks (the clone throughput benchmark).
-   * @default true
+   * The dependsOn lanes VmFromTemplate adds (clone k waits for clone k - lanes, all VMs being on
+   * one storage), so both programs register the same edges.
+   * @default VmFromTemplate's default clonesPerStorage
    */
-  readonly chain?: boolean;
+  readonly lanes?: number;
 }
 
-export function rawProgram(n: number, { parented = false, chain = true }: RawOptions = {}): void {
+export function rawProgram(n: number, { parented = false, lanes = componentClonesPerStorage }: RawOptions = {}): void {
   const wrap = (type: string, name: string) => (parented ? new Bare(type, name) : undefined);
   const done = (parent: Bare | undefined) => parent?.done();
 
@@ -48,7 +48,6 @@ export function rawProgram(n: number, { parented = false, chain = true }: RawOpt
   done(groupParent);
 
   const vms: proxmoxve.VmLegacy[] = [];
-  let previous: pulumi.Resource | undefined;
   for (let i = 0; i < n; i++) {
     const name = vmName(i);
     const parent = wrap("VmFromTemplate", name);
@@ -78,10 +77,9 @@ export function rawProgram(n: number, { parented = false, chain = true }: RawOpt
         serialDevices: [{ device: "socket" }],
         vga: { type: "serial0" },
       },
-      // Proxmox locks a template while cloning it: one clone after another, as the component does.
-      { parent, ...(chain && previous ? { dependsOn: [previous] } : {}), ignoreChanges: ["disks[0].speed"] },
+      // At most `lanes` clones on the storage at once, as the component does.
+      { parent, ...(i >= lanes ? { dependsOn: [vms[i - lanes]!] } : {}), ignoreChanges: ["disks[0].speed"] },
     );
-    previous = vm;
     vms.push(vm);
     new proxmoxve.firewall.RulesLegacy(
       `${name}-fw`,

@@ -1,10 +1,11 @@
 /**
  * The two programs the overhead benchmark compares. Both register the same provider
- * resources with the same inputs and the same dependsOn clone chain:
+ * resources with the same inputs and the same dependsOn clone lanes:
  *
  * - `component`: N VmFromTemplate (cloud-init user + SSH key + DHCP), one FirewallGroup
  *   attached to every VM, one BackupPolicy over all VMs, from the BUILT @hearth/proxmox.
- * - `raw`: the same VmLegacy / firewall.RulesLegacy / firewall.OptionsLegacy per VM, one
+ * - `raw`: the same VmLegacy / firewall.RulesLegacy / firewall.OptionsLegacy per VM (with the
+ *   same dependsOn lanes, `componentClonesPerStorage` clones at once), one
  *   cluster.firewall.security.GroupLegacy and one backup.Job, written directly against
  *   @muhlba91/pulumi-proxmoxve, as a careful user would write them by hand.
  *
@@ -23,6 +24,8 @@ export const sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthBenchmarkKeyHe
 /** The template both programs clone; its 10 GB boot disk is kept (VmFromTemplate emits it when `disks` is omitted). */
 export const template = { vmId: 9000, node: "pve", diskSizeGb: 10 } as const;
 export const vmName = (i: number): string => `vm-${String(i).padStart(4, "0")}`;
+/** VmFromTemplate's default `clonesPerStorage` (defaultClonesPerStorage), written out so the raw worker never loads @hearth/*; clones.test.ts checks they agree. */
+export const componentClonesPerStorage = 8;
 
 /** How many resources each program registers (custom and component), for the mocks to wait on. */
 export function expectedResources(kind: ProgramKind, n: number): { custom: number; component: number } {

@@ -4,18 +4,21 @@
  *   npx tsx test/bench/run.ts                      # everything, full size
  *   npx tsx test/bench/run.ts --quick              # small sizes, fewer repetitions (smoke run)
  *   npx tsx test/bench/run.ts --only overhead,catalog
+ *   npm run bench -- clones                        # one part (positional part names = --only)
  *   npx tsx test/bench/run.ts --no-profile         # skip the CPU profiles of the overhead programs
  *
  * Parts: overhead (component vs raw programs under Pulumi mocks, one fresh process per
- * measurement), catalog (sign/verify), preview and clone (real engine against the sandbox).
- * Writes test/bench/results.json and test/bench/overhead.svg (a --quick run writes to
- * test/bench/out/ instead, so it never replaces the published figures).
+ * measurement), catalog (sign/verify), preview and clones (real engine against the sandbox;
+ * clones: see clones.ts). Writes test/bench/results.json, test/bench/overhead.svg and
+ * test/bench/clones.svg (a --quick run writes to test/bench/out/ instead, so it never replaces
+ * the published figures).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join, resolve } from "node:path";
-import { cloneBench, engineVersion, previewBench, probeEngine } from "./engine.js";
+import { clonesBench, clonesModel, type ClonesResult } from "./clones.js";
+import { engineVersion, previewBench, probeEngine } from "./engine.js";
 import { renderSvg, type Chart } from "./plot.js";
 import { summarize, type ProfileSummary } from "./profile-summary.js";
 import { linearFit, median, medianSample, ratio, round, type Sample } from "./stats.js";
@@ -23,14 +26,15 @@ import { programKinds, type ProgramKind } from "./programs.js";
 
 const root = resolve(__dirname, "../..");
 const benchDir = join(root, "test/bench");
-const parts = ["overhead", "catalog", "preview", "clone"] as const;
+const parts = ["overhead", "catalog", "preview", "clones"] as const;
 type Part = (typeof parts)[number];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const profile = !argv.includes("--no-profile");
 const onlyArg = argv.find((a, i) => argv[i - 1] === "--only" || a.startsWith("--only="));
-const only = new Set<Part>((onlyArg?.replace(/^--only=/, "").split(",") as Part[] | undefined) ?? parts);
+const positional = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--only") as Part[];
+const only = new Set<Part>((onlyArg?.replace(/^--only=/, "").split(",") as Part[] | undefined) ?? (positional.length > 0 ? positional : parts));
 for (const p of only) if (!parts.includes(p)) throw new Error(`unknown part ${p}; use ${parts.join(",")}`);
 
 const outDir = quick ? join(benchDir, "out") : benchDir;
@@ -191,6 +195,17 @@ function chart(rows: Awaited<ReturnType<typeof overhead>>["rows"]): string {
   return renderSvg(charts);
 }
 
+function clonesChart(c: ClonesResult): string {
+  const reps = (k: "hearth" | "serial" | "raw") => c[k].samples.map((sample, i) => [i + 1, sample.wallMs / 1000] as const);
+  const series = [
+    { label: `Hearth default (median ${(c.hearth.wallMs / 1000).toFixed(1)} s, ${c.hearth.failures} failed)`, color: "#d9480f", points: reps("hearth") },
+    { label: `raw VmLegacy (median ${(c.raw.wallMs / 1000).toFixed(1)} s, ${c.raw.failures} failed)`, color: "#1c7ed6", points: reps("raw") },
+    { label: `old serial chain (median ${(c.serial.wallMs / 1000).toFixed(1)} s)`, color: "#868e96", points: reps("serial") },
+    { label: `lower bound ${(c.lowerBoundMs / 1000).toFixed(1)} s`, color: "#2b8a3e", points: reps("hearth").map(([x]) => [x, c.lowerBoundMs / 1000] as const) },
+  ];
+  return renderSvg([{ title: `pulumi up of ${c.vms} clones, one template`, xLabel: "repetition", yLabel: "wall time (s)", series }]);
+}
+
 function markdown(results: Record<string, unknown>): string {
   const o = results.overhead === undefined ? undefined : { rows: results.overhead as OverheadRow[] };
   const lines: string[] = [];
@@ -216,7 +231,7 @@ async function main(): Promise<void> {
   if (only.has("catalog")) {
     results.catalog = (JSON.parse(worker("catalog-worker.ts", [quick ? "10,100" : "10,100,1000"])) as { results: unknown }).results;
   }
-  if (only.has("preview") || only.has("clone")) {
+  if (only.has("preview") || only.has("clones")) {
     const version = await engineVersion();
     (results.versions as Record<string, string>).pulumiCli = version.ok ? version.version : `unavailable: ${version.reason}`;
     log("engine probe: pulumi up of one VmFromTemplate against the sandbox");
@@ -227,8 +242,21 @@ async function main(): Promise<void> {
         ? { measured: false, note: `not measured yet: ${reason}` }
         : { measured: true, results: await previewBench(quick ? [10] : [50, 200], quick ? 1 : 3, log) };
     }
-    if (only.has("clone")) {
-      results.clone = reason ? { measured: false, note: `not measured yet: ${reason}` } : { measured: true, ...(await cloneBench(quick ? 5 : 20, 1000, log)) };
+    if (only.has("clones")) {
+      if (reason) {
+        results.clones = { measured: false, note: `not measured yet: ${reason}` };
+      } else {
+        const clones = await clonesBench(
+          quick
+            ? { vms: 6, reps: 1, twoStacksPerStack: 3, twoStacksReps: 1, model: clonesModel, sweep: false }
+            : { vms: 20, reps: 3, twoStacksPerStack: 10, twoStacksReps: 3, model: clonesModel, sweep: true },
+          log,
+        );
+        results.clones = { measured: true, ...clones };
+        writeFileSync(join(outDir, "clones.svg"), clonesChart(clones));
+      }
+      // The clone benchmark of the template-lock model this one replaced.
+      delete results.clone;
     }
   }
   (results.machine as Record<string, unknown>).loadavgAtEnd = os.loadavg().map((l) => round(l, 2));

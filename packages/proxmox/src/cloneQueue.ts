@@ -1,23 +1,36 @@
 /**
- * The clone queue. Proxmox locks a template while it is being cloned, so parallel clones of
- * one template fail with `can't lock file '/var/lock/qemu-server/lock-<id>.conf' - got timeout`.
- * The queue turns "clones of the same template" into lanes: with a concurrency of N, the k-th
- * clone registered for a template waits for the (k-N)-th, so at most N run at once and the
- * order is the program's registration order. Pure: it only decides who waits for whom.
+ * The clone queue: a bound on how many clones allocate on one storage at a time.
+ *
+ * What Proxmox really locks (sources in docs/proxmox.md, "What Proxmox locks during a clone"):
+ * qemu-server `clone_vm` (src/PVE/API2/Qemu.pm) locks a stopped source, and a template is always
+ * stopped, with `lock_config_shared`, so clones of one template run side by side; it locks the
+ * TARGET id exclusively. Volume allocation (`vdisk_alloc`, `vdisk_clone`, pve-storage
+ * src/PVE/Storage.pm) runs under the per-storage lock (`cluster_lock_storage`, Plugin.pm:
+ * `/var/lock/pve-manager/pve-storage-<id>`, or the cluster-wide storage lock for shared storage)
+ * with pve-common's default timeout of 10 s (src/PVE/Tools.pm `lock_file_full`). Many clones
+ * onto one storage queue on that lock, and the ones still waiting after 10 s fail with
+ * `can't lock file '/var/lock/pve-manager/pve-storage-<id>' - got timeout`, whatever template
+ * they come from. So the queue is keyed by storage, not by template.
+ *
+ * Lanes: with a bound of N, the k-th clone registered for a storage waits (dependsOn) for the
+ * (k-N)-th, so at most N run at once, in the program's registration order. Pure: it only
+ * decides who waits for whom.
  */
 export class CloneQueue<T> {
   private readonly queues = new Map<string, T[]>();
 
   /**
    * Adds a clone to the queue of `key`: `create` receives the earlier clone it must wait for
-   * (undefined for one of the first `concurrency` clones of that template) and returns the new
-   * clone, which is queued in its turn.
+   * (undefined for one of the first `bound` clones of that key, and always with `"unbounded"`)
+   * and returns the new clone, which is queued in its turn.
    */
-  enqueue(key: string, concurrency: number, create: (waitFor: T | undefined) => T): T {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`clone concurrency must be a whole number of at least 1, got ${concurrency}`);
+  enqueue(key: string, bound: CloneBound, create: (waitFor: T | undefined) => T): T {
+    if (bound !== "unbounded" && (!Number.isInteger(bound) || bound < 1)) {
+      throw new RangeError(`a clone bound is a whole number of at least 1 or "unbounded", got ${String(bound)}`);
+    }
     const queue = this.queues.get(key) ?? [];
     this.queues.set(key, queue);
-    const item = create(queue.length >= concurrency ? queue[queue.length - concurrency] : undefined);
+    const item = create(bound !== "unbounded" && queue.length >= bound ? queue[queue.length - bound] : undefined);
     queue.push(item);
     return item;
   }
@@ -33,9 +46,23 @@ export class CloneQueue<T> {
   }
 }
 
+/** How many clones may allocate on one storage at once: a whole number, or no bound at all. */
+export type CloneBound = number | "unbounded";
+
 /**
- * The key of a template's queue: node and VM id. A part that is not known while the program
- * runs (an Output) becomes `?`, which only ever serializes more clones than needed, never fewer.
+ * The key of a storage's queue: the storage id. Local storage is locked per node and shared
+ * storage cluster-wide (pve-storage Plugin.pm `cluster_lock_storage`); keying by the id alone
+ * bounds a local storage across nodes too, which only ever serializes more clones than needed,
+ * never fewer. A storage only known at deploy time (an Output) gets its own queue, `?`.
+ */
+export function storageQueueKey(storage: unknown): string {
+  return typeof storage === "string" ? `storage/${storage}` : "storage/?";
+}
+
+/**
+ * The key of a template's queue (node and VM id), which the clone queue used before it was keyed
+ * by storage. Kept for CloudImageTemplate's `cloneQueueKey`.
+ * @deprecated clones are queued per storage (see {@link storageQueueKey}).
  */
 export function templateQueueKey(node: unknown, vmId: unknown): string {
   const part = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : "?");

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { HearthValidationError, rule } from "@hearth/core";
 import { CloudImageTemplate } from "./cloudImageTemplate.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
 import { captureChildren, expectRefused, installMocks, recorded, recordedOf, resetMocks, settle, types, value } from "./testing.js";
-import { cloneQueue, flattenAddresses, VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
-import { vmIdRegistry } from "./vmIds.js";
+import { cloneQueue, defaultClonesPerStorage, flattenAddresses, VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
+import { homeSlot, vmIdRegistry } from "./vmIds.js";
 
 beforeAll(installMocks);
 beforeEach(async () => {
@@ -222,7 +222,7 @@ describe("VmFromTemplate", () => {
     ["a snippet id that is not a snippet", { cloudInit: { userDataFileId: "local:iso/a.iso" } }, /snippet file id/],
     ["an unbounded agent wait", { agentTimeout: "1h" }, /agentTimeout "1h"/],
     ["a VM id below 100", { vmId: 99 }, /vmId 99/],
-    ["zero clone concurrency", { cloneConcurrency: 0 }, /cloneConcurrency 0/],
+    ["zero clone concurrency (the deprecated name)", { cloneConcurrency: 0 }, /cloneConcurrency 0/],
     ["a linked clone on another node", { template: { vmId: 9000, node: "pve2" }, full: false }, /linked clone must run on the template's node "pve2"/],
     ["a template size of zero", { template: { vmId: 9000, diskSizeGb: 0 } }, /template\.diskSizeGb 0/],
     ["a host name with capitals", { hostname: "Web" }, /hostname "Web"/],
@@ -247,42 +247,106 @@ describe("VmFromTemplate", () => {
 
 describe("the clone queue", () => {
   const vmsOf = (children: ReturnType<typeof captureChildren>["children"]) => children.filter((c) => c.type === types.vm);
-
-  it("chains 10 clones of one template in registration order", async () => {
+  const build = (count: number, extra: Partial<VmFromTemplateArgs> = {}) => {
     const { transformation, children } = captureChildren();
-    for (let i = 0; i < 10; i++) new VmFromTemplate(`node-${i}`, base, { transformations: [transformation] });
-    const vms = vmsOf(children);
+    for (let i = 0; i < count; i++) new VmFromTemplate(`node-${i}`, { ...base, ...extra }, { transformations: [transformation] });
+    return vmsOf(children);
+  };
+  /** For each VM, the index of the VM it waits for (null when it starts at once). */
+  const lanes = (vms: ReturnType<typeof vmsOf>) =>
+    vms.map((v) => {
+      const deps = v.opts.dependsOn as pulumi.Resource[] | undefined;
+      return deps === undefined ? null : vms.findIndex((o) => deps.length === 1 && o.resource === deps[0]);
+    });
+
+  it(`clones of one template run in parallel, ${defaultClonesPerStorage} at once on one storage by default`, () => {
+    const vms = build(10);
     expect(vms.map((v) => v.name)).toEqual(Array.from({ length: 10 }, (_, i) => `node-${i}`));
-    expect(vms[0]?.opts.dependsOn).toBeUndefined();
-    for (let i = 1; i < 10; i++) expect(vms[i]?.opts.dependsOn).toEqual([vms[i - 1]?.resource]);
+    const n = defaultClonesPerStorage;
+    expect(lanes(vms)).toEqual(Array.from({ length: 10 }, (_, i) => (i < n ? null : i - n)));
   });
 
-  it("runs N lanes with cloneConcurrency N: clone k waits for clone k-N", () => {
-    const { transformation, children } = captureChildren();
-    for (let i = 0; i < 7; i++) new VmFromTemplate(`lane-${i}`, { ...base, cloneConcurrency: 3 }, { transformations: [transformation] });
-    const vms = vmsOf(children);
-    for (let i = 0; i < 3; i++) expect(vms[i]?.opts.dependsOn).toBeUndefined();
-    for (let i = 3; i < 7; i++) expect(vms[i]?.opts.dependsOn).toEqual([vms[i - 3]?.resource]);
+  it("runs N lanes with clonesPerStorage N: clone k waits for clone k-N", () => {
+    expect(lanes(build(7, { clonesPerStorage: 3 }))).toEqual([null, null, null, 0, 1, 2, 3]);
   });
 
-  it("keeps separate queues per template and node", () => {
+  it("clonesPerStorage 1 is the old serial chain", () => {
+    expect(lanes(build(4, { clonesPerStorage: 1 }))).toEqual([null, 0, 1, 2]);
+  });
+
+  it('"unbounded" adds no dependsOn at all', () => {
+    expect(lanes(build(20, { clonesPerStorage: "unbounded" }))).toEqual(Array.from({ length: 20 }, () => null));
+  });
+
+  it("reads the deprecated cloneConcurrency as clonesPerStorage, with a warning", () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    expect(lanes(build(3, { cloneConcurrency: 1 }))).toEqual([null, 0, 1]);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/cloneConcurrency is deprecated .* use clonesPerStorage/));
+    warn.mockRestore();
+  });
+
+  it("queues per storage, whatever the template or node", () => {
     const { transformation, children } = captureChildren();
     const opts = { transformations: [transformation] };
-    new VmFromTemplate("a1", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 } }, opts);
-    new VmFromTemplate("b1", { node: "pve1", template: { vmId: 9001, diskSizeGb: 10 } }, opts);
-    new VmFromTemplate("c1", { node: "pve2", template: { vmId: 9000, diskSizeGb: 10 } }, opts);
-    new VmFromTemplate("a2", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 } }, opts);
+    const one = { clonesPerStorage: 1 } as const;
+    new VmFromTemplate("a1", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, ...one }, opts);
+    new VmFromTemplate("b1", { node: "pve1", template: { vmId: 9001, diskSizeGb: 10 }, ...one }, opts);
+    new VmFromTemplate("c1", { node: "pve2", template: { vmId: 9000, diskSizeGb: 10 }, storage: "tank", ...one }, opts);
+    new VmFromTemplate("c2", { node: "pve1", template: { vmId: 9001, diskSizeGb: 10 }, storage: "tank", ...one }, opts);
     const vms = vmsOf(children);
-    expect(vms.map((v) => v.opts.dependsOn)).toEqual([undefined, undefined, undefined, [vms[0]?.resource]]);
+    expect(vms.map((v) => v.opts.dependsOn)).toEqual([undefined, [vms[0]?.resource], undefined, [vms[2]?.resource]]);
   });
 
-  it("queues clones of a CloudImageTemplate together with clones by its plain id", () => {
-    const tpl = new CloudImageTemplate("ubuntu", { node: "pve1", imageUrl: "https://example.org/noble.img", fileName: "noble.qcow2", vmId: 9200 });
+  it.each([
+    ["a bound of 0", { clonesPerStorage: 0 }, /clonesPerStorage 0/],
+    ["a bound above 64", { clonesPerStorage: 65 }, /clonesPerStorage 65.*1 to 64/],
+    ["a word other than unbounded", { clonesPerStorage: "all" as never }, /clonesPerStorage "all".*"unbounded"/],
+    ["both names at once", { clonesPerStorage: 2, cloneConcurrency: 2 }, /cloneConcurrency 2.*give only clonesPerStorage/],
+  ])("refuses %s and creates nothing", async (_label, extra, message) => {
+    await expectRefused(() => new VmFromTemplate("bad", { ...base, ...extra }), message);
+  });
+});
+
+describe("VM ids from a stack's range", () => {
+  const range = { from: 20000, to: 20999 };
+
+  it("gives each VM its name's id from the range, distinct, and keeps it for the VM's life (ignoreChanges vmId)", async () => {
     const { transformation, children } = captureChildren();
-    new VmFromTemplate("u1", { node: "pve1", template: tpl }, { transformations: [transformation] });
-    new VmFromTemplate("u2", { node: "pve1", template: { vmId: 9200, diskSizeGb: 10 } }, { transformations: [transformation] });
-    const vms = vmsOf(children);
-    expect(vms[1]?.opts.dependsOn).toEqual([vms[0]?.resource]);
+    const vms = ["web-1", "web-2", "db-1"].map((n) => new VmFromTemplate(n, { ...base, vmIdRange: range }, { transformations: [transformation] }));
+    const ids = await Promise.all(vms.map((vm) => value(vm.vmId)));
+    expect(new Set(ids).size).toBe(3);
+    expect(ids[0]).toBe(homeSlot("web-1", range));
+    for (const id of ids) expect(id >= range.from && id <= range.to).toBe(true);
+    for (const c of children.filter((c) => c.type === types.vm)) expect(c.opts.ignoreChanges).toContain("vmId");
+  });
+
+  it("lets an explicit vmId win, and does not ignore changes to it", async () => {
+    const { transformation, children } = captureChildren();
+    const vm = new VmFromTemplate("pinned", { ...base, vmId: 150, vmIdRange: range }, { transformations: [transformation] });
+    expect(await value(vm.vmId)).toBe(150);
+    expect(children.find((c) => c.type === types.vm)?.opts.ignoreChanges).not.toContain("vmId");
+  });
+
+  it("leaves the id to the provider without a range", async () => {
+    new VmFromTemplate("free", base);
+    await settle();
+    expect(recordedOf(types.vm)[0]?.inputs.vmId).toBeUndefined();
+  });
+
+  it.each([
+    ["a range below 100", { vmIdRange: { from: 50, to: 99 } }, /vmIdRange\.from 50/],
+    ["a reversed range", { vmIdRange: { from: 300, to: 200 } }, /from 300 is above to 200/],
+  ])("refuses %s and creates nothing", async (_label, extra, message) => {
+    await expectRefused(() => new VmFromTemplate("bad", { ...base, ...extra }), message);
+  });
+
+  it("refuses a VM once every id of the range is held, before registering it", async () => {
+    const tiny = { from: 700, to: 701 };
+    new VmFromTemplate("t1", { ...base, vmIdRange: tiny });
+    new VmFromTemplate("t2", { ...base, vmIdRange: tiny });
+    expect(() => new VmFromTemplate("t3", { ...base, vmIdRange: tiny })).toThrow(/VmFromTemplate "t3": vmIdRange .*every id from 700 to 701 is already used/);
+    await settle();
+    expect(recorded.filter((r) => r.name === "t3")).toEqual([]);
   });
 });
 

@@ -24,13 +24,13 @@ import {
   type VmSizeName,
 } from "@hearth/core";
 import { CloudImageTemplate, type TemplateRef } from "./cloudImageTemplate.js";
-import { CloneQueue, templateQueueKey } from "./cloneQueue.js";
+import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
 import type { FirewallGroup } from "./firewallGroup.js";
 import type { Network } from "./network.js";
 import { perProgram } from "./programScope.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { checkDiskInterface, checkDuration, checkGateway, cloudInitInterface } from "./validation.js";
-import { vmIdRegistry } from "./vmIds.js";
+import { checkVmIdRange, vmIdRegistry, type VmIdRange } from "./vmIds.js";
 
 /** A static IPv4 address for one NIC. */
 export interface StaticIpv4 {
@@ -114,8 +114,21 @@ export interface VmFromTemplateArgs {
   readonly cloudInit?: VmCloudInit;
   /** The VM name, also the guest's host name. @default the component name */
   readonly hostname?: pulumi.Input<string>;
-  /** An explicit VM id (100-999999999), unique in the program and cluster. @default the next free id */
+  /**
+   * An explicit VM id (100-999999999), unique in the program and cluster.
+   * @default an id from `vmIdRange` when given, otherwise the next free id the provider picks
+   */
   readonly vmId?: pulumi.Input<number>;
+  /**
+   * The block of VM ids this stack draws from when `vmId` is left out (`{ from: 20000, to: 20999 }`).
+   * Each VM gets a fixed id from its name (the next free one in the block when another VM of the
+   * program holds it), kept for the VM's life. Give every stack, CI job or machine that may apply
+   * at the same time its own block: Proxmox's next free id reserves nothing, so two programs on
+   * different machines pick the same id and one clone fails (see docs/proxmox.md, "VM ids").
+   * @default none: the provider picks the next free id (safe inside one `pulumi up` and between
+   * programs on one machine, not between machines)
+   */
+  readonly vmIdRange?: VmIdRange;
   /** Enable the QEMU guest agent (reports addresses; the image must run it). @default true */
   readonly agent?: boolean;
   /** How long create and refresh wait for the agent. @default "2m" (the provider's own default is 15m) */
@@ -131,22 +144,33 @@ export interface VmFromTemplateArgs {
   /** Security groups applied to the VM; enables its firewall (input policy DROP, output ACCEPT). @default none: the VM firewall is left alone */
   readonly firewallGroups?: readonly FirewallGroup[];
   /**
-   * How many clones of the same template may run at once. Proxmox locks a template while
-   * cloning it, so by default clones of one template run one after another.
-   * @default 1
+   * How many VMs of this program may be cloned onto one storage at once (whatever their
+   * template), 1-64 or `"unbounded"`. Proxmox allocates every volume under the storage's lock
+   * and gives up after 10 s, so many clones onto one storage can fail with `can't lock file
+   * '/var/lock/pve-manager/pve-storage-<id>' - got timeout`; clones of one template do not block
+   * each other. `"unbounded"` leaves the limit to the engine (`pulumi up --parallel`).
+   * @default 8
+   */
+  readonly clonesPerStorage?: CloneBound;
+  /**
+   * @deprecated Use `clonesPerStorage`. Clones were queued per template; they are queued per
+   * storage now, and this value is read as `clonesPerStorage` (see docs/MIGRATING.md).
    */
   readonly cloneConcurrency?: number;
 }
 
-/** The clone queues of the running program. */
+/** How many clones run on one storage at once when `clonesPerStorage` is left out (measured: docs/performance.md, "Cloning"). */
+export const defaultClonesPerStorage = 8;
+
+/** The clone queues of the running program, one per storage. */
 export const cloneQueue = perProgram(() => new CloneQueue<proxmoxve.VmLegacy>());
 
 const nicModels = ["virtio", "e1000", "rtl8139", "vmxnet3"] as const;
 
 /**
  * A VM cloned from a template, configured through cloud-init over the Proxmox API (user,
- * SSH keys, IP configuration, DNS) with the guest agent on a bounded wait. Clones of one
- * template queue up (see `cloneConcurrency`).
+ * SSH keys, IP configuration, DNS) with the guest agent on a bounded wait. Clones run in
+ * parallel, at most `clonesPerStorage` at once on one storage.
  *
  * Children: `${name}` (VmLegacy); with firewall groups also `${name}-fw` (firewall.RulesLegacy)
  * and `${name}-fw-options` (firewall.OptionsLegacy).
@@ -183,7 +207,8 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     const nics = checkNics(fail, args.networks ?? [{ bridge: "vmbr0" }]);
     const cloudInit = checkCloudInit(fail, args.cloudInit ?? {});
     const agentTimeout = checkDuration(fail, "agentTimeout", args.agentTimeout ?? "2m", 15 * 60);
-    const concurrency = checkInt(fail, "cloneConcurrency", args.cloneConcurrency ?? 1, 1, 64);
+    const clonesPerStorage = checkClonesPerStorage(fail, args);
+    const idRange = args.vmIdRange === undefined ? undefined : checkVmIdRange(fail, "vmIdRange", args.vmIdRange);
     if (args.labels !== undefined) checkLabels(fail, "labels", args.labels);
     // --- Inputs: checked now when plain, when they resolve otherwise ---
     // Plain values stay plain: an Output per field costs the SDK promises and memory per VM.
@@ -191,14 +216,22 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     const sizeInput = args.size ?? "small";
     const size = isPlain(sizeInput) ? resolveVmSize(fail, "size", sizeInput) : pulumi.output(sizeInput).apply((s) => resolveVmSize(fail, "size", s));
     const hostname = checkedInput(args.hostname ?? name, (h) => checkHostname(fail, args.hostname === undefined ? "name" : "hostname", h));
-    const vmId = args.vmId === undefined ? undefined : checkedInput(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner));
+    const vmId =
+      args.vmId !== undefined
+        ? checkedInput(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner))
+        : idRange !== undefined
+          ? vmIdRegistry().assign(fail, "vmIdRange", idRange, name, owner)
+          : undefined;
+    if (args.cloneConcurrency !== undefined) {
+      pulumi.log.warn(`VmFromTemplate "${name}": cloneConcurrency is deprecated and now bounds clones per storage; use clonesPerStorage (docs/MIGRATING.md)`);
+    }
     super("hearth:proxmox:VmFromTemplate", name, {}, opts);
 
     const storage = args.storage ?? "local-lvm";
-    const queueKey =
-      args.template instanceof CloudImageTemplate ? args.template.cloneQueueKey : templateQueueKey(template.node ?? args.node, template.vmId);
+    // A VM's id assigned from the range depends on which VMs the program holds; once created, it keeps the id it got.
+    const assignedId = args.vmId === undefined && idRange !== undefined;
 
-    const vm = cloneQueue().enqueue(queueKey, concurrency, (waitFor) =>
+    const vm = cloneQueue().enqueue(storageQueueKey(storage), clonesPerStorage, (waitFor) =>
       new proxmoxve.VmLegacy(
         name,
         {
@@ -269,7 +302,7 @@ export class VmFromTemplate extends pulumi.ComponentResource {
           parent: this,
           ...(waitFor ? { dependsOn: [waitFor] } : {}),
           // The provider's perpetual disks[n].speed diff (muhlba91/pulumi-proxmoxve#664), see diskSpeed.ts.
-          ignoreChanges: withDiskSpeedIgnored(opts?.ignoreChanges, disks.length),
+          ignoreChanges: [...withDiskSpeedIgnored(opts?.ignoreChanges, disks.length), ...(assignedId ? ["vmId"] : [])],
         },
       ),
     );
@@ -295,6 +328,18 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     this.ipv4Address = this.ipv4Addresses.apply((a) => a[0]);
     this.registerOutputs({ vmId: this.vmId, name: this.name, node: this.node, ipv4Addresses: this.ipv4Addresses, ipv4Address: this.ipv4Address });
   }
+}
+
+/** `clonesPerStorage`, or the deprecated `cloneConcurrency` read as it; the default when neither is given. */
+function checkClonesPerStorage(fail: Fail, args: VmFromTemplateArgs): CloneBound {
+  if (args.clonesPerStorage !== undefined && args.cloneConcurrency !== undefined) {
+    fail("cloneConcurrency", args.cloneConcurrency, "cloneConcurrency is the deprecated name of clonesPerStorage; give only clonesPerStorage");
+  }
+  if (args.clonesPerStorage === "unbounded") return "unbounded";
+  const field = args.cloneConcurrency !== undefined ? "cloneConcurrency" : "clonesPerStorage";
+  const bound = args.clonesPerStorage ?? args.cloneConcurrency ?? defaultClonesPerStorage;
+  if (typeof bound !== "number") fail(field, bound, 'use a whole number from 1 to 64, or "unbounded"');
+  return checkInt(fail, field, bound, 1, 64);
 }
 
 /** Like core's `checked`, but a plain value is checked now and returned as it is, not wrapped in an Output. */

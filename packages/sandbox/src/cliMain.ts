@@ -12,9 +12,10 @@ Options:
   --port N             Proxmox on N, hcloud on N+1, DigitalOcean on N+2 (default: ephemeral ports)
   --state-file PATH    load state from PATH and save it there on every change and at exit
   --faults SPEC        fault injection: errorRate=0.05,seed=7,lockTimeoutRate=0.2,slowTaskMs=500
+                       (errorStatuses=409|429|502 picks the statuses of injected errors)
   --template ID[:NAME] a Proxmox template VM present at start (repeatable)
-  --clone-ms N         how long a clone holds its source lock (default 300)
-  --lock-wait-ms N     how long a clone waits for a held lock before failing (default 100)
+  --time-scale X      wall-clock time per real Proxmox millisecond (default 0.02; 1 = real time)
+  --clone-ms N         deprecated: a clone's disk copy takes N ms when alone on its storage
   --log                log every API call to stderr
   -h, --help           show this help
 
@@ -38,7 +39,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<Sandbox | undef
       faults: { type: "string" },
       template: { type: "string", multiple: true },
       "clone-ms": { type: "string" },
-      "lock-wait-ms": { type: "string" },
+      "time-scale": { type: "string" },
       log: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -55,6 +56,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<Sandbox | undef
     if (!Number.isInteger(n) || n < 0 || n > 65535 * 1000) throw new Error(`--${name} must be a non-negative integer, got "${v}"`);
     return n;
   };
+  const positive = (name: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a number > 0, got "${v}"`);
+    return n;
+  };
   const templates: SeedTemplate[] = (values.template ?? []).map((t) => {
     const [id, name] = t.split(":", 2);
     const vmid = int("template", id);
@@ -65,7 +72,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<Sandbox | undef
     port: int("port", values.port),
     stateFile: values["state-file"],
     faults: values.faults ? parseFaults(values.faults) : undefined,
-    proxmox: { templates, cloneMs: int("clone-ms", values["clone-ms"]), lockWaitMs: int("lock-wait-ms", values["lock-wait-ms"]) },
+    proxmox: { templates, cloneMs: int("clone-ms", values["clone-ms"]), timeScale: positive("time-scale", values["time-scale"]) },
     log: values.log ? (line) => io.stderr(`${line}\n`) : undefined,
   });
   for (const [k, v] of Object.entries(sandbox.env())) io.stdout(`${k}=${v}\n`);

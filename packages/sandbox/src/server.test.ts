@@ -41,18 +41,25 @@ describe("fault injection", () => {
     expect((await call(`${sb.digitalocean.endpoint}/v2/droplets`, { headers: { Authorization: `Bearer ${sb.digitalocean.token}` } })).body.id).toBe("server_error");
   });
 
-  it("times out clones on the lock without contention, and slows tasks down", async () => {
-    const sb = await start({ faults: { lockTimeoutRate: 1, slowTaskMs: 200 }, proxmox: { templates: [{ vmid: 9000 }], cloneMs: 10, lockWaitMs: 10, taskMs: 1 } });
+  it("times out clones on the target id's lock without contention, and slows tasks down", async () => {
+    const sb = await start({ faults: { lockTimeoutRate: 1 }, proxmox: { templates: [{ vmid: 9000 }], taskMs: 50 } });
     const headers = { Authorization: `PVEAPIToken=${sb.proxmox.apiToken}` };
-    const t0 = Date.now();
-    const upid = (await call(`${sb.proxmox.endpoint}api2/json/nodes/pve1/qemu/9000/clone`, { headers, form: { newid: 100 } })).body.data as string;
-    const status = await waitFor(async () => {
-      const s = (await call(`${sb.proxmox.endpoint}api2/json/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`, { headers })).body.data;
-      return s.status === "stopped" ? s : undefined;
-    });
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(200);
-    expect(status.exitstatus).toBe("clone failed: can't lock file '/var/lock/qemu-server/lock-9000.conf' - got timeout");
+    const clone = async (): Promise<{ exitstatus: string; ms: number }> => {
+      const t0 = Date.now();
+      const upid = (await call(`${sb.proxmox.endpoint}api2/json/nodes/pve1/qemu/9000/clone`, { headers, form: { newid: 100 } })).body.data as string;
+      const status = await waitFor(async () => {
+        const s = (await call(`${sb.proxmox.endpoint}api2/json/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`, { headers })).body.data;
+        return s.status === "stopped" ? s : undefined;
+      });
+      return { exitstatus: status.exitstatus, ms: Date.now() - t0 };
+    };
+    expect((await clone()).exitstatus).toBe("can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout");
     expect(sb.inspect().faults.lockTimeouts).toBe(1);
+    expect(sb.inspect().proxmox.vms[100]).toBeUndefined();
+    sb.setFaults({ slowTaskMs: 300 });
+    const slow = await clone();
+    expect(slow.exitstatus).toBe("OK");
+    expect(slow.ms).toBeGreaterThanOrEqual(300);
   });
 
   it("changes fault settings while running, from code or over HTTP", async () => {
@@ -73,6 +80,16 @@ describe("fault injection", () => {
     expect(() => parseFaults("errorRate=lots")).toThrow(/must be a number/);
     expect(() => new Faults({ errorRate: 2 })).toThrow(/from 0 to 1/);
     expect(() => new Faults({ bogus: 1 } as never)).toThrow(/unknown fault option "bogus"/);
+    expect(parseFaults("errorRate=1,errorStatuses=409|429|502")).toEqual({ errorRate: 1, errorStatuses: [409, 429, 502] });
+    expect(() => new Faults({ errorStatuses: [418] })).toThrow(/errorStatuses must be a non-empty list of 409, 423, 429, 500, 502, 503, 504/);
+    expect(() => new Faults({ errorStatuses: [] })).toThrow(/errorStatuses/);
+  });
+
+  it("answers injected errors with the statuses asked for, and Proxmox with a plain error of that status", async () => {
+    const sb = await start({ faults: { errorRate: 1, errorStatuses: [503] } });
+    const pve = await call(`${sb.proxmox.endpoint}api2/json/version`, { headers: { Authorization: `PVEAPIToken=${sb.proxmox.apiToken}` } });
+    expect(pve.status).toBe(503);
+    expect(sb.inspect().faults.errors).toBe(1);
   });
 
   it("injects only on the methods asked for", () => {

@@ -1,0 +1,81 @@
+/**
+ * The program of the clone benchmark (`npm run bench -- clones`) and of nothing else: CLONES_N
+ * VMs cloned from template 9000 of the sandbox, all onto the storage `local-lvm`, as
+ *
+ * - `hearth`: VmFromTemplate with its defaults (parallel, `clonesPerStorage` bound);
+ * - `serial`: VmFromTemplate with `clonesPerStorage: 1`, the serial chain that was the default
+ *   until the clone queue was keyed by storage;
+ * - `raw`: the same VmLegacy inputs written against the provider, no dependsOn: what a user writes.
+ *
+ * CLONES_PREFIX names the VMs (two stacks use two prefixes); CLONES_VMID_FROM/TO give Hearth's
+ * kinds a `vmIdRange` (the two-stack runs); CLONES_BOUND sets `clonesPerStorage` of the `hearth`
+ * kind (the bound sweep). Every VM's id is exported as `ids`.
+ * Loaded through tsx's CJS hook (see engine.ts), so the packages are required, not imported.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+const kind = process.env.CLONES_KIND ?? "";
+const n = Number(process.env.CLONES_N);
+const prefix = process.env.CLONES_PREFIX ?? "vm";
+const from = process.env.CLONES_VMID_FROM === undefined ? undefined : Number(process.env.CLONES_VMID_FROM);
+const to = process.env.CLONES_VMID_TO === undefined ? undefined : Number(process.env.CLONES_VMID_TO);
+const bound = process.env.CLONES_BOUND === undefined ? undefined : process.env.CLONES_BOUND === "unbounded" ? "unbounded" : Number(process.env.CLONES_BOUND);
+if (!["hearth", "serial", "raw"].includes(kind) || !Number.isInteger(n) || n < 1) {
+  throw new Error(`clones-program: set CLONES_KIND (hearth|serial|raw) and CLONES_N, got ${kind} ${process.env.CLONES_N}`);
+}
+
+const sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthBenchmarkKeyHearthBenchmarkKey0000 bench@hearth";
+/** The sandbox's template: its 10 GB boot disk is kept (VmFromTemplate emits it when `disks` is omitted). */
+const template = { vmId: 9000, node: "pve", diskSizeGb: 10 } as const;
+const name = (i: number): string => `${prefix}-${String(i).padStart(2, "0")}`;
+
+/** The stack output `ids`: every VM's id, in the program's order. */
+export const ids: pulumi.Output<number>[] = [];
+if (kind === "raw") {
+  const proxmoxve = require("@muhlba91/pulumi-proxmoxve") as typeof import("@muhlba91/pulumi-proxmoxve");
+  for (let i = 0; i < n; i++) {
+    // The inputs VmFromTemplate sends for these args (see packages/proxmox/src/vmFromTemplate.ts).
+    const vm = new proxmoxve.VmLegacy(
+      name(i),
+      {
+        nodeName: "pve",
+        name: name(i),
+        description: "Managed by Hearth",
+        tags: ["hearth-component-vmfromtemplate", "hearth-managed-by-hearth"],
+        started: true,
+        onBoot: true,
+        clone: { vmId: template.vmId, nodeName: template.node, full: true, datastoreId: "local-lvm" },
+        operatingSystem: { type: "l26" },
+        cpu: { cores: 1, type: "x86-64-v2-AES" },
+        memory: { dedicated: 2048 },
+        scsiHardware: "virtio-scsi-single",
+        disks: [{ interface: "scsi0", datastoreId: "local-lvm", size: template.diskSizeGb, discard: "on", iothread: true, ssd: true }],
+        networkDevices: [{ bridge: "vmbr0", model: "virtio", firewall: true }],
+        initialization: {
+          datastoreId: "local-lvm",
+          interface: "ide2",
+          userAccount: { username: "ops", keys: [sshKey] },
+          ipConfigs: [{ ipv4: { address: "dhcp" } }],
+        },
+        agent: { enabled: true, timeout: "2m", trim: true },
+        serialDevices: [{ device: "socket" }],
+        vga: { type: "serial0" },
+      },
+      { ignoreChanges: ["disks[0].speed"] },
+    );
+    ids.push(vm.vmId);
+  }
+} else {
+  const { VmFromTemplate } = require("@hearth/proxmox") as typeof import("@hearth/proxmox");
+  for (let i = 0; i < n; i++) {
+    const vm = new VmFromTemplate(name(i), {
+      node: "pve",
+      template,
+      cloudInit: { user: "ops", sshKeys: [sshKey] },
+      networks: [{ bridge: "vmbr0", ipv4: "dhcp" }],
+      ...(kind === "serial" ? { clonesPerStorage: 1 } : bound !== undefined ? { clonesPerStorage: bound } : {}),
+      ...(from !== undefined && to !== undefined ? { vmIdRange: { from, to } } : {}),
+    });
+    ids.push(vm.vmId);
+  }
+}
