@@ -37,7 +37,9 @@ run_logged() {
   done
   wait "$_RUN_LOGGED_PID" || rc=$?
   _RUN_LOGGED_PID=
-  if [ "$rc" -ne 0 ]; then
+  if [ "$rc" -ne 0 ] && [ -n "${RUN_LOGGED_QUIET:-}" ]; then
+    return 1
+  elif [ "$rc" -ne 0 ]; then
     printf '[toolchain] command failed: %s\n[toolchain] last lines of %s:\n' "$*" "$log" >&2
     tail -n 25 "$log" >&2
     return 1
