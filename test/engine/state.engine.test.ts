@@ -50,7 +50,7 @@ const hcloud = require("@pulumi/hcloud");
 const fw = new hcloud.Firewall("web-fw", { rules: [{ direction: "in", protocol: "tcp", port: "22", sourceIps: ["${ADMIN}"] }] });
 const servers = [];
 for (let i = 1; i <= ${n}; i++) {
-  servers.push(new hcloud.Server("web-" + i, { serverType: "cx22", image: "debian-12", location: "fsn1", firewallIds: [fw.id.apply(Number)], backups: true }));
+  servers.push(new hcloud.Server("web-" + i, { serverType: "cx23", image: "debian-12", location: "fsn1", firewallIds: [fw.id.apply(Number)], backups: true }));
 }
 exports.names = servers.map((s) => s.name);
 `;
