@@ -210,6 +210,17 @@ describe("Proxmox VE emulator", () => {
     expect(sb.inspect().faults.configLockTimeouts).toBe(2);
   });
 
+  it("holds the storage lock only while allocating: a second clone allocates while the first copies for longer than the lock's timeout", async () => {
+    await sb.stop();
+    // timeScale 0.01: the storage lock's 10 s timeout is 100 ms; a 2 GiB copy at 40 MiB/s (51 s) about 500 ms.
+    sb = await startSandbox({ proxmox: { templates: [{ vmid: 9000 }], timeScale: 0.01, copyMiBps: { "local-lvm": 40 } } });
+    const a = await post("/nodes/pve1/qemu/9000/clone", { newid: 100, full: 1 });
+    await new Promise((r) => setTimeout(r, 150));
+    const b = await post("/nodes/pve1/qemu/9000/clone", { newid: 101, full: 1 });
+    const [ra, rb] = await Promise.all([waitTask(a.body.data), waitTask(b.body.data)]);
+    expect([ra.exitstatus, rb.exitstatus]).toEqual(["OK", "OK"]);
+  });
+
   it("fails a clone on a storage-lock timeout with the clone failed: prefix and removes the new config", async () => {
     sb.setFaults({ storageLockTimeoutRate: 1 });
     const clone = await post("/nodes/pve1/qemu/9000/clone", { newid: 100, full: 1 });
@@ -307,7 +318,8 @@ describe("Proxmox VE emulator", () => {
     expect((await call(api("/nodes/pve1/qemu/9000/clone"), { method: "POST", headers: as, form: { newid: 101 } })).statusText).toBe("Permission check failed");
     const allowed = await call(api("/nodes/pve1/qemu/9000/clone"), { method: "POST", headers: as, form: { newid: 100 } });
     expect(allowed.status).toBe(200);
-    expect((await waitTask(allowed.body.data)).exitstatus).toBe("OK");
+    expect(allowed.body.data).toMatch(/:qmclone:9000:ci@pve!deploy:$/);
+    expect(await waitTask(allowed.body.data)).toMatchObject({ exitstatus: "OK", user: "ci@pve", tokenid: "deploy" });
     // Endpoints open to every user: version, nextid.
     expect((await call(api("/version"), { headers: as })).status).toBe(200);
     expect((await call(api("/nodes/pve1/qemu/9000/config"), { headers: { Authorization: `PVEAPIToken=${token.id}=wrong` } })).status).toBe(401);
@@ -378,14 +390,19 @@ describe("Proxmox VE emulator", () => {
 
   it("keeps cluster firewall groups, VM rules and options, adding rules at the top like Proxmox", async () => {
     expect((await post("/cluster/firewall/groups", { group: "web", comment: "web servers" })).status).toBe(200);
-    expect((await post("/cluster/firewall/groups", { group: "web" })).statusText).toBe("security group 'web' already exists");
+    const again = await post("/cluster/firewall/groups", { group: "web" });
+    expect(again.status).toBe(400);
+    expect(again.body.errors).toEqual({ group: "Security group 'web' already exists" });
+    expect((await post("/cluster/firewall/groups", { group: "db", rename: "nope" })).body.errors).toEqual({ group: "Security group 'nope' does not exist" });
     await post("/cluster/firewall/groups/web", { type: "in", action: "ACCEPT", proto: "tcp", dport: "443", enable: 1 });
     await post("/cluster/firewall/groups/web", { type: "in", action: "ACCEPT", proto: "tcp", dport: "80", enable: 1 });
     const rules = (await get("/cluster/firewall/groups/web")).body.data;
     expect(rules.map((r: { dport: string; pos: number }) => [r.pos, r.dport])).toEqual([[0, "80"], [1, "443"]]);
     await put("/cluster/firewall/groups/web/0", { dport: "8080", comment: "alt" });
     expect((await get("/cluster/firewall/groups/web/0")).body.data).toMatchObject({ pos: "0", dport: "8080", comment: "alt", enable: 1 });
-    expect((await del("/cluster/firewall/groups/web")).statusText).toBe("security group 'web' is not empty");
+    expect((await del("/cluster/firewall/groups/web")).statusText).toBe("Security group 'web' is not empty");
+    const noRule = await get("/cluster/firewall/groups/web/7");
+    expect([noRule.status, noRule.statusText]).toEqual([500, "no rule at position 7"]);
 
     await post("/nodes/pve1/qemu/9000/firewall/rules", { type: "group", action: "web", enable: 1 });
     expect((await get("/nodes/pve1/qemu/9000/firewall/rules")).body.data).toEqual([{ type: "group", action: "web", enable: 1, pos: 0 }]);
@@ -422,7 +439,9 @@ describe("Proxmox VE emulator", () => {
       { "start-address": "10.20.0.200", "end-address": "10.20.0.210" },
     ]);
     expect((await get("/cluster/sdn/vnets/labnet/subnets/lab-10.20.0.0-24")).body.data).toMatchObject({ cidr: "10.20.0.0/24", gateway: "10.20.0.1", snat: 1, vnet: "labnet", zone: "lab" });
-    expect((await del("/cluster/sdn/zones/lab")).status).toBe(500);
+    expect((await del("/cluster/sdn/zones/lab")).statusText).toBe("zone lab is used by vnet labnet");
+    expect((await del("/cluster/sdn/vnets/labnet")).body.errors).toEqual({ vnet: "Can't delete vnet if subnets exists" });
+    expect((await get("/cluster/sdn/zones/nope")).statusText).toBe("sdn 'nope' does not exist");
     expect((await waitTask((await put("/cluster/sdn", {})).body.data)).exitstatus).toBe("OK");
     await del("/cluster/sdn/vnets/labnet/subnets/lab-10.20.0.0-24");
     await del("/cluster/sdn/vnets/labnet");

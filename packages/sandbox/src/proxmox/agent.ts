@@ -1,4 +1,4 @@
-import { type Router } from "../router.js";
+import type { Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { splitProp, str } from "./props.js";
 import type { PveVm } from "../state.js";
@@ -41,7 +41,6 @@ export function guestAddress(
 /** The QEMU guest agent (qemu-server src/PVE/API2/Qemu/Agent.pm). */
 export function registerAgent(r: Router, c: PveContext): void {
   const { phys, scaled, pve, fail, ok, vmid, getVm, agentEnabled } = c;
-  // --- guest agent ---
   /**
    * qemu-server src/PVE/QemuServer/Agent.pm `assert_agent_available`: no `agent` in the config,
    * the VM not running, or the agent not answering `guest-ping` (`qga_check_running`): here,

@@ -4,6 +4,7 @@ import { ApiError, type ApiResponse, sleep } from "../router.js";
 import type { PveTask, PveVm, PveVolume, Store } from "../state.js";
 import { removeVmidFromJob } from "./backup.js";
 import { appliesWhileRunning } from "./hotplug.js";
+import { requestToken } from "./permissions.js";
 import { configLockFile, FlockTable, LOCK_TIMEOUT_S, LockTimeoutError, type LockMode, storageLockFile } from "./locks.js";
 import { physics, type ProxmoxTiming, SharedBandwidth, soloCopyMs, wall } from "./physics.js";
 import { bool, DISK_KEY, DOWNLOADED_IMAGE_BYTES, deterministicMac, formatSize, GiB, hex8, INT_KEYS, joinProp, parseSize, STORAGES, splitProp, str, TRANSIENT_KEYS } from "./props.js";
@@ -65,9 +66,8 @@ export function createContext(ctx: ProxmoxContext) {
     const work = phys.cloneMs !== undefined ? phys.cloneMs : scaled(soloCopyMs(bytes, phys.copyMiBps[storage] ?? 200));
     await storageBandwidth(storage).transfer(work);
   }
-  const tokenUser = (): string => store.data.credentials.proxmoxApiToken.split("=")[0] ?? "root@pam";
+  const tokenUser = (): string => requestToken.getStore() ?? store.data.credentials.proxmoxApiToken.split("=")[0] ?? "root@pam";
 
-  // ---------- helpers ----------
   const fail = (status: number, message: string, fields?: Record<string, string>): never => {
     throw new ApiError(status, message, undefined, fields);
   };

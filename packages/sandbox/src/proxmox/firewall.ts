@@ -1,13 +1,17 @@
 import { createHash } from "node:crypto";
-import { type ApiRequest, type Router } from "../router.js";
+import type { ApiRequest, Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { str } from "./props.js";
 import { ruleFromBody, setOptions } from "./options.js";
 
-/** VM and cluster firewall (pve-firewall src/PVE/API2/Firewall/*.pm). */
+/**
+ * VM and cluster firewall (pve-firewall src/PVE/API2/Firewall/*.pm). Texts: Rules.pm
+ * (`no rule at position <pos>`, a plain die: 500; `no such security group`), Groups.pm
+ * `create_security_group` (400 on `group`: already exists, rename source missing, rename target
+ * taken) and `delete_security_group` (`Security group '<group>' is not empty`).
+ */
 export function registerFirewall(r: Router, c: PveContext): void {
   const { store, pve, fail, ok, vmid, getVm } = c;
-  // --- VM firewall ---
   const rulesRoutes = (base: string, rules: (q: ApiRequest) => Record<string, unknown>[], kind: "vm" | "group"): void => {
     const list = (q: ApiRequest): Record<string, unknown>[] => rules(q);
     r.get(base, (q) => ok(list(q).map((rule, pos) => ({ ...rule, pos }))));
@@ -22,14 +26,14 @@ export function registerFirewall(r: Router, c: PveContext): void {
     r.get(`${base}/:pos`, (q) => {
       const all = list(q);
       const pos = Number(q.params.pos);
-      const rule = all[pos] ?? fail(400, `no rule at position ${q.params.pos}`);
+      const rule = all[pos] ?? fail(500, `no rule at position ${q.params.pos}`);
       // Proxmox quirk the clients rely on: `pos` is a number in the list but a string here.
       return ok({ ...rule, pos: String(pos) });
     });
     r.put(`${base}/:pos`, (q) => {
       const all = list(q);
       const pos = Number(q.params.pos);
-      const rule = all[pos] ?? fail(400, `no rule at position ${q.params.pos}`);
+      const rule = all[pos] ?? fail(500, `no rule at position ${q.params.pos}`);
       for (const key of str(q.body.delete)?.split(/[,;\s]+/).filter(Boolean) ?? []) delete rule[key];
       Object.assign(rule, ruleFromBody(q.body, kind, true));
       if (q.body.moveto !== undefined) {
@@ -42,7 +46,7 @@ export function registerFirewall(r: Router, c: PveContext): void {
     r.delete(`${base}/:pos`, (q) => {
       const all = list(q);
       const pos = Number(q.params.pos);
-      if (!all[pos]) fail(400, `no rule at position ${q.params.pos}`);
+      if (!all[pos]) fail(500, `no rule at position ${q.params.pos}`);
       all.splice(pos, 1);
       store.changed();
       return ok();
@@ -60,7 +64,7 @@ export function registerFirewall(r: Router, c: PveContext): void {
     return ok();
   });
 
-  // --- cluster firewall ---
+  // Cluster firewall options and security groups (pve-firewall src/PVE/API2/Firewall/Cluster.pm, Groups.pm).
   r.get("/cluster/firewall/options", () => ok({ ...pve.clusterFirewallOptions }));
   r.put("/cluster/firewall/options", (q) => {
     setOptions(pve.clusterFirewallOptions, q.body);
@@ -75,12 +79,12 @@ export function registerFirewall(r: Router, c: PveContext): void {
     if (!/^[A-Za-z][A-Za-z0-9\-_]+$/.test(group)) fail(400, "Parameter verification failed.", { group: `invalid format - security group name '${group}' is not valid` });
     const rename = str(q.body.rename);
     if (rename) {
-      const existing = pve.firewallGroups[rename] ?? fail(500, `security group '${rename}' does not exist`);
-      if (rename !== group && pve.firewallGroups[group]) fail(500, `security group '${group}' already exists`);
+      const existing = pve.firewallGroups[rename] ?? fail(400, "Parameter verification failed.", { group: `Security group '${rename}' does not exist` });
+      if (rename !== group && pve.firewallGroups[group]) fail(400, "Parameter verification failed.", { group: `Security group '${group}' does already exist` });
       delete pve.firewallGroups[rename];
       pve.firewallGroups[group] = { ...existing, group, ...(q.body.comment !== undefined ? { comment: String(q.body.comment) } : {}) };
     } else {
-      if (pve.firewallGroups[group]) fail(500, `security group '${group}' already exists`);
+      if (pve.firewallGroups[group]) fail(400, "Parameter verification failed.", { group: `Security group '${group}' already exists` });
       pve.firewallGroups[group] = { group, ...(q.body.comment !== undefined ? { comment: String(q.body.comment) } : {}), rules: [] };
     }
     store.changed();
@@ -90,7 +94,7 @@ export function registerFirewall(r: Router, c: PveContext): void {
   rulesRoutes("/cluster/firewall/groups/:group", (q) => getGroup(q).rules, "group");
   r.delete("/cluster/firewall/groups/:group", (q) => {
     const group = getGroup(q);
-    if (group.rules.length > 0) fail(500, `security group '${group.group}' is not empty`);
+    if (group.rules.length > 0) fail(500, `Security group '${group.group}' is not empty`);
     delete pve.firewallGroups[group.group];
     store.changed();
     return ok();

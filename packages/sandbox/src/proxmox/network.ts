@@ -1,4 +1,4 @@
-import { type ApiRequest, type Router } from "../router.js";
+import type { ApiRequest, Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { bool, str } from "./props.js";
 import { setOptions } from "./options.js";
@@ -6,7 +6,6 @@ import { setOptions } from "./options.js";
 /** Node network interfaces (pve-manager PVE/API2/Network.pm). */
 export function registerNetwork(r: Router, c: PveContext): void {
   const { store, pve, fail, ok, checkNode, startTask } = c;
-  // --- node network ---
   const nodeNets = (q: ApiRequest) => {
     checkNode(q.params.node!);
     return (pve.networks[q.params.node!] ??= {});

@@ -1,4 +1,8 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { ApiError, type ApiRequest, type Handler, Router } from "../router.js";
+
+/** The extra API token (`USER@REALM!TOKENID`) of the request being handled, if any: tasks it starts are its own. */
+export const requestToken = new AsyncLocalStorage<string | undefined>();
 
 /**
  * API tokens and their permission checks, as pve-access-control does them:
@@ -131,7 +135,7 @@ export class PermissionRouter extends Router {
     return super.add(method, pattern, (req) => {
       const token = this.tokenFor(req);
       if (token && token.privsep !== false) checkPermission(this.permissions[key], token.acl ?? [], { ...req.body, ...req.params });
-      return handler(req);
+      return requestToken.run(token?.id, () => handler(req));
     });
   }
 }

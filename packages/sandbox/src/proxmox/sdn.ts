@@ -1,4 +1,4 @@
-import { type ApiRequest, type Router } from "../router.js";
+import type { ApiRequest, Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { str } from "./props.js";
 import { setOptions } from "./options.js";
@@ -6,7 +6,6 @@ import { setOptions } from "./options.js";
 /** SDN zones, vnets, subnets (pve-network src/PVE/API2/Network/SDN/*.pm). */
 export function registerSdn(r: Router, c: PveContext): void {
   const { store, pve, fail, ok, startTask } = c;
-  // --- SDN ---
   const sdnCollection = (kind: "zones" | "vnets", idKey: string, singular: string): void => {
     const base = `/cluster/sdn/${kind}`;
     r.get(base, () => ok(Object.values(pve.sdn[kind]).map((o) => ({ ...o }))));
@@ -21,7 +20,8 @@ export function registerSdn(r: Router, c: PveContext): void {
       store.changed();
       return ok();
     });
-    const get = (q: ApiRequest) => pve.sdn[kind][q.params[idKey]!] ?? fail(500, `sdn ${singular} '${q.params[idKey]}' does not exist`);
+    // pve-network SDN/Zones.pm `sdn_zones_config`: "sdn '<id>' does not exist"; SDN/Vnets.pm: "sdn vnet '<id>' does not exist".
+    const get = (q: ApiRequest) => pve.sdn[kind][q.params[idKey]!] ?? fail(500, kind === "zones" ? `sdn '${q.params[idKey]}' does not exist` : `sdn vnet '${q.params[idKey]}' does not exist`);
     r.get(`${base}/:${idKey}`, (q) => ok({ ...get(q) }));
     r.put(`${base}/:${idKey}`, (q) => {
       const o = get(q);
@@ -32,8 +32,11 @@ export function registerSdn(r: Router, c: PveContext): void {
     });
     r.delete(`${base}/:${idKey}`, (q) => {
       get(q);
-      if (kind === "zones" && Object.values(pve.sdn.vnets).some((v) => v.zone === q.params[idKey])) fail(500, `cannot delete zone '${q.params[idKey]}', it is still used by a vnet`);
-      if (kind === "vnets" && Object.values(pve.sdn.subnets).some((s) => s.vnet === q.params[idKey])) fail(500, `cannot delete vnet '${q.params[idKey]}', it still has subnets`);
+      // SDN/Zones/Plugin.pm `on_delete_hook` (a die without newline: Perl appends the source line, left out here);
+      // SDN/VnetPlugin.pm `on_delete_hook` (400 on `vnet`).
+      const user = Object.values(pve.sdn.vnets).find((v) => v.zone === q.params[idKey]);
+      if (kind === "zones" && user) fail(500, `zone ${q.params[idKey]} is used by vnet ${String(user.vnet)}`);
+      if (kind === "vnets" && Object.values(pve.sdn.subnets).some((s) => s.vnet === q.params[idKey])) fail(400, "Parameter verification failed.", { vnet: "Can't delete vnet if subnets exists" });
       delete pve.sdn[kind][q.params[idKey]!];
       store.changed();
       return ok();

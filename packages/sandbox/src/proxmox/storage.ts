@@ -45,7 +45,6 @@ export const encodeText = (text: string): string =>
 /** Storage, content, downloads (pve-storage src/PVE/API2/Storage/*.pm). */
 export function registerStorage(r: Router, c: PveContext): void {
   const { store, fail, ok, checkNode, vmid, startTask, volumes, vmVolumes, usedBytes } = c;
-  // --- storage and downloads ---
   const storageInfo = (node: string, storage: string) => {
     const s = STORAGES[storage] ?? fail(500, `storage '${storage}' does not exist`);
     const used = usedBytes(node, storage);

@@ -1,4 +1,4 @@
-import { type ApiRequest, type ApiResponse, type Router } from "../router.js";
+import type { ApiRequest, ApiResponse, Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { pendingArray } from "./hotplug.js";
 import { bool, DISK_KEY, formatSize, joinProp, parseSize, splitProp, STORAGES, str, uuidFor } from "./props.js";
@@ -8,7 +8,6 @@ import type { PveVm } from "../state.js";
 /** VMs: list, create, config, resize, template, status, power, destroy (qemu-server src/PVE/API2/Qemu.pm). */
 export function registerVms(r: Router, c: PveContext): void {
   const { allocateVolume, copyData, applyPending, store, pve, withConfigLock, fail, ok, checkNode, vmid, getVm, checkUnlocked, reload, startTask, applyConfig, renderConfig, diskBytes, memoryBytes, cpus, isTemplate, agentEnabled, vmResource, destroyVm } = c;
-  // --- VMs ---
   r.get("/nodes/:node/qemu", (q) => {
     checkNode(q.params.node!);
     return ok(Object.values(pve.vms).filter((vm) => vm.node === q.params.node).map((vm) => {
@@ -182,7 +181,9 @@ export function registerVms(r: Router, c: PveContext): void {
    */
   const power = (action: "start" | "stop" | "shutdown" | "reboot" | "reset" | "suspend" | "resume") => (q: ApiRequest): ApiResponse => {
     const vm = getVm(q.params.node!, q.params.vmid);
-    if ((action === "shutdown" || action === "reboot") && vm.status !== "running") fail(500, `VM ${vm.vmid} not running`);
+    // API2/Qemu.pm `vm_reboot` refuses a stopped VM in the request; `vm_shutdown` goes through
+    // `vm_stop`, where a VM that is not running is nothing to do.
+    if (action === "reboot" && vm.status !== "running") fail(500, `VM ${vm.vmid} not running`);
     const type = `qm${action}`;
     const skiplock = bool(q.body.skiplock);
     return ok(startTask(vm.node, type, vm.vmid, () =>
