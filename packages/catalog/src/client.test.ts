@@ -216,7 +216,7 @@ describe("the client entry point", () => {
       }
     };
     visit("./client.ts");
-    expect([...seen].sort()).toEqual(["./canonical.ts", "./client.ts", "./schema.ts"]);
+    expect([...seen].sort()).toEqual(["./canonical.ts", "./client.ts", "./schema.ts", "./strictJson.ts"]);
     const vocabulary = readFileSync(new URL("../../core/src/gateway.ts", import.meta.url), "utf8");
     expect(vocabulary).not.toMatch(/^\s*(import|export)\s[^;]*\sfrom\s/m);
     // The address parser and the number rule import only ipaddr.js (and types).

@@ -8,6 +8,7 @@ export * from "./sizing.js";
 export * from "./firewall.js";
 export * from "./backup.js";
 export * from "./cloudinit.js";
+export * from "./yaml11.js";
 export * from "./config.js";
 export * from "./gateway.js";
 export * from "./cloudvm.js";

@@ -66,7 +66,7 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     const region = checked(args.region, (v) => checkRegion(fail, "region", v));
     const size = resolveDropletSize(fail, "size", args.size ?? "small");
     const keys = sortSshKeys(fail, "sshKeys", args.sshKeys);
-    const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData);
+    const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData, "digitalocean");
     const ownTags = doTags(fail, "VmFromTemplate", args.labels, args.tags);
     const backups = args.backups ?? false;
     if (typeof backups !== "boolean" && !(backups instanceof BackupPolicy)) {

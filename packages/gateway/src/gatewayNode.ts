@@ -26,6 +26,7 @@ import {
   parseCidr,
   parseIp,
   renderCloudConfig,
+  checkUserDataSize,
   rule,
   type CloudName,
   type Fail,
@@ -37,7 +38,7 @@ import {
 } from "@hearth/core";
 import { checkLocation, resolveServerType, toHcloudRules } from "@hearth/hcloud";
 import { checkRegion, resolveDropletSize, toDigitalOceanRules } from "@hearth/digitalocean";
-import { gatewayCloudConfig } from "./bootstrap.js";
+import { gatewayCloudConfig, type GatewayBootstrap } from "./bootstrap.js";
 import { checkTunnelCidr, checkTunnelHost, defaultTunnelAddress, firstHost } from "./tunnel.js";
 import {
   checkWireguardPrivateKey,
@@ -248,6 +249,22 @@ export class GatewayNode extends pulumi.ComponentResource {
       claimUniqueName(fail, "name", "Hetzner Cloud primary IP name", scope, childName(name, "ipv4"), `GatewayNode "${name}"`);
     }
 
+    const bootstrap = (key: string, homeKey: string): GatewayBootstrap => ({
+      hostname: name,
+      role,
+      privateKey: key,
+      tunnelAddress,
+      tunnelPrefix,
+      listenPort: wireguardPort,
+      home: { publicKey: homeKey, address: homeAddress, ...(home.endpoint ? { endpoint: home.endpoint } : {}), allowedIps: [tunnelCidr, ...homeNetworks] },
+      ports,
+      adminUser: "hearth",
+      sshKeys,
+    });
+    // Measured now, with stand-ins of the keys' fixed length (44 characters), so user-data over
+    // the cloud's limit is refused in the plan; measured again once the keys are known.
+    const wireguardKeyStandIn = `${"A".repeat(43)}=`;
+    checkUserDataSize(fail, "userData", renderCloudConfig(gatewayCloudConfig(bootstrap(wireguardKeyStandIn, wireguardKeyStandIn)), fail), cloud);
     super("hearth:gateway:GatewayNode", name, {}, opts);
     this.state = state;
     this.privateKey = privateKey;
@@ -257,20 +274,7 @@ export class GatewayNode extends pulumi.ComponentResource {
 
     this.userData = pulumi.secret(
       pulumi.all([privateKey, homePublicKey]).apply(([key, homeKey]) =>
-        renderCloudConfig(
-          gatewayCloudConfig({
-            hostname: name,
-            role,
-            privateKey: key,
-            tunnelAddress: this.tunnelAddress,
-            tunnelPrefix,
-            listenPort: wireguardPort,
-            home: { publicKey: homeKey, address: homeAddress, ...(home.endpoint ? { endpoint: home.endpoint } : {}), allowedIps: [tunnelCidr, ...homeNetworks] },
-            ports,
-            adminUser: "hearth",
-            sshKeys,
-          }),
-        ),
+        checkUserDataSize(fail, "userData", renderCloudConfig(gatewayCloudConfig(bootstrap(key, homeKey)), fail), cloud),
       ),
     );
 

@@ -94,7 +94,7 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     const location = checked(args.location, (v) => checkLocation(fail, "location", v));
     const serverType = resolveServerType(fail, "size", args.size ?? "small");
     const keys = sortSshKeys(fail, "sshKeys", args.sshKeys);
-    const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData);
+    const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData, "hcloud");
     const labels = hcloudLabels(fail, "VmFromTemplate", args.labels);
     const backups = args.backups ?? false;
     if (typeof backups !== "boolean" && !(backups instanceof BackupPolicy)) {

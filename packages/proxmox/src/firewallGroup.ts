@@ -2,6 +2,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { checkNoWorldOpenAdminPorts, claimUniqueName, failFor, normalizeRules, providerScope, type FirewallRule, type NormalizedRule } from "@hearth/core";
 import { checkSecurityGroupName, toProxmoxRules } from "./rules.js";
+import { checkPveComment } from "./pveFormats.js";
 
 export interface FirewallGroupArgs {
   /**
@@ -41,6 +42,7 @@ export class FirewallGroup extends pulumi.ComponentResource {
     const rules = normalizeRules(fail, "rules", args.rules);
     checkNoWorldOpenAdminPorts(fail, "rules", rules);
     const proxmoxRules = toProxmoxRules(fail, "rules", rules);
+    const comment = checkPveComment(fail, "comment", args.comment ?? "Managed by Hearth");
     // Security groups are cluster-wide: two components with one group name would overwrite each other.
     claimUniqueName(fail, args.groupName === undefined ? "name" : "groupName", "Proxmox security group name", providerScope(opts, "proxmoxve"), groupName, `FirewallGroup "${name}"`);
     super("hearth:proxmox:FirewallGroup", name, {}, opts);
@@ -48,7 +50,7 @@ export class FirewallGroup extends pulumi.ComponentResource {
 
     const group = new proxmoxve.cluster.firewall.security.GroupLegacy(
       name,
-      { name: groupName, comment: args.comment ?? "Managed by Hearth", rules: proxmoxRules },
+      { name: groupName, comment, rules: proxmoxRules },
       { parent: this },
     );
     this.groupName = group.name;

@@ -6,7 +6,6 @@ import {
   checkObject,
   checked,
   checkIpAddress,
-  checkNonEmpty,
   checkOneOf,
   checkVlanTag,
   cidrContains,
@@ -14,6 +13,7 @@ import {
   type Fail,
 } from "@hearth/core";
 import { checkBridgeName, checkGateway, checkInterfaceName, checkSdnId, ipv4ToNumber } from "./validation.js";
+import { checkPveValue } from "./pveFormats.js";
 
 /** A Linux bridge on one node (`vmbrN`). */
 export interface BridgeNetwork {
@@ -102,7 +102,7 @@ export class Network extends pulumi.ComponentResource {
     if (args.vlan) checkVlan(fail, args.vlan);
     if (args.sdn) checkSdn(fail, args.sdn);
     const hostMode = args.bridge ? "bridge" : "vlan";
-    const node = args.sdn ? undefined : checked(args[hostMode]!.node, (n) => checkNonEmpty(fail, `${hostMode}.node`, n));
+    const node = args.sdn ? undefined : checked(args[hostMode]!.node, (n) => checkPveValue(fail, `${hostMode}.node`, n, "node"));
     super("hearth:proxmox:Network", name, {}, opts);
 
     if (args.bridge) {
@@ -229,5 +229,5 @@ function checkSdn(fail: Fail, s: SdnNetwork): void {
       fail("sdn.dhcpRange", s.dhcpRange, `the DHCP range must not include the gateway ${s.gateway}`);
     }
   }
-  s.nodes?.forEach((n, i) => checkNonEmpty(fail, `sdn.nodes[${i}]`, n));
+  s.nodes?.forEach((n, i) => checkPveValue(fail, `sdn.nodes[${i}]`, n, "node"));
 }
