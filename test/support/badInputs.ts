@@ -1,7 +1,7 @@
 // Generators of bad input shared by the components' property tests: wrong types, numbers that
 // are not whole, addresses that are not canonical, and secrets worth the name.
 import fc from "fast-check";
-import { parseCidr, parseIp } from "@hearth/core";
+import { parseCidr, parseIp, rule } from "@hearth/core";
 
 const nonFinite = fc.constantFrom(Number.NaN, Infinity, -Infinity, -0);
 
@@ -85,3 +85,14 @@ export function brokenArgs<T>(valid: T, breakages: readonly Breakage[]): fc.Arbi
 export function optional(bad: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   return bad.filter((v) => v !== null && v !== undefined);
 }
+
+/** A FirewallGroup's args with one valid rule: the start of every provider's firewall property. */
+export const validFirewallArgs = { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] };
+
+/** Ways to break `validFirewallArgs`' rules that every provider's FirewallGroup refuses. */
+export const firewallRuleBreakages: readonly Breakage[] = [
+  ["rules", notAList],
+  ["rules.0", notAnObject],
+  ["rules.0.sources", fc.oneof(notAList, nonCanonicalCidr.map((c) => [c]), cidrWithHostBits.map((c) => [c]))],
+  ["rules.0.ports", fc.oneof(notAList, notAWholeNumber.filter((n) => typeof n === "number").map((n) => [n]), fc.constantFrom(["0"], ["65536"], ["9000-80"]))],
+];

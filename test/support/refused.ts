@@ -1,8 +1,11 @@
 // Test support shared by every package's component tests: the proof that refused input
-// registers nothing at all, and the capture of errors raised when an Output resolves.
+// registers nothing at all, the capture of errors raised when an Output resolves, and the proof
+// that such an error never echoes a secret.
+import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { expect } from "vitest";
 import { HearthValidationError, describeValue } from "@hearth/core";
+import { secretText } from "./badInputs.js";
 
 /** Lets pending resource registrations reach the mocks. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
@@ -85,4 +88,46 @@ export async function lateErrors(body: () => unknown | Promise<unknown>): Promis
     for (const l of previous) process.on("unhandledRejection", l);
   }
   return caught;
+}
+
+/** One package's part of {@link expectSecretsNeverEchoed}. */
+export interface SecretEchoCase {
+  /** The names of the components `create` makes, one per field checked when it resolves. */
+  readonly components: readonly string[];
+  /**
+   * Makes each component of `components` with a bad secret value (`hidden` is `secret` as a Pulumi
+   * secret) in one field. Returns other texts made from the secret that must not appear either.
+   */
+  create(secret: string, hidden: pulumi.Output<string>): readonly string[] | void;
+  /** How many secrets to generate. */
+  readonly numRuns: number;
+  /** A text every message must contain where the secret was left out (e.g. "[secret]"). */
+  readonly placeholder?: string;
+}
+
+/**
+ * Property: for every generated secret, each component in `components` raises its own late
+ * HearthValidationError (the message names it), and no message contains the secret or any text
+ * `create` made from it. Returns the number of component cases run (components × numRuns).
+ */
+export async function expectSecretsNeverEchoed({ components, create, numRuns, placeholder }: SecretEchoCase): Promise<number> {
+  let cases = 0;
+  await fc.assert(
+    fc.asyncProperty(secretText, async (secret) => {
+      let leaks: readonly string[] = [];
+      const errors = await lateErrors(() => {
+        leaks = create(secret, pulumi.secret(secret)) ?? [];
+      });
+      cases += components.length;
+      const messages = errors.map((e) => e.message);
+      for (const component of components) expect(messages.some((m) => m.includes(`"${component}"`)), `an error for "${component}"`).toBe(true);
+      for (const message of messages) {
+        expect(message).not.toContain(secret);
+        for (const leak of leaks) expect(message).not.toContain(leak);
+        if (placeholder !== undefined) expect(message).toContain(placeholder);
+      }
+    }),
+    { numRuns },
+  );
+  return cases;
 }

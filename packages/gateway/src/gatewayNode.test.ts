@@ -4,22 +4,12 @@ import { parse } from "yaml";
 import { HearthValidationError } from "@hearth/core";
 import { byType, created, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
 import { expectRefused } from "../../../test/support/refused.js";
+import { homeKey, ingressArgs, seed } from "./fixtures.test-support.js";
 import { GatewayNode, type GatewayNodeArgs } from "./gatewayNode.js";
 import { deriveWireguardPrivateKey, wireguardPublicKey } from "./wireguard.js";
 
-const seed = "dGVzdCBzZWVkIG9ubHkgLSBub3QgYSByZWFsIHNlY3JldCEh";
-const homeKey = wireguardPublicKey(deriveWireguardPrivateKey(seed, "home"));
 const home = { wireguardPublicKey: homeKey, tunnelCidr: "10.99.0.0/24" };
-const ingress: GatewayNodeArgs = {
-  role: "ingress",
-  cloud: "hcloud",
-  region: "fsn1",
-  ports: [{ protocol: "tcp", port: 443 }],
-  home,
-  adminCidrs: ["198.51.100.0/24"],
-  tunnelAddress: "10.99.0.11",
-  wireguardSeed: pulumi.secret(seed),
-};
+const ingress = ingressArgs(home);
 const world = ["0.0.0.0/0", "::/0"];
 
 /** Secret inputs reach the provider wrapped in Pulumi's secret envelope; unwrap after checking. */

@@ -1,4 +1,5 @@
 import type { Faults } from "../faults.js";
+import { paginate } from "../cloudApi.js";
 import { type ApiRequest, type ApiResponse, Router, isoNow, sleep } from "../router.js";
 import type { DoAction, Store } from "../state.js";
 
@@ -101,14 +102,12 @@ export function createKit(store: Store, faults: Faults, timing: Required<Digital
      * 200; `links.pages` holds first/prev/next/last as URLs; `meta.total` counts all items.
      */
     list(req, key, items, path = key) {
-      const perPage = Math.min(Number(req.query.get("per_page") ?? 20) || 20, 200);
-      const page = Math.max(Number(req.query.get("page") ?? 1) || 1, 1);
-      const last = Math.max(Math.ceil(items.length / perPage), 1);
+      const { page, perPage, last, items: shown } = paginate(req, items, { default: 20, max: 200 });
       const at = (n: number) => kit.url(req, `/v2/${path}?page=${n}&per_page=${perPage}`);
       const pages: Obj = {};
       if (page > 1) Object.assign(pages, { first: at(1), prev: at(page - 1) });
       if (page < last) Object.assign(pages, { next: at(page + 1), last: at(last) });
-      return kit.ok({ [key]: items.slice((page - 1) * perPage, page * perPage), links: Object.keys(pages).length ? { pages } : {}, meta: { total: items.length } });
+      return kit.ok({ [key]: shown, links: Object.keys(pages).length ? { pages } : {}, meta: { total: items.length } });
     },
   };
   return kit;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { faultErrorFrom } from "../cloudApi.js";
 import { ApiError } from "../router.js";
 
 /**
@@ -33,7 +34,4 @@ const FAULT_IDS: Record<number, { id: string; message: string }> = {
   503: { id: "service_unavailable", message: "injected fault: service unavailable" },
   504: { id: "gateway_timeout", message: "injected fault: gateway timeout" },
 };
-export const faultError = (status: number): ApiError => {
-  const f = FAULT_IDS[status] ?? FAULT_IDS[500]!;
-  return new ApiError(status, f.message, f.id);
-};
+export const faultError = faultErrorFrom(FAULT_IDS, (status, f) => new ApiError(status, f.message, f.id));

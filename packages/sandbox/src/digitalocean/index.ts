@@ -1,8 +1,7 @@
-import type { IncomingHttpHeaders } from "node:http";
+import { bearerWithRateLimit } from "../cloudApi.js";
 import type { Faults } from "../faults.js";
 import { ApiError, type ApiResponse, type EmulatedApi } from "../router.js";
 import type { Store } from "../state.js";
-import { RateLimiter } from "../rateLimit.js";
 import { registerActions } from "./actions.js";
 import { registerCatalog } from "./catalog.js";
 import { createKit, type DigitalOceanTiming } from "./context.js";
@@ -35,21 +34,19 @@ export function createDigitalOceanApi(ctx: DigitalOceanContext): EmulatedApi {
   registerDroplets(kit);
   registerReservedIps(kit);
   registerFirewalls(kit);
-  const limit = ctx.rateLimit ?? 5000;
-  const limiter = new RateLimiter(limit, limit / 3600);
-  const names = { limit: "ratelimit-limit", remaining: "ratelimit-remaining", reset: "ratelimit-reset" };
 
   return {
     name: "digitalocean",
     prefix: "/v2",
     router: kit.r,
-    authorize(headers: IncomingHttpHeaders) {
-      if (headers.authorization !== `Bearer ${ctx.store.data.credentials.digitaloceanToken}`) return new ApiError(401, "Unable to authenticate you", "Unauthorized");
-      if (!limiter.take()) return new ApiError(429, "API Rate limit exceeded.", "too_many_requests");
-      return undefined;
-    },
+    ...bearerWithRateLimit({
+      token: () => ctx.store.data.credentials.digitaloceanToken,
+      perHour: ctx.rateLimit ?? 5000,
+      headerNames: { limit: "ratelimit-limit", remaining: "ratelimit-remaining", reset: "ratelimit-reset" },
+      unauthorized: () => new ApiError(401, "Unable to authenticate you", "Unauthorized"),
+      limited: () => new ApiError(429, "API Rate limit exceeded.", "too_many_requests"),
+    }),
     faultError,
-    responseHeaders: () => limiter.headers(names),
     renderError(err: ApiError): ApiResponse {
       return { status: err.status, body: { id: err.code ?? (err.status === 501 ? "not_implemented" : "server_error"), message: err.message, request_id: uuidFrom(Date.now()) } };
     },

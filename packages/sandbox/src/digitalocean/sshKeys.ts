@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
+import { md5Fingerprint } from "../cloudApi.js";
 import type { DoKit, Obj } from "./context.js";
 import { notFound, unprocessable } from "./errors.js";
 
+/** The MD5 fingerprint DigitalOcean shows for an OpenSSH public key (`aa:bb:...`). */
 export function fingerprint(publicKey: string): string {
-  const blob = publicKey.trim().split(/\s+/)[1];
-  if (!blob || !/^[A-Za-z0-9+/=]+$/.test(blob)) return unprocessable("Key invalid, type not supported");
-  return createHash("md5").update(Buffer.from(blob, "base64")).digest("hex").match(/../g)!.join(":");
+  return md5Fingerprint(publicKey) ?? unprocessable("Key invalid, type not supported");
 }
 
 export function registerSshKeys(kit: DoKit): void {

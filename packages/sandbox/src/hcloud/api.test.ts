@@ -132,15 +132,17 @@ describe("Hetzner Cloud emulator", () => {
     expect(net.body.network.subnets[0]).toMatchObject({ gateway: "10.0.0.1" });
     const created = await send("POST", "/servers", { name: "app-1", server_type: "cx23", image: "ubuntu-24.04", location: "nbg1", networks: [net.body.network.id], labels: { tier: "app" } });
     const server = created.body.server;
+    // Like hcloud-go, wait for the create actions: a server is locked (423) while one runs.
+    await waitActions([created.body.action.id, ...created.body.next_actions.map((a: { id: number }) => a.id)]);
     expect(server.private_net[0]).toMatchObject({ network: net.body.network.id, ip: "10.0.1.1" });
     const auto = (await get("/primary_ips")).body.primary_ips.filter((i: { assignee_id: number }) => i.assignee_id === server.id);
     expect(auto.map((i: { type: string; auto_delete: boolean }) => [i.type, i.auto_delete])).toEqual([["ipv4", true], ["ipv6", true]]);
     const sel = await send("POST", "/firewalls", { name: "app-fw", rules: [], apply_to: [{ type: "label_selector", label_selector: { selector: "tier=app" } }] });
     expect(sel.body.firewall.applied_to[0].applied_to_resources).toEqual([{ type: "server", server: { id: server.id } }]);
     expect((await get("/servers?label_selector=tier%3Dapp")).body.servers).toHaveLength(1);
-    // The create's actions must finish first: a server with a running action answers 423 locked.
-    await waitActions([created.body.action.id, ...created.body.next_actions.map((a: { id: number }) => a.id)]);
-    await del(`/servers/${server.id}`);
+    const deleted = await del(`/servers/${server.id}`);
+    expect(deleted.status).toBe(200);
+    await waitActions([deleted.body.action.id]);
     expect((await get("/primary_ips")).body.primary_ips).toEqual([]);
     await send("POST", `/firewalls/${sel.body.firewall.id}/actions/remove_from_resources`, { remove_from: [{ type: "label_selector", label_selector: { selector: "tier=app" } }] });
     await del(`/firewalls/${sel.body.firewall.id}`);

@@ -1,4 +1,5 @@
 import type { Faults } from "../faults.js";
+import { paginate } from "../cloudApi.js";
 import { type ApiRequest, type ApiResponse, Router, isoNow, sleep } from "../router.js";
 import type { HcloudAction, Labels, Store } from "../state.js";
 import { fail, invalidInput, locked } from "./errors.js";
@@ -129,11 +130,9 @@ export function createKit(store: Store, faults: Faults, timing: Required<HcloudT
       const name = req.query.get("name");
       const selector = req.query.get("label_selector");
       const filtered = items.filter((i) => (!name || i.name === name) && (!selector || matchesLabelSelector((i.labels as Labels | undefined) ?? {}, selector)) && filter(i));
-      const perPage = Math.min(Number(req.query.get("per_page") ?? 25) || 25, 50);
-      const page = Math.max(Number(req.query.get("page") ?? 1) || 1, 1);
-      const last = Math.max(Math.ceil(filtered.length / perPage), 1);
+      const { page, perPage, last, items: shown } = paginate(req, filtered, { default: 25, max: 50 });
       return kit.ok({
-        [key]: filtered.slice((page - 1) * perPage, page * perPage),
+        [key]: shown,
         meta: { pagination: { page, per_page: perPage, previous_page: page > 1 ? page - 1 : null, next_page: page < last ? page + 1 : null, last_page: last, total_entries: filtered.length } },
       });
     },

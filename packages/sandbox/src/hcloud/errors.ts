@@ -1,3 +1,4 @@
+import { faultErrorFrom } from "../cloudApi.js";
 import { ApiError } from "../router.js";
 
 /**
@@ -45,7 +46,4 @@ export const FAULT_CODES: Record<number, { code: string; message: string }> = {
   504: { code: "timeout", message: "injected fault: the request could not be answered in time, please retry" },
 };
 
-export const faultError = (status: number): ApiError => {
-  const f = FAULT_CODES[status] ?? FAULT_CODES[500]!;
-  return new HcloudError(status, f.code, f.message);
-};
+export const faultError = faultErrorFrom(FAULT_CODES, (status, f) => new HcloudError(status, f.code, f.message));

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from "node:http";
+import { bearerWithRateLimit } from "../cloudApi.js";
 import type { Faults } from "../faults.js";
 import { ApiError, type ApiResponse, type EmulatedApi } from "../router.js";
 import type { Store } from "../state.js";
@@ -9,7 +9,6 @@ import { HcloudError, faultError } from "./errors.js";
 import { registerFirewalls } from "./firewalls.js";
 import { registerNetworks } from "./networks.js";
 import { registerPrimaryIps } from "./primaryIps.js";
-import { RateLimiter } from "../rateLimit.js";
 import { registerServers } from "./servers.js";
 import { registerSshKeys } from "./sshKeys.js";
 
@@ -34,21 +33,19 @@ export function createHcloudApi(ctx: HcloudContext): EmulatedApi {
   registerFirewalls(kit);
   registerNetworks(kit);
   registerServers(kit);
-  const limit = ctx.rateLimit ?? 3600;
-  const limiter = new RateLimiter(limit, limit / 3600);
-  const names = { limit: "RateLimit-Limit", remaining: "RateLimit-Remaining", reset: "RateLimit-Reset" };
 
   return {
     name: "hcloud",
     prefix: "/v1",
     router: kit.r,
-    authorize(headers: IncomingHttpHeaders) {
-      if (headers.authorization !== `Bearer ${ctx.store.data.credentials.hcloudToken}`) return new HcloudError(401, "unauthorized", "unable to authenticate");
-      if (!limiter.take()) return new HcloudError(429, "rate_limit_exceeded", "limit of requests per hour reached");
-      return undefined;
-    },
+    ...bearerWithRateLimit({
+      token: () => ctx.store.data.credentials.hcloudToken,
+      perHour: ctx.rateLimit ?? 3600,
+      headerNames: { limit: "RateLimit-Limit", remaining: "RateLimit-Remaining", reset: "RateLimit-Reset" },
+      unauthorized: () => new HcloudError(401, "unauthorized", "unable to authenticate"),
+      limited: () => new HcloudError(429, "rate_limit_exceeded", "limit of requests per hour reached"),
+    }),
     faultError,
-    responseHeaders: () => limiter.headers(names),
     renderError(err: ApiError): ApiResponse {
       // HcloudError, or the conformance check's refusal (an ApiError carrying `details`, server.ts).
       const details = err instanceof HcloudError ? err.details : ((err as ApiError & { details?: unknown }).details ?? null);

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { md5Fingerprint } from "../cloudApi.js";
 import { isoNow } from "../router.js";
 import type { HcloudKit, Obj } from "./context.js";
 import { fail, invalidInput, notFound } from "./errors.js";
@@ -6,9 +6,7 @@ import { labelsOf } from "./labels.js";
 
 /** The MD5 fingerprint hcloud shows for an OpenSSH public key (`aa:bb:...`). */
 export function fingerprint(publicKey: string): string {
-  const blob = publicKey.trim().split(/\s+/)[1];
-  if (!blob || !/^[A-Za-z0-9+/=]+$/.test(blob)) return invalidInput("public_key", "invalid public key");
-  return createHash("md5").update(Buffer.from(blob, "base64")).digest("hex").match(/../g)!.join(":");
+  return md5Fingerprint(publicKey) ?? invalidInput("public_key", "invalid public key");
 }
 
 export function registerSshKeys(kit: HcloudKit): void {
