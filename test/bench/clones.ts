@@ -86,6 +86,8 @@ export function failuresOf(output: string): Failure[] {
     const line = raw.trim();
     const progress = /^[+~-]?\s*[\w-]+:[\w/-]+:\w+\s+(\S+)\s+(creating|\*\*creating failed\*\*)(.*)$/.exec(line);
     if (progress) {
+      // Only provider resources: the stack and the components report the failure of their children.
+      if (/^(pulumi:pulumi:|hearth:)/.test(line.replace(/^[+~-]?\s*/, ""))) continue;
       const resource = progress[1]!;
       if (progress[2] !== "creating") failed.add(resource);
       const err = /error:\s*(.*)$/.exec(progress[3]!)?.[1];
@@ -94,7 +96,7 @@ export function failuresOf(output: string): Failure[] {
     }
     const header = /^([\w-]+:[\w/-]+:\w+) \((.+)\):$/.exec(line);
     if (header) {
-      diagnosticsOf = header[1] === "pulumi:pulumi:Stack" ? undefined : header[2];
+      diagnosticsOf = /^(pulumi:pulumi:|hearth:)/.test(header[1]!) ? undefined : header[2];
       continue;
     }
     if (diagnosticsOf !== undefined && line !== "") {
@@ -162,9 +164,12 @@ async function project(tag: string, programEnv: Record<string, string>, sandboxE
   return { dir, env };
 }
 
+/** `pulumi up`; its output is kept in the project dir (`up.log`) for reading failures afterwards. */
 async function up(p: Project, parallel?: number): Promise<RunResult> {
   const extra = parallel === undefined ? [] : ["--parallel", String(parallel)];
-  return run("bash", [pulumiSh, "up", "--yes", "--skip-preview", "--non-interactive", "-s", "bench", ...extra], p.env, p.dir, 20 * 60_000);
+  const r = await run("bash", [pulumiSh, "up", "--yes", "--skip-preview", "--non-interactive", "-s", "bench", ...extra], p.env, p.dir, 20 * 60_000);
+  writeFileSync(join(p.dir, "up.log"), `${r.stdout}\n${r.stderr}`);
+  return r;
 }
 
 async function outputIds(p: Project): Promise<number[]> {
