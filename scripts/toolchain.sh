@@ -119,15 +119,10 @@ moddir() {
 # fresh_copy SRC DST: a writable copy of a read-only module directory.
 fresh_copy() { rm -rf "$2"; mkdir -p "$(dirname "$2")"; cp -r "$1" "$2"; chmod -R u+w "$2"; }
 
-# run_logged LOG CMD...: run quietly into LOG; on failure show its tail.
-run_logged() {
-  local log=$1; shift
-  if ! "$@" >>"$log" 2>&1; then
-    printf '[toolchain] command failed: %s\n[toolchain] last lines of %s:\n' "$*" "$log" >&2
-    tail -n 25 "$log" >&2
-    return 1
-  fi
-}
+# run_logged LOG CMD...: run quietly into LOG, printing progress (what $STEP is building, elapsed
+# time, the log's last line) every HEARTH_PROGRESS_SECONDS (20) s; on failure show the log's tail.
+# shellcheck source=scripts/lib/progress.sh
+. "$ROOT/scripts/lib/progress.sh"
 
 mkdir -p "$TOOLCHAIN_DIR" "$BIN_DIR" "$LOG_DIR"
 if command -v flock >/dev/null 2>&1; then exec 9>"$TOOLCHAIN_DIR/.lock"; flock 9; fi
@@ -152,7 +147,8 @@ build_cli() {
   local -a edits; mapfile -t edits < <(jget pulumi.goModEdits)
   (cd "$work" && run_logged "$log" "$GO" mod edit "${edits[@]}") || die "pulumi $v: go mod edit failed"
   mkdir -p "$(dirname "$out")"
-  (cd "$work" && run_logged "$log" "$GO" build -o "$out.tmp" -ldflags "-s -w $(jget pulumi.ldflags)" "$(jget pulumi.package)") \
+  STEP="pulumi $v: go build $(jget pulumi.package) (module downloads, then compiling)"
+  (cd "$work" && run_logged "$log" "$GO" build -v -o "$out.tmp" -ldflags "-s -w $(jget pulumi.ldflags)" "$(jget pulumi.package)") \
     || die "pulumi $v: go build failed (see $log)"
   mv "$out.tmp" "$out"; rm -rf "$work"
   say "pulumi $v: built in $((SECONDS - t0))s -> $out"
@@ -183,9 +179,11 @@ build_lang() {
   rm -rf "$work"; mkdir -p "$work"
   printf 'module hearth.local/build/pulumi-language-nodejs\n\ngo 1.20\n\nrequire %s %s\n' "$mod" "$modv" >"$work/go.mod"
   printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >"$work/tools.go"
+  STEP="pulumi-language-nodejs $v: go mod tidy"
   (cd "$work" && run_logged "$log" "$GO" mod tidy) || die "pulumi-language-nodejs $v: go mod tidy failed (see $log)"
   mkdir -p "$(dirname "$out")"
-  (cd "$work" && run_logged "$log" "$GO" build -o "$out.tmp" -ldflags "-s -w $(jget languageNodejs.ldflags)" "$pkg") \
+  STEP="pulumi-language-nodejs $v: go build"
+  (cd "$work" && run_logged "$log" "$GO" build -v -o "$out.tmp" -ldflags "-s -w $(jget languageNodejs.ldflags)" "$pkg") \
     || die "pulumi-language-nodejs $v: go build failed (see $log)"
   mv "$out.tmp" "$out"; rm -rf "$work"
   say "pulumi-language-nodejs $v: built in $((SECONDS - t0))s -> $out"
@@ -277,7 +275,8 @@ build_published() {
     fi
   fi
   mkdir -p "$(dirname "$out")"
-  (cd "$work" && run_logged "$log" "$GO" build -o "$out.tmp" -ldflags "-s -w $(jget "$k.ldflags")" "$(jget "$k.package")") || return 1
+  STEP="pulumi-resource-$n $v: go build (published provider)"
+  (cd "$work" && run_logged "$log" "$GO" build -v -o "$out.tmp" -ldflags "-s -w $(jget "$k.ldflags")" "$(jget "$k.package")") || return 1
   mv "$out.tmp" "$out"; rm -rf "$work"
   say "pulumi-resource-$n $v: built in $((SECONDS - t0))s -> $out"
 }
@@ -298,7 +297,9 @@ build_bridged() {
   work="$TOOLCHAIN_DIR/src/pulumi-resource-$n-$v-bridged"; gen="$work/.gen"
   fresh_copy "$src" "$work"; rm -rf "$gen"; mkdir -p "$gen"
   ldflags="-s -w $(jget "$k.ldflags")"
-  (cd "$work" && run_logged "$log" "$GO" build -o "$gen/pulumi-tfgen-$n" -ldflags "$ldflags" "$(jget "$k.tfgen")") || return 1
+  STEP="pulumi-resource-$n $v (bridged): go build pulumi-tfgen-$n"
+  (cd "$work" && run_logged "$log" "$GO" build -v -o "$gen/pulumi-tfgen-$n" -ldflags "$ldflags" "$(jget "$k.tfgen")") || return 1
+  STEP="pulumi-resource-$n $v (bridged): pulumi-tfgen-$n schema"
   (cd "$gen" && run_logged "$log" "./pulumi-tfgen-$n" schema --out "$gen" --skip-docs --skip-examples) || return 1
   cp "$gen/bridge-metadata.json" "$work/$(jget "$k.metadata")"
   node -e '
@@ -319,7 +320,8 @@ build_bridged() {
     say "pulumi-resource-$n $v: WARNING: $sdk not installed, token check against the npm SDK skipped" >&2
   fi
   mkdir -p "$(dirname "$out")"
-  (cd "$work" && run_logged "$log" "$GO" build -o "$out.tmp" -ldflags "$ldflags" "$(jget "$k.package")") || return 1
+  STEP="pulumi-resource-$n $v (bridged): go build pulumi-resource-$n"
+  (cd "$work" && run_logged "$log" "$GO" build -v -o "$out.tmp" -ldflags "$ldflags" "$(jget "$k.package")") || return 1
   cp "$gen/schema.json" "$(dirname "$out")/schema.json"
   cp "$gen/token-check.txt" "$(dirname "$out")/token-check.txt" 2>/dev/null || true
   printf 'path=bridged\nmapping=%s\nsummary=BRIDGED: upstream %s@%s, bridge %s, mapping %s\n' "$(bridge_hash "$n")" \

@@ -11,7 +11,7 @@ const door = new GatewayNode("ingress-fsn1", {
   role: "ingress",
   cloud: "hcloud",
   region: "fsn1",
-  size: "cx22",
+  size: "cx23",
   ports: [
     { protocol: "tcp", port: 80 },
     { protocol: "tcp", port: 443 },

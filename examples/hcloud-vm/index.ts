@@ -23,7 +23,7 @@ const daily = new BackupPolicy("daily", { retention: { keepDaily: 7 } });
 const vm = new VmFromTemplate("web-1", {
   location: "fsn1",
   template: "debian-12",
-  size: "medium", // -> cx22
+  size: "medium", // -> cx23
   networks: [{ network: lab, ip: "10.20.1.10" }],
   firewallGroups: [web],
   cloudInit: { user: "ops", sshKeys: [sshPublicKey], packages: ["nginx"] },

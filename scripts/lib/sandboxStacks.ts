@@ -64,9 +64,9 @@ export function sandboxStackConfig(sandbox: Sandbox, stack: SandboxStack): Sandb
         // Hetzner only: no DigitalOcean provider plugin can be built here (docs/engine.md).
         // Two ingress gateways in different locations and one egress gateway.
         gateways: [
-          { name: "ingress-fsn1", role: "ingress", cloud: "hcloud", region: "fsn1", size: "cx22", tunnelAddress: "10.99.0.11", ports: [{ protocol: "tcp", port: 80 }, { protocol: "tcp", port: 443 }] },
-          { name: "ingress-hel1", role: "ingress", cloud: "hcloud", region: "hel1", size: "cx22", tunnelAddress: "10.99.0.12", ports: [{ protocol: "tcp", port: 80 }, { protocol: "tcp", port: 443 }] },
-          { name: "egress-nbg1", role: "egress", cloud: "hcloud", region: "nbg1", size: "cx22", tunnelAddress: "10.99.0.21" },
+          { name: "ingress-fsn1", role: "ingress", cloud: "hcloud", region: "fsn1", size: "cx23", tunnelAddress: "10.99.0.11", ports: [{ protocol: "tcp", port: 80 }, { protocol: "tcp", port: 443 }] },
+          { name: "ingress-hel1", role: "ingress", cloud: "hcloud", region: "hel1", size: "cx23", tunnelAddress: "10.99.0.12", ports: [{ protocol: "tcp", port: 80 }, { protocol: "tcp", port: 443 }] },
+          { name: "egress-nbg1", role: "egress", cloud: "hcloud", region: "nbg1", size: "cx23", tunnelAddress: "10.99.0.21" },
         ],
         // A fixed day, so repeated previews sign the same bytes (a catalog never reads the clock).
         catalog: { keyId: "sandbox-1", issuedAt: `${new Date().toISOString().slice(0, 10)}T00:00:00Z`, validFor: "30d" },

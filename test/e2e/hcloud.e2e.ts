@@ -10,7 +10,7 @@ const hcloud = require("@pulumi/hcloud");
 const ip = new hcloud.PrimaryIp("gw-ip", { type: "ipv4", location: "fsn1", autoDelete: false, labels: { "hearth/role": "ingress" } });
 const fw = new hcloud.Firewall("gw-fw", { rules: [{ direction: "in", protocol: "tcp", port: "443", sourceIps: ["0.0.0.0/0", "::/0"] }] });
 const server = new hcloud.Server("gw-1", {
-  serverType: "cx22",
+  serverType: "cx23",
   image: "debian-12",
   location: "fsn1",
   labels: { "hearth/role": "ingress" },
@@ -44,11 +44,11 @@ exports.privateIp = vm.privateIpv4Address;
 // A GatewayNode on hcloud; its ports are part of the server's user data, so changing them
 // replaces the server (delete first), which must keep the primary IP.
 const gatewaySeed = "hearth-e2e-gateway-seed-not-a-real-secret-0123456789";
-const gatewayProgram = (ports: number[]): string => `
+const gatewayProgram = (ports: number[], region = "fsn1"): string => `
 const pulumi = require("@pulumi/pulumi");
 const { GatewayNode } = require("@hearth/gateway");
 const gw = new GatewayNode("ingress-fsn1", {
-  role: "ingress", cloud: "hcloud", region: "fsn1",
+  role: "ingress", cloud: "hcloud", region: "${region}",
   ports: ${JSON.stringify(ports.map((port) => ({ protocol: "tcp", port })))},
   home: { wireguardPublicKey: "${wireguardPublicKey(deriveWireguardPrivateKey(gatewaySeed, "home"))}", tunnelCidr: "10.99.0.0/24" },
   adminCidrs: ["198.51.100.0/24"],
@@ -100,7 +100,7 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
     ok(up);
     expect(up.output).toContain('privateIp: "10.20.1.10"');
     const state = p.sandbox.inspect().hcloud;
-    expect(Object.values(state.servers)[0]).toMatchObject({ server_type: { name: "cx22" }, backup_window: "22-02" });
+    expect(Object.values(state.servers)[0]).toMatchObject({ server_type: { name: "cx23" }, backup_window: "22-02" });
     expect(Object.values(state.networks)[0]).toMatchObject({ ip_range: "10.20.0.0/16", subnets: [expect.objectContaining({ ip_range: "10.20.1.0/24" })] });
     const rules = Object.values(state.firewalls)[0]!.rules as { port: string; source_ips: string[] }[];
     expect(rules).toContainEqual(expect.objectContaining({ port: "22", source_ips: ["198.51.100.0/24"] }));
@@ -139,6 +139,19 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
       expect.objectContaining({ id: ip!.id, ip: ip!.ip, assignee_id: newServer!.id, auto_delete: false }),
     ]);
     ok(await p.pulumi(["preview", "--refresh", "--expect-no-changes"]));
+    ok(await p.pulumi(["refresh", "--yes", "--skip-preview"]));
+
+    // A new location replaces the IP too. Its name is fixed and an assigned IP cannot be
+    // deleted (2026): the server goes first, then the IP, then both are created anew.
+    writeFileSync(join(p.dir, "index.js"), gatewayProgram([443, 80], "nbg1"));
+    const moved = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    ok(moved);
+    const last = p.sandbox.inspect().hcloud;
+    const [movedServer] = Object.values(last.servers);
+    expect(movedServer).toMatchObject({ location: { name: "nbg1" } });
+    expect(Object.values(last.primaryIps).filter((i) => i.type === "ipv4")).toEqual([
+      expect.objectContaining({ name: "ingress-fsn1-ipv4", assignee_id: movedServer!.id, location: expect.objectContaining({ name: "nbg1" }) }),
+    ]);
 
     ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
     expect(p.sandbox.inspect().leftovers).toEqual([]);
@@ -147,11 +160,14 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
     expect(p.stateText()).not.toContain(deriveWireguardPrivateKey(gatewaySeed, "ingress-fsn1"));
   });
 
-  it("with injected 500s, up completes or fails clearly; a clean up and destroy then leave nothing", async () => {
-    project = await SandboxProject.create("hcloud-faults", rawProgram, { hcloud: { actionMs: 20 }, faults: { errorRate: 0.2, seed: 7 } });
+  it("with injected retryable and fatal statuses, up completes or fails clearly; a clean up and destroy then leave nothing", async () => {
+    // 409, 429, 502 and 504 are retried by hcloud-go itself (client_handler_retry.go); 423, 500
+    // and 503 reach the provider, which fails the resource with the API's message.
+    const faults = { errorRate: 0.2, seed: 7, errorStatuses: [409, 423, 429, 500, 502, 503, 504] };
+    project = await SandboxProject.create("hcloud-faults", rawProgram, { hcloud: { actionMs: 20 }, faults });
     const p = project;
     const faulty = await p.pulumi(["up", "--yes", "--skip-preview"]);
-    if (faulty.code !== 0) expect(faulty.output).toMatch(/injected fault: internal server error/);
+    if (faulty.code !== 0) expect(faulty.output).toMatch(/injected fault: /);
     expect(p.sandbox.inspect().faults.errors).toBeGreaterThan(0);
 
     p.sandbox.setFaults({});

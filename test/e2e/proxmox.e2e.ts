@@ -194,4 +194,22 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
     expect(project.sandbox.inspect().leftovers).toEqual([]);
     expect(project.sandbox.inspect().unknownCalls).toEqual([]);
   });
+
+  // The lock timeouts real users hit (bpg/terraform-provider-proxmox #1521, #995): the clone's
+  // target id, the storage's allocation lock, a VM's config lock.
+  it("with lock timeouts of the real kinds, up completes or fails with Proxmox's text; a clean up and destroy then leave nothing", async () => {
+    project = await SandboxProject.create("pve-lockfaults", tenRaw, { ...seeded, faults: { lockTimeoutRate: 0.3, storageLockTimeoutRate: 0.2, configLockTimeoutRate: 0.1, seed: 5 } });
+    const p = project;
+    const faulty = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    if (faulty.code !== 0) expect(faulty.output).toMatch(/can't lock file '\/var\/lock\/(qemu-server\/lock-\d+\.conf|pve-manager\/pve-storage-local-lvm)' - got timeout/);
+    const injected = p.sandbox.inspect().faults;
+    expect(injected.lockTimeouts + injected.storageLockTimeouts + injected.configLockTimeouts).toBeGreaterThan(0);
+
+    p.sandbox.setFaults({});
+    ok(await p.pulumi(["up", "--refresh", "--yes", "--skip-preview"]));
+    expect(Object.values(p.sandbox.inspect().proxmox.vms).filter((vm) => vm.vmid !== 9000 && vm.status === "running")).toHaveLength(10);
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+    expect(p.sandbox.inspect().unknownCalls).toEqual([]);
+  });
 });

@@ -71,7 +71,7 @@ const programs: Program[] = [
     configFrom: "Pulumi.dev.yaml",
     editConfig: (config) => {
       const ams3 = config["hearth-cloud:cloud"].gateways.find((g: { name: string }) => g.name === "ingress-ams3");
-      Object.assign(ams3, { name: "ingress-nbg1", cloud: "hcloud", region: "nbg1", size: "cx22" });
+      Object.assign(ams3, { name: "ingress-nbg1", cloud: "hcloud", region: "nbg1", size: "cx23" });
     },
     secrets: { hcloudToken: secrets.hcloudToken, wireguardSeed: secrets.wireguardSeed, catalogSigningKey: secrets.catalogSigningKey },
     plan: {

@@ -61,11 +61,13 @@ describe("GatewayNode on hcloud", () => {
 
     const [server] = byType("hcloud:index/server:Server");
     expect(server!.name).toBe("ingress-fsn1");
-    expect(server!.inputs).toMatchObject({ name: "ingress-fsn1", serverType: "cx22", image: "debian-12", location: "fsn1", labels });
+    expect(server!.inputs).toMatchObject({ name: "ingress-fsn1", serverType: "cx23", image: "debian-12", location: "fsn1", labels });
     expect(server!.inputs.publicNets).toEqual([{ ipv4Enabled: true, ipv4: expect.any(Number), ipv6Enabled: true }]);
     expect(server!.inputs.firewallIds).toEqual([expect.any(Number)]);
     const serverOpts = options.get("hcloud:index/server:Server::ingress-fsn1")!;
     expect(serverOpts.deleteBeforeReplace).toBe(true);
+    // The IP's name is fixed and an assigned IP cannot be deleted: it too goes before its replacement.
+    expect(options.get("hcloud:index/primaryIp:PrimaryIp::ingress-fsn1-ipv4")!.deleteBeforeReplace).toBe(true);
     expect(serverOpts.additionalSecretOutputs).toContain("userData");
     for (const child of ["hcloud:index/primaryIp:PrimaryIp::ingress-fsn1-ipv4", "hcloud:index/firewall:Firewall::ingress-fsn1-fw", "hcloud:index/server:Server::ingress-fsn1"]) {
       expect(parents.get(child)).toBe(node);

@@ -67,7 +67,7 @@ export interface GatewayNodeArgs {
   readonly cloud: CloudName;
   /** A Hetzner location (fsn1, nbg1, hel1, ash, hil, sin) or a DigitalOcean region (nyc1, ams3, fra1, ...). */
   readonly region: string;
-  /** A server type or size slug for the cloud, or a core size name. @default "cx22" on hcloud, "s-1vcpu-1gb" on DigitalOcean */
+  /** A server type or size slug for the cloud, or a core size name. @default "cx23" on hcloud, "s-1vcpu-1gb" on DigitalOcean */
   readonly size?: string;
   /** Image name or slug. @default "debian-12" on hcloud, "debian-12-x64" on DigitalOcean */
   readonly image?: string;
@@ -188,7 +188,7 @@ export class GatewayNode extends pulumi.ComponentResource {
     const role = checkOneOf(fail, "role", args.role, gatewayRoles);
     const cloud = checkOneOf(fail, "cloud", args.cloud, cloudNames);
     const region = cloud === "hcloud" ? checkLocation(fail, "region", args.region) : checkRegion(fail, "region", args.region);
-    const size = cloud === "hcloud" ? resolveServerType(fail, "size", args.size ?? "cx22") : resolveDropletSize(fail, "size", args.size ?? "s-1vcpu-1gb");
+    const size = cloud === "hcloud" ? resolveServerType(fail, "size", args.size ?? "cx23") : resolveDropletSize(fail, "size", args.size ?? "s-1vcpu-1gb");
     const image = args.image ?? (cloud === "hcloud" ? "debian-12" : "debian-12-x64");
     if (typeof image !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(image)) fail("image", image, 'use an image name such as "debian-12"');
     const wireguardPort = checkInt(fail, "wireguardPort", args.wireguardPort ?? 51820, 1, 65535);
@@ -261,14 +261,23 @@ export class GatewayNode extends pulumi.ComponentResource {
       const hcloudRules = toHcloudRules(fail, "ports", normalized);
       // The address is its own resource, never deleted with the server (autoDelete false), so
       // replacing the server keeps the IP that clients and DNS know. It is created unassigned in
-      // the server's location (`location`: hcloud's `datacenter` is deprecated) and the server
-      // takes it through `publicNets`, which is how the provider assigns it at the server's
-      // creation: `assigneeId` would need the server first, and `assigneeType` without
-      // `assigneeId` only earns a provider warning (terraform-provider-hcloud >= 1.67).
+      // the server's location (`location`: `datacenter` was removed from primary IPs on
+      // 2026-07-01) and the server takes it through `publicNets` at creation. That is the only
+      // assignment that needs no stopped server: since 2026 the assign and unassign actions
+      // refuse a running server (`server_not_stopped`) and an assigned IP cannot be deleted
+      // (`must_be_unassigned`; ../shared/specs/hcloud-openapi.json, `/primary_ips`). Deleting the
+      // server detaches the IP (`DELETE /servers/{id}`), which is why destroy deletes the server
+      // first (it depends on the IP) and why terraform-provider-hcloud's primary IP delete
+      // (internal/primaryip/resource.go) only has to power off and unassign when the server is
+      // still there.
+      // deleteBeforeReplace: the IP's name is fixed, so a replacement (new location) cannot be
+      // created next to the old one (`uniqueness_error`); and the old IP can only go once the
+      // server that holds it is gone, which Pulumi arranges by replacing the dependent server
+      // first when the IP is deleted before it is replaced.
       const ip = new hcloud.PrimaryIp(
         childName(name, "ipv4"),
         { name: childName(name, "ipv4"), type: "ipv4", location: region, autoDelete: false, labels: this.labels },
-        { parent: this },
+        { parent: this, deleteBeforeReplace: true },
       );
       const firewall = new hcloud.Firewall(childName(name, "fw"), { name: childName(name, "fw"), rules: hcloudRules, labels: this.labels }, { parent: this });
       new hcloud.Server(
@@ -283,7 +292,10 @@ export class GatewayNode extends pulumi.ComponentResource {
           publicNets: [{ ipv4Enabled: true, ipv4: ip.id.apply(Number), ipv6Enabled: true }],
           userData: this.userData,
         },
-        // The primary IP can be assigned to one server at a time: free it before the new one starts.
+        // deleteBeforeReplace: the primary IP can be assigned to one server at a time, and only a
+        // new (or stopped) server can take it: the old server must be gone (its deletion detaches
+        // the IP) before the replacement is created with the same `publicNets` IP. Created the
+        // other way round, the create fails with 422 `primary_ip_assigned`.
         { parent: this, deleteBeforeReplace: true, additionalSecretOutputs: ["userData"] },
       );
       publicIp = ip.ipAddress;

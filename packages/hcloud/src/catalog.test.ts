@@ -7,25 +7,25 @@ const fail = failFor("VmFromTemplate", "web");
 
 describe("resolveServerType", () => {
   it.each<[unknown, string]>([
-    ["cx22", "cx22"],
-    ["cpx11", "cpx11"],
+    ["cx23", "cx23"],
+    ["cpx22", "cpx22"],
     ["cax41", "cax41"],
     ["ccx13", "ccx13"],
-    ["nano", "cx22"],
-    ["medium", "cx22"],
-    ["large", "cx32"],
-    ["xlarge", "cx42"],
-    [{ cores: 3, memoryMb: 4096 }, "cx32"],
-    [{ cores: 2, memoryMb: 9000 }, "cx42"],
+    ["nano", "cx23"],
+    ["medium", "cx23"],
+    ["large", "cx33"],
+    ["xlarge", "cx43"],
+    [{ cores: 3, memoryMb: 4096 }, "cx33"],
+    [{ cores: 2, memoryMb: 9000 }, "cx43"],
   ])("maps %j to %s", (size, type) => {
     expect(resolveServerType(fail, "size", size as string)).toBe(type);
   });
 
   it.each<[unknown, RegExp]>([
-    ["t2.micro", /server type such as cx22/],
-    ["s-1vcpu-1gb", /server type such as cx22/],
+    ["t2.micro", /server type such as cx23/],
+    ["s-1vcpu-1gb", /server type such as cx23/],
     ["CX22", /server type/],
-    [{ cores: 64, memoryMb: 1024 }, /largest mapped type is cx52/],
+    [{ cores: 64, memoryMb: 1024 }, /largest mapped type is cx43/],
     [{ cores: 0, memoryMb: 1024 }, /size.cores/],
   ])("refuses %j", (size, message) => {
     expect(() => resolveServerType(fail, "size", size as string)).toThrow(HearthValidationError);

@@ -18,16 +18,18 @@ export const networkZoneOf: Record<HcloudLocation, HcloudNetworkZone> = {
 
 /**
  * Shared-vCPU Intel server types with their cores and memory, smallest first. Used to map a
- * core size (`"medium"`, `{ cores: 2, memoryMb: 4096 }`) to a server type.
+ * core size (`"medium"`, `{ cores: 2, memoryMb: 4096 }`) to a server type. These are the types
+ * Hetzner sells today: the Gen 2 CX types (cx22, cx32, ...) "are deprecated and will be removed
+ * from the API at the end of the year" 2025 (hetznercloud/terraform-provider-hcloud commit
+ * c9cdbb9c, which moved its docs to cx23), and the API no longer accepts them.
  */
 export const hcloudSizeTable: ReadonlyArray<{ readonly type: string } & VmSize> = [
-  { type: "cx22", cores: 2, memoryMb: 4096 },
-  { type: "cx32", cores: 4, memoryMb: 8192 },
-  { type: "cx42", cores: 8, memoryMb: 16384 },
-  { type: "cx52", cores: 16, memoryMb: 32768 },
+  { type: "cx23", cores: 2, memoryMb: 4096 },
+  { type: "cx33", cores: 4, memoryMb: 8192 },
+  { type: "cx43", cores: 8, memoryMb: 16384 },
 ];
 
-/** Server type names: cx22, cpx11, cax21, ccx13 and their larger siblings. */
+/** Server type names: cx23, cpx22, cax21, ccx13 and their larger siblings. */
 const serverTypePattern = /^(cx|cpx|cax|ccx)[1-9][0-9]{1,2}$/;
 
 export function isServerType(value: string): boolean {
@@ -39,10 +41,10 @@ export function checkLocation(fail: Fail, field: string, value: unknown): Hcloud
   return checkOneOf(fail, field, value, hcloudLocations);
 }
 
-/** Checks a server type name such as cx22. */
+/** Checks a server type name such as cx23. */
 export function checkServerType(fail: Fail, field: string, value: unknown): string {
   if (typeof value !== "string" || !isServerType(value)) {
-    fail(field, value, "use a Hetzner Cloud server type such as cx22, cpx11, cax11 or ccx13, or a core size (nano, small, medium, large, xlarge)");
+    fail(field, value, "use a Hetzner Cloud server type such as cx23, cpx22, cax11 or ccx13, or a core size (nano, small, medium, large, xlarge)");
   }
   return value as string;
 }

@@ -39,7 +39,7 @@ describe("hcloud VmFromTemplate", () => {
     expect(server).toBeDefined();
     const inputs = server!.inputs;
     expect(server!.name).toBe("web-1");
-    expect(inputs).toMatchObject({ name: "web-1", location: "fsn1", serverType: "cx22", image: "debian-12", backups: true, deleteProtection: false });
+    expect(inputs).toMatchObject({ name: "web-1", location: "fsn1", serverType: "cx23", image: "debian-12", backups: true, deleteProtection: false });
     expect(inputs.labels).toEqual({ "hearth/component": "VmFromTemplate", "hearth/managed-by": "hearth", "hearth/stack": "test", env: "lab" });
     const [sshKey] = byType("hcloud:index/sshKey:SshKey");
     expect(sshKey).toMatchObject({ name: "web-1-ssh-0", inputs: { name: "web-1-ssh-0", publicKey: key } });
@@ -71,7 +71,7 @@ describe("hcloud VmFromTemplate", () => {
 
   it.each<[string, Record<string, unknown>, RegExp]>([
     ["a DigitalOcean region", { location: "ams3" }, /location "ams3".*"fsn1"/],
-    ["an unknown size", { size: "s-1vcpu-1gb" }, /size "s-1vcpu-1gb".*cx22/],
+    ["an unknown size", { size: "s-1vcpu-1gb" }, /size "s-1vcpu-1gb".*cx23/],
     ["a bad host name", { hostname: "Web_1" }, /hostname "Web_1"/],
     ["a private key", { sshKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----\nabc"] }, /\[private key\]/],
     ["cloudInit and userData together", { cloudInit: { user: "ops" }, userData: "#!/bin/sh" }, /not both/],

@@ -23,8 +23,8 @@ export interface VmFromTemplateArgs {
   readonly template?: pulumi.Input<string | number>;
   /**
    * A core size (`"small"`, `{ cores: 2, memoryMb: 4096 }`, mapped to the smallest cx type
-   * that fits) or a server type such as `"cpx21"`. The disk comes with the type.
-   * @default "small" (cx22)
+   * that fits) or a server type such as `"cpx22"`. The disk comes with the type.
+   * @default "small" (cx23)
    */
   readonly size?: HcloudSize;
   /** Private networks to join. @default none */

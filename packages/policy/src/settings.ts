@@ -7,7 +7,7 @@ import { enforcementLevels, riskClasses, sites, type EnforcementLevel, type Risk
 
 /** Spend caps for a cloud stack. */
 export interface SpendCaps {
-  /** Allowed hcloud server types and DigitalOcean droplet sizes, e.g. ["cx22", "s-1vcpu-1gb"]. */
+  /** Allowed hcloud server types and DigitalOcean droplet sizes, e.g. ["cx23", "s-1vcpu-1gb"]. */
   readonly serverTypes?: readonly string[];
   /** Most servers and droplets the stack may hold. */
   readonly maxServers?: number;

@@ -79,6 +79,8 @@ describe("CloudImageTemplate", () => {
     ["an unknown checksum algorithm", { checksum: "abc", checksumAlgorithm: "crc32" as never }, /checksumAlgorithm "crc32"/],
     ["an ftp URL", { imageUrl: "ftp://example.org/a.qcow2" }, /imageUrl/],
     ["a path in the file name", { fileName: "../a.qcow2" }, /fileName/],
+    ["a file name Proxmox does not import", { fileName: "noble.img" }, /fileName "noble.img" is not valid; Proxmox imports disk images named .qcow2, .raw or .vmdk/],
+    ["an .img URL without a file name", { imageUrl: "https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img" }, /fileName.*noble-server-cloudimg-amd64.img" is not a .qcow2, .raw or .vmdk name/],
     ["a VM id below 100", { vmId: 7 }, /vmId 7/],
   ])("refuses %s and creates nothing", async (_label, extra, message) => {
     await expectRefused(() => new CloudImageTemplate("bad", { ...base, ...extra }), message);

@@ -6,6 +6,21 @@ import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { vmIdRegistry } from "./vmIds.js";
 import { checkDiskInterface, cloudInitInterface } from "./validation.js";
 
+/**
+ * The names Proxmox VE accepts when it downloads a disk image for import (pve-storage
+ * src/PVE/API2/Storage/Status.pm `download_url`, content `import`: `$UPLOAD_IMPORT_EXT_RE_1`
+ * without `.ova`, which is an appliance archive, not a disk `import-from` can use).
+ */
+const IMPORT_FILE = /\.(qcow2|raw|vmdk)$/;
+/** The last path segment of a URL, as the provider names a downloaded file by default. */
+const urlFileName = (url: string): string => {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  } catch {
+    return url;
+  }
+};
+
 export const checksumAlgorithms = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"] as const;
 export type ChecksumAlgorithm = (typeof checksumAlgorithms)[number];
 
@@ -82,9 +97,15 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
     const node = checked(args.node, (n) => checkNonEmpty(fail, "node", n));
     const imageUrl = checked(args.imageUrl, (url) => {
       if (typeof url !== "string" || !/^https?:\/\/[^\s/]+\/\S+$/.test(url)) fail("imageUrl", url, "use an http(s) URL of a cloud image file");
+      // Without fileName the provider names the file after the URL; Proxmox refuses other extensions.
+      if (args.fileName === undefined) {
+        const fromUrl = urlFileName(url);
+        if (!IMPORT_FILE.test(fromUrl)) fail("fileName", undefined, `the image URL's file "${fromUrl}" is not a .qcow2, .raw or .vmdk name, which Proxmox refuses to import; set fileName (an Ubuntu .img is a qcow2 image: "noble.qcow2")`);
+      }
     });
     const fileName = args.fileName === undefined ? undefined : checked(args.fileName, (f) => {
       if (typeof f !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(f)) fail("fileName", f, "use a plain file name such as debian-12.qcow2");
+      if (!IMPORT_FILE.test(f)) fail("fileName", f, "Proxmox imports disk images named .qcow2, .raw or .vmdk; name the file after its format (an Ubuntu .img is a qcow2 image: noble.qcow2)");
     });
     const vmId = checked(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner));
     const templateName = checked(args.templateName ?? name, (n) => checkHostname(fail, args.templateName === undefined ? "name" : "templateName", n));

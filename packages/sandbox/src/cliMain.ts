@@ -12,6 +12,7 @@ Options:
   --port N             Proxmox on N, hcloud on N+1, DigitalOcean on N+2 (default: ephemeral ports)
   --state-file PATH    load state from PATH and save it there on every change and at exit
   --faults SPEC        fault injection: errorRate=0.05,seed=7,lockTimeoutRate=0.2,slowTaskMs=500
+                       (errorStatuses=409|429|502 picks the statuses of injected errors)
   --template ID[:NAME] a Proxmox template VM present at start (repeatable)
   --time-scale X      wall-clock time per real Proxmox millisecond (default 0.02; 1 = real time)
   --clone-ms N         deprecated: a clone's disk copy takes N ms when alone on its storage

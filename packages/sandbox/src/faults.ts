@@ -2,8 +2,16 @@
 export interface FaultOptions {
   /** Share of API calls (0..1) answered with a 500 before they reach the emulator. @default 0 */
   errorRate?: number;
-  /** Only inject 500s on these methods. @default all methods */
+  /** Only inject errors on these methods. @default all methods */
   errorMethods?: string[];
+  /**
+   * HTTP statuses an injected error answers with, one picked at random per fault; each API
+   * renders it in its own shape with its own error code (hcloud: 409 `conflict`, 423 `locked`,
+   * 429 `rate_limit_exceeded`, 502 `bad_gateway`, 503 `maintenance`, 504 `timeout`). Clients retry
+   * some of them by themselves (hcloud-go `retryPolicy`, godo with go-retryablehttp).
+   * @default [500]
+   */
+  errorStatuses?: number[];
   /** Seed of the pseudo-random generator. @default 1 */
   seed?: number;
   /**
@@ -22,8 +30,11 @@ export interface FaultOptions {
   slowTaskMs?: number;
 }
 
-export const FAULT_KEYS = ["errorRate", "errorMethods", "seed", "lockTimeoutRate", "storageLockTimeoutRate", "configLockTimeoutRate", "slowTaskMs"] as const;
+export const FAULT_KEYS = ["errorRate", "errorMethods", "errorStatuses", "seed", "lockTimeoutRate", "storageLockTimeoutRate", "configLockTimeoutRate", "slowTaskMs"] as const;
 const RATE_KEYS = new Set(["errorRate", "lockTimeoutRate", "storageLockTimeoutRate", "configLockTimeoutRate"]);
+
+/** Statuses fault injection can answer with: what real cloud and Proxmox APIs send under load or in races. */
+export const FAULT_STATUSES = [409, 423, 429, 500, 502, 503, 504] as const;
 
 /** Injected fault counts by kind. */
 export interface InjectedFaults {
@@ -66,13 +77,22 @@ export class Faults {
       if (!(FAULT_KEYS as readonly string[]).includes(key)) throw new Error(`unknown fault option "${key}" (allowed: ${FAULT_KEYS.join(", ")})`);
       if (RATE_KEYS.has(key) && (typeof value !== "number" || value < 0 || value > 1))
         throw new Error(`fault option ${key} must be a number from 0 to 1, got ${String(value)}`);
+      if (key === "errorStatuses" && (!Array.isArray(value) || value.length === 0 || value.some((v) => !(FAULT_STATUSES as readonly unknown[]).includes(v))))
+        throw new Error(`fault option errorStatuses must be a non-empty list of ${FAULT_STATUSES.join(", ")}, got ${JSON.stringify(value)}`);
       if (key === "slowTaskMs" && (typeof value !== "number" || value < 0)) throw new Error(`fault option slowTaskMs must be >= 0, got ${String(value)}`);
     }
     this.current = { ...options };
     this.random = mulberry32(options.seed ?? 1);
   }
 
-  /** Should this API call fail with an injected 500? */
+  /** The status of an injected error for this API call, or undefined when it goes through. */
+  injectedStatus(method: string): number | undefined {
+    if (!this.shouldFail(method)) return undefined;
+    const statuses = this.options.errorStatuses ?? [500];
+    return statuses.length === 1 ? statuses[0] : statuses[Math.floor(this.random() * statuses.length)];
+  }
+
+  /** Should this API call fail with an injected error? */
   shouldFail(method: string): boolean {
     const rate = this.options.errorRate ?? 0;
     if (rate <= 0) return false;
@@ -110,7 +130,7 @@ export class Faults {
 
 /**
  * Parse `--faults`: either JSON (`{"errorRate":0.1}`) or `key=value` pairs separated by commas
- * (`errorRate=0.1,seed=7,slowTaskMs=2000,errorMethods=POST|PUT`).
+ * (`errorRate=0.1,seed=7,slowTaskMs=2000,errorMethods=POST|PUT,errorStatuses=409|429|502`).
  */
 export function parseFaults(text: string): FaultOptions {
   const trimmed = text.trim();
@@ -120,6 +140,7 @@ export function parseFaults(text: string): FaultOptions {
     const [key, value] = pair.split("=", 2).map((s) => s.trim());
     if (!key || value === undefined) throw new Error(`--faults: expected key=value, got "${pair}"`);
     if (key === "errorMethods") out[key] = value.split("|").map((m) => m.toUpperCase());
+    else if (key === "errorStatuses") out[key] = value.split("|").map(Number);
     else {
       const n = Number(value);
       if (!Number.isFinite(n)) throw new Error(`--faults: ${key} must be a number, got "${value}"`);

@@ -33,7 +33,7 @@ describe("Proxmox VE emulator", () => {
     expect(sb.proxmox.apiToken).toMatch(/^[^@]+@[^!]+![^=]+=.+$/);
     const ok = await get("/version");
     expect(ok.status).toBe(200);
-    expect(ok.body.data.release).toBe("8.2");
+    expect(ok.body.data).toEqual({ version: "9.1.9", release: "9.1", repoid: "ee7bad0a3d1546c9" });
     const wrong = await call(api("/version"), { headers: { Authorization: "PVEAPIToken=root@pam!x=nope" } });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ data: null, message: "invalid token value!\n" });
@@ -87,7 +87,14 @@ describe("Proxmox VE emulator", () => {
     expect(await waitTask((await post("/nodes/pve1/qemu/100/status/start")).body.data)).toMatchObject({ exitstatus: "OK" });
     const status = (await get("/nodes/pve1/qemu/100/status/current")).body.data;
     expect(status).toMatchObject({ status: "running", vmid: 100, name: "web-1", cpus: 2, maxmem: 2048 * 1024 * 1024, maxdisk: 22 * 1024 ** 3, agent: 1 });
-    const nics = (await get("/nodes/pve1/qemu/100/agent/network-get-interfaces")).body.data.result;
+    // The guest agent answers once the guest has booted (bootMs, 20 s real, 400 ms here).
+    const booting = await get("/nodes/pve1/qemu/100/agent/network-get-interfaces");
+    expect(booting.status).toBe(500);
+    expect(booting.statusText).toBe("QEMU guest agent is not running");
+    const nics = (await waitFor(async () => {
+      const res = await get("/nodes/pve1/qemu/100/agent/network-get-interfaces");
+      return res.status === 200 ? res : undefined;
+    })).body.data.result;
     expect(nics.map((n: { name: string }) => n.name)).toEqual(["lo", "eth0", "eth1", "eth2"]);
     expect(nics[1]["ip-addresses"][0]).toEqual({ "ip-address-type": "ipv4", "ip-address": "10.20.0.5", prefix: 24 });
     expect(nics[2]["ip-addresses"][0]["ip-address"]).toBe("10.1.0.100");
@@ -203,6 +210,17 @@ describe("Proxmox VE emulator", () => {
     expect(sb.inspect().faults.configLockTimeouts).toBe(2);
   });
 
+  it("holds the storage lock only while allocating: a second clone allocates while the first copies for longer than the lock's timeout", async () => {
+    await sb.stop();
+    // timeScale 0.01: the storage lock's 10 s timeout is 100 ms; a 2 GiB copy at 40 MiB/s (51 s) about 500 ms.
+    sb = await startSandbox({ proxmox: { templates: [{ vmid: 9000 }], timeScale: 0.01, copyMiBps: { "local-lvm": 40 } } });
+    const a = await post("/nodes/pve1/qemu/9000/clone", { newid: 100, full: 1 });
+    await new Promise((r) => setTimeout(r, 150));
+    const b = await post("/nodes/pve1/qemu/9000/clone", { newid: 101, full: 1 });
+    const [ra, rb] = await Promise.all([waitTask(a.body.data), waitTask(b.body.data)]);
+    expect([ra.exitstatus, rb.exitstatus]).toEqual(["OK", "OK"]);
+  });
+
   it("fails a clone on a storage-lock timeout with the clone failed: prefix and removes the new config", async () => {
     sb.setFaults({ storageLockTimeoutRate: 1 });
     const clone = await post("/nodes/pve1/qemu/9000/clone", { newid: 100, full: 1 });
@@ -225,6 +243,89 @@ describe("Proxmox VE emulator", () => {
     expect(linkedOfVm.statusText).toBe("Linked clone feature is not supported for 'local-lvm:base-9000-disk-0/vm-100-disk-0' (scsi0)");
   });
 
+  it("purging a VM removes it from backup jobs and deletes a job left empty; a missing job is 400 No such job", async () => {
+    for (const id of [100, 101]) expect((await waitTask((await post("/nodes/pve1/qemu/9000/clone", { newid: id })).body.data)).exitstatus).toBe("OK");
+    await post("/cluster/backup", { id: "both", schedule: "02:00", storage: "local", vmid: "100,101" });
+    await post("/cluster/backup", { id: "only101", schedule: "03:00", storage: "local", vmid: "101" });
+    // Without purge the jobs keep the id.
+    expect((await waitTask((await del("/nodes/pve1/qemu/100")).body.data)).exitstatus).toBe("OK");
+    expect((await get("/cluster/backup/both")).body.data.vmid).toBe("100,101");
+    expect((await waitTask((await del("/nodes/pve1/qemu/101?purge=1")).body.data)).exitstatus).toBe("OK");
+    expect((await get("/cluster/backup/both")).body.data.vmid).toBe("100");
+    const missing = await get("/cluster/backup/only101");
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual({ data: null, message: "Parameter verification failed.\n", errors: { id: "No such job 'only101'" } });
+    expect((await del("/cluster/backup/only101")).status).toBe(400);
+    expect((await put("/cluster/backup/only101", { schedule: "04:00" })).statusText).toBe("no such vzdump job");
+    const noSchedule = await post("/cluster/backup", { id: "x", storage: "local", vmid: "100" });
+    expect(noSchedule.body.errors).toEqual({ schedule: "neither 'starttime' nor 'schedule' were set" });
+    await del("/cluster/backup/both");
+  });
+
+  it("a clone copies the source VM's firewall config (rules and options)", async () => {
+    await post("/nodes/pve1/qemu/9000/firewall/rules", { type: "in", action: "ACCEPT", proto: "tcp", dport: "22", enable: 1 });
+    await put("/nodes/pve1/qemu/9000/firewall/options", { enable: 1, policy_in: "DROP" });
+    expect((await waitTask((await post("/nodes/pve1/qemu/9000/clone", { newid: 100 })).body.data)).exitstatus).toBe("OK");
+    expect((await get("/nodes/pve1/qemu/100/firewall/rules")).body.data).toEqual([{ type: "in", action: "ACCEPT", proto: "tcp", dport: "22", enable: 1, pos: 0 }]);
+    expect((await get("/nodes/pve1/qemu/100/firewall/options")).body.data).toMatchObject({ enable: 1, policy_in: "DROP" });
+    // A copy, not a shared reference: changing the clone leaves the template alone.
+    await del("/nodes/pve1/qemu/100/firewall/rules/0");
+    expect((await get("/nodes/pve1/qemu/9000/firewall/rules")).body.data).toHaveLength(1);
+  });
+
+  it("a running VM takes hot-pluggable changes at once and keeps the others pending until the next start", async () => {
+    expect((await waitTask((await post("/nodes/pve1/qemu/9000/clone", { newid: 100 })).body.data)).exitstatus).toBe("OK");
+    expect((await waitTask((await post("/nodes/pve1/qemu/100/status/start")).body.data)).exitstatus).toBe("OK");
+    expect((await put("/nodes/pve1/qemu/100/config", { cores: 4, memory: 4096, description: "web", net0: "virtio,bridge=vmbr0,tag=30", delete: "serial0" })).status).toBe(200);
+    const current = (await get("/nodes/pve1/qemu/100/config?current=1")).body.data;
+    expect(current).toMatchObject({ cores: 1, memory: 1024, description: "web", serial0: "socket" });
+    expect(current.net0).toMatch(/,bridge=vmbr0,tag=30$/);
+    // Without `current`, GET config shows the pending values (load_current_config).
+    expect((await get("/nodes/pve1/qemu/100/config")).body.data).toMatchObject({ cores: 4, memory: 4096 });
+    expect((await get("/nodes/pve1/qemu/100/config")).body.data.serial0).toBeUndefined();
+    const pending = (await get("/nodes/pve1/qemu/100/pending")).body.data;
+    expect(pending).toContainEqual({ key: "cores", value: "1", pending: "4" });
+    expect(pending).toContainEqual({ key: "memory", value: "1024", pending: "4096" });
+    expect(pending).toContainEqual({ key: "serial0", value: "socket", delete: 1 });
+    expect(pending).toContainEqual({ key: "description", value: "web" });
+    // A reboot (a new QEMU process) applies them.
+    expect((await waitTask((await post("/nodes/pve1/qemu/100/status/reboot")).body.data)).exitstatus).toBe("OK");
+    expect((await get("/nodes/pve1/qemu/100/config?current=1")).body.data).toMatchObject({ cores: 4, memory: 4096 });
+    expect((await get("/nodes/pve1/qemu/100/pending")).body.data.filter((p: { pending?: string; delete?: number }) => p.pending !== undefined || p.delete)).toEqual([]);
+  });
+
+  it("the guest agent: not configured, VM not running, agent not (yet) running", async () => {
+    expect((await waitTask((await post("/nodes/pve1/qemu/9000/clone", { newid: 100 })).body.data)).exitstatus).toBe("OK");
+    expect((await post("/nodes/pve1/qemu/100/agent/ping")).statusText).toBe("VM 100 is not running");
+    await put("/nodes/pve1/qemu/100/config", { agent: "enabled=0" });
+    expect((await waitTask((await post("/nodes/pve1/qemu/100/status/start")).body.data)).exitstatus).toBe("OK");
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await post("/nodes/pve1/qemu/100/agent/ping")).statusText).toBe("QEMU guest agent is not running");
+    await put("/nodes/pve1/qemu/100/config", { delete: "agent" });
+    expect((await post("/nodes/pve1/qemu/100/agent/ping")).statusText).toBe("QEMU guest agent is not running");
+    expect((await get("/nodes/pve1/qemu/100/pending")).body.data).toContainEqual({ key: "agent", value: "enabled=0", delete: 1 });
+  });
+
+  it("a privilege-separated API token gets 403 for what its ACL does not grant; the default token may do everything", async () => {
+    await sb.stop();
+    const token = { id: "ci@pve!deploy", secret: "5d0f6a5e-1111-4222-8333-944445555666" };
+    sb = await startSandbox({ proxmox: { templates: [{ vmid: 9000 }], apiTokens: [{ ...token, acl: [{ path: "/vms/9000", privs: ["VM.Audit", "VM.Clone"] }, { path: "/vms/100", privs: ["VM.Allocate", "VM.Audit"] }] }] } });
+    const as = { Authorization: `PVEAPIToken=${token.id}=${token.secret}` };
+    expect((await call(api("/nodes/pve1/qemu/9000/config"), { headers: as })).status).toBe(200);
+    const denied = await call(api("/nodes/pve1/qemu/9000/config"), { method: "PUT", headers: as, form: { cores: 2 } });
+    expect(denied.status).toBe(403);
+    expect(denied.statusText).toBe("Permission check failed (/vms/9000, VM.Config.Disk|VM.Config.CDROM|VM.Config.CPU|VM.Config.Memory|VM.Config.Network|VM.Config.HWType|VM.Config.Options|VM.Config.Cloudinit)");
+    expect((await call(api("/nodes/pve1/qemu/9000/clone"), { method: "POST", headers: as, form: { newid: 101 } })).statusText).toBe("Permission check failed");
+    const allowed = await call(api("/nodes/pve1/qemu/9000/clone"), { method: "POST", headers: as, form: { newid: 100 } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.data).toMatch(/:qmclone:9000:ci@pve!deploy:$/);
+    expect(await waitTask(allowed.body.data)).toMatchObject({ exitstatus: "OK", user: "ci@pve", tokenid: "deploy" });
+    // Endpoints open to every user: version, nextid.
+    expect((await call(api("/version"), { headers: as })).status).toBe(200);
+    expect((await call(api("/nodes/pve1/qemu/9000/config"), { headers: { Authorization: `PVEAPIToken=${token.id}=wrong` } })).status).toBe(401);
+    expect((await put("/nodes/pve1/qemu/9000/config", { cores: 2 })).status).toBe(200);
+  });
+
   it("answers 501 with method and path for endpoints it does not emulate, and records them", async () => {
     const res = await get("/nodes/pve1/lxc");
     expect(res.status).toBe(501);
@@ -237,6 +338,16 @@ describe("Proxmox VE emulator", () => {
     expect(res.status).toBe(400);
     expect(res.statusText).toBe("Parameter verification failed.");
     expect(res.body.errors).toEqual({ vmid: "VM 9000 already exists" });
+    const noTask = await get(`/nodes/pve1/tasks/${encodeURIComponent("UPID:pve1:00001234:00ABCDEF:6543210F:qmstart:100:root@pam:")}/status`);
+    expect(noTask.status).toBe(400);
+    expect(noTask.body.errors).toEqual({ upid: "no such task" });
+    expect((await get("/nodes/pve1/tasks/garbage/status")).body.errors).toEqual({ upid: "unable to parse worker upid" });
+    // Tasks.pm read_task_status splits the token off the user; exitstatus only once stopped.
+    const upid = (await post("/nodes/pve1/qemu/9000/clone", { newid: 100 })).body.data;
+    const status = (await get(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`)).body.data;
+    expect(status).toMatchObject({ upid, user: "root@pam", tokenid: "hearth-sandbox", type: "qmclone", id: "9000", node: "pve1" });
+    if (status.status === "running") expect(status).not.toHaveProperty("exitstatus");
+    expect(await waitTask(upid)).toMatchObject({ exitstatus: "OK" });
   });
 
   it("builds a template from a downloaded cloud image", async () => {
@@ -246,10 +357,18 @@ describe("Proxmox VE emulator", () => {
     expect((await waitTask(dl.body.data)).exitstatus).toBe("OK");
     const content = (await get("/nodes/pve1/storage/local/content?content=import")).body.data;
     expect(content).toEqual([expect.objectContaining({ volid: "local:import/debian-12.qcow2", content: "import", size: 2 * 1024 ** 3 })]);
+    expect(dl.body.data).toMatch(/:download:debian-12\.qcow2:root@pam!hearth-sandbox:$/);
+    // download_file_from_url refuses inside the task, naming the full path.
     const again = await post("/nodes/pve1/storage/local/download-url", { content: "import", filename: "debian-12.qcow2", url: "https://example.invalid/debian-12.qcow2" });
-    expect(again.statusText).toBe("refusing to override existing file 'debian-12.qcow2'");
-    const wrongType = await post("/nodes/pve1/storage/local-lvm/download-url", { content: "import", filename: "x.qcow2", url: "https://example.invalid/x.qcow2" });
-    expect(wrongType.status).toBe(500);
+    expect((await waitTask(again.body.data)).exitstatus).toBe("refusing to override existing file '/var/lib/vz/import/debian-12.qcow2'");
+    const notFileBased = await post("/nodes/pve1/storage/local-lvm/download-url", { content: "import", filename: "x.qcow2", url: "https://example.invalid/x.qcow2" });
+    expect(notFileBased.status).toBe(500);
+    expect(notFileBased.statusText).toBe("can't upload to storage type 'lvmthin', not a file based storage!");
+    const wrongExt = await post("/nodes/pve1/storage/local/download-url", { content: "import", filename: "debian-12.img", url: "https://example.invalid/debian-12.img" });
+    expect(wrongExt.status).toBe(400);
+    expect(wrongExt.body.errors).toEqual({ filename: "invalid filename or wrong extension" });
+    const wrongContent = await post("/nodes/pve1/storage/local/download-url", { content: "images", filename: "x.qcow2", url: "https://example.invalid/x.qcow2" });
+    expect(wrongContent.body.errors).toEqual({ content: "value 'images' does not have a value in the enumeration 'iso, vztmpl, import'" });
 
     const create = await post("/nodes/pve1/qemu", { vmid: 9100, name: "tpl", scsi0: "local-lvm:0,import-from=local:import/debian-12.qcow2,discard=on", ide2: "local-lvm:cloudinit", net0: "virtio,bridge=vmbr0", agent: "enabled=1" });
     expect((await waitTask(create.body.data)).exitstatus).toBe("OK");
@@ -271,14 +390,19 @@ describe("Proxmox VE emulator", () => {
 
   it("keeps cluster firewall groups, VM rules and options, adding rules at the top like Proxmox", async () => {
     expect((await post("/cluster/firewall/groups", { group: "web", comment: "web servers" })).status).toBe(200);
-    expect((await post("/cluster/firewall/groups", { group: "web" })).statusText).toBe("security group 'web' already exists");
+    const again = await post("/cluster/firewall/groups", { group: "web" });
+    expect(again.status).toBe(400);
+    expect(again.body.errors).toEqual({ group: "Security group 'web' already exists" });
+    expect((await post("/cluster/firewall/groups", { group: "db", rename: "nope" })).body.errors).toEqual({ group: "Security group 'nope' does not exist" });
     await post("/cluster/firewall/groups/web", { type: "in", action: "ACCEPT", proto: "tcp", dport: "443", enable: 1 });
     await post("/cluster/firewall/groups/web", { type: "in", action: "ACCEPT", proto: "tcp", dport: "80", enable: 1 });
     const rules = (await get("/cluster/firewall/groups/web")).body.data;
     expect(rules.map((r: { dport: string; pos: number }) => [r.pos, r.dport])).toEqual([[0, "80"], [1, "443"]]);
     await put("/cluster/firewall/groups/web/0", { dport: "8080", comment: "alt" });
     expect((await get("/cluster/firewall/groups/web/0")).body.data).toMatchObject({ pos: "0", dport: "8080", comment: "alt", enable: 1 });
-    expect((await del("/cluster/firewall/groups/web")).statusText).toBe("security group 'web' is not empty");
+    expect((await del("/cluster/firewall/groups/web")).statusText).toBe("Security group 'web' is not empty");
+    const noRule = await get("/cluster/firewall/groups/web/7");
+    expect([noRule.status, noRule.statusText]).toEqual([500, "no rule at position 7"]);
 
     await post("/nodes/pve1/qemu/9000/firewall/rules", { type: "group", action: "web", enable: 1 });
     expect((await get("/nodes/pve1/qemu/9000/firewall/rules")).body.data).toEqual([{ type: "group", action: "web", enable: 1, pos: 0 }]);
@@ -315,7 +439,9 @@ describe("Proxmox VE emulator", () => {
       { "start-address": "10.20.0.200", "end-address": "10.20.0.210" },
     ]);
     expect((await get("/cluster/sdn/vnets/labnet/subnets/lab-10.20.0.0-24")).body.data).toMatchObject({ cidr: "10.20.0.0/24", gateway: "10.20.0.1", snat: 1, vnet: "labnet", zone: "lab" });
-    expect((await del("/cluster/sdn/zones/lab")).status).toBe(500);
+    expect((await del("/cluster/sdn/zones/lab")).statusText).toBe("zone lab is used by vnet labnet");
+    expect((await del("/cluster/sdn/vnets/labnet")).body.errors).toEqual({ vnet: "Can't delete vnet if subnets exists" });
+    expect((await get("/cluster/sdn/zones/nope")).statusText).toBe("sdn 'nope' does not exist");
     expect((await waitTask((await put("/cluster/sdn", {})).body.data)).exitstatus).toBe("OK");
     await del("/cluster/sdn/vnets/labnet/subnets/lab-10.20.0.0-24");
     await del("/cluster/sdn/vnets/labnet");

@@ -18,6 +18,8 @@ export interface ApiResponse {
   body?: unknown;
   /** HTTP reason phrase; Proxmox puts its error message here. */
   statusText?: string;
+  /** Extra response headers (rate-limit headers of the cloud APIs). */
+  headers?: Record<string, string>;
 }
 
 export type Handler = (req: ApiRequest) => ApiResponse | Promise<ApiResponse>;
@@ -125,6 +127,10 @@ export interface EmulatedApi {
   renderError(err: ApiError): ApiResponse;
   /** Proxmox takes parameters from the query string on GET/DELETE; merge them into `body`. */
   queryIntoBody?: boolean;
+  /** The error an injected fault of this status raises, in the API's own terms. @default a plain error with the status */
+  faultError?(status: number): ApiError;
+  /** Headers every answer carries (the cloud APIs' rate-limit headers), counted per request. */
+  responseHeaders?(status: number): Record<string, string>;
 }
 
 export const sleep = (ms: number): Promise<void> =>

@@ -80,6 +80,16 @@ describe("fault injection", () => {
     expect(() => parseFaults("errorRate=lots")).toThrow(/must be a number/);
     expect(() => new Faults({ errorRate: 2 })).toThrow(/from 0 to 1/);
     expect(() => new Faults({ bogus: 1 } as never)).toThrow(/unknown fault option "bogus"/);
+    expect(parseFaults("errorRate=1,errorStatuses=409|429|502")).toEqual({ errorRate: 1, errorStatuses: [409, 429, 502] });
+    expect(() => new Faults({ errorStatuses: [418] })).toThrow(/errorStatuses must be a non-empty list of 409, 423, 429, 500, 502, 503, 504/);
+    expect(() => new Faults({ errorStatuses: [] })).toThrow(/errorStatuses/);
+  });
+
+  it("answers injected errors with the statuses asked for, and Proxmox with a plain error of that status", async () => {
+    const sb = await start({ faults: { errorRate: 1, errorStatuses: [503] } });
+    const pve = await call(`${sb.proxmox.endpoint}api2/json/version`, { headers: { Authorization: `PVEAPIToken=${sb.proxmox.apiToken}` } });
+    expect(pve.status).toBe(503);
+    expect(sb.inspect().faults.errors).toBe(1);
   });
 
   it("injects only on the methods asked for", () => {

@@ -1,10 +1,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { createDigitalOceanApi, type DigitalOceanTiming } from "./digitalocean.js";
+import { createDigitalOceanApi, type DigitalOceanTiming } from "./digitalocean/index.js";
 import { Faults, type FaultOptions, type InjectedFaults } from "./faults.js";
-import { createHcloudApi, type HcloudTiming } from "./hcloud.js";
-import { createProxmoxApi, seedTemplates, type SeedTemplate } from "./proxmox.js";
+import { createHcloudApi, type HcloudTiming } from "./hcloud/index.js";
+import { createProxmoxApi, type ProxmoxApiToken, seedTemplates, type SeedTemplate } from "./proxmox.js";
 import type { ProxmoxTiming } from "./proxmox/physics.js";
 import { ApiError, type ApiResponse, type EmulatedApi, parseBody } from "./router.js";
 import { clone, type Credentials, type SandboxData, Store, type UnknownCall } from "./state.js";
@@ -29,6 +29,12 @@ export interface SandboxOptions {
     nodes?: string[];
     /** Template VMs present at start. @default none */
     templates?: SeedTemplate[];
+    /**
+     * More API tokens besides the default all-powerful one; with privilege separation (the
+     * default) a token may only call what its ACL entries allow, as the PVE 9.1 schema's
+     * `permissions` say (403 otherwise). @default none
+     */
+    apiTokens?: ProxmoxApiToken[];
   };
   hcloud?: HcloudTiming;
   digitalocean?: DigitalOceanTiming;
@@ -117,12 +123,16 @@ function send(res: ServerResponse, response: ApiResponse): void {
   const body = response.body === undefined ? "" : JSON.stringify(response.body);
   res.statusCode = response.status;
   if (response.statusText) res.statusMessage = reasonPhrase(response.statusText);
+  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
   if (body) {
     res.setHeader("Content-Type", "application/json;charset=UTF-8");
     res.setHeader("Content-Length", Buffer.byteLength(body));
   }
   res.end(body);
 }
+
+const withApiHeaders = (api: EmulatedApi, response: ApiResponse): ApiResponse =>
+  api.responseHeaders ? { ...response, headers: { ...api.responseHeaders(response.status), ...response.headers } } : response;
 
 const isLoopback = (address: string | undefined): boolean => !!address && (address === "::1" || address.startsWith("127.") || address === "::ffff:127.0.0.1");
 
@@ -147,6 +157,8 @@ export function computeLeftovers(data: SandboxData): string[] {
   for (const o of Object.values(d.firewalls)) out.push(`digitalocean firewall ${String(o.id)} (${String(o.name)})`);
   for (const o of Object.values(d.vpcs)) if (o.default !== true) out.push(`digitalocean vpc ${String(o.id)} (${String(o.name)})`);
   for (const o of Object.values(d.sshKeys)) out.push(`digitalocean ssh key ${String(o.id)} (${String(o.name)})`);
+  // Tags a droplet create made on the way (`implicit`) are not the program's own resources.
+  for (const t of Object.values(d.tags ?? {})) if (!t.implicit) out.push(`digitalocean tag ${t.name}`);
   return out;
 }
 
@@ -205,7 +217,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new Faults(options.faults);
   if (options.proxmox?.templates?.length) seedTemplates(store, options.proxmox.templates);
   const apis: Record<ApiName, EmulatedApi> = {
-    proxmox: createProxmoxApi({ store, faults, timing: options.proxmox }),
+    proxmox: createProxmoxApi({ store, faults, timing: options.proxmox, tokens: options.proxmox?.apiTokens }),
     hcloud: createHcloudApi({ store, faults, timing: options.hcloud }),
     digitalocean: createDigitalOceanApi({ store, faults, timing: options.digitalocean }),
   };
@@ -252,7 +264,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       requests++;
       const authError = api.authorize(req.headers);
       if (authError) throw authError;
-      if (faults.shouldFail(method)) throw new ApiError(500, "injected fault: internal server error", "server_error");
+      const injected = faults.injectedStatus(method);
+      if (injected !== undefined) throw api.faultError?.(injected) ?? new ApiError(injected, injected === 500 ? "injected fault: internal server error" : `injected fault: status ${injected}`, "server_error");
       const path = rawPath.startsWith(`${api.prefix}/`) ? rawPath.slice(api.prefix.length) : undefined;
       const match = path === undefined ? undefined : api.router.match(method, path);
       if (!match) {
@@ -263,11 +276,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (api.queryIntoBody) body = { ...Object.fromEntries(url.searchParams), ...body };
       const response = await match.handler({ method, path: path!, query: url.searchParams, body, headers: req.headers, params: match.params });
       status = response.status;
-      send(res, response);
+      send(res, withApiHeaders(api, response));
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(500, e instanceof Error ? e.message : String(e));
       status = err.status;
-      send(res, api.renderError(err));
+      send(res, withApiHeaders(api, api.renderError(err)));
     } finally {
       if (status && options.log && !rawPath.startsWith("/__sandbox/")) options.log(`${api.name} ${method} ${rawPath} -> ${status}`);
     }

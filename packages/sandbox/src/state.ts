@@ -10,6 +10,9 @@ export interface PveVm {
   /** Config lock as `status/current` reports it (`clone`, `create`, `backup`...). */
   lock?: string;
   config: Record<string, string | number>;
+  /** `[PENDING]` changes of a running VM that need a restart, and keys pending deletion. */
+  pending?: Record<string, string | number>;
+  pendingDelete?: string[];
   /** Per-VM firewall: rules (position = index) and options. */
   firewall: { rules: Record<string, unknown>[]; options: Record<string, string | number> };
   startedAt?: number;
@@ -102,6 +105,8 @@ export interface DoState {
   sshKeys: Record<string, Record<string, unknown>>;
   /** Backup policy per droplet id. */
   backupPolicies: Record<string, Record<string, unknown>>;
+  /** Tags by name: created by `POST /v2/tags` or by a droplet create that names them. */
+  tags: Record<string, { name: string; implicit?: boolean }>;
   actions: Record<string, DoAction>;
 }
 
@@ -166,6 +171,7 @@ export function emptyData(credentials: Credentials = newCredentials(), nodes: st
       vpcs: {},
       sshKeys: {},
       backupPolicies: {},
+      tags: {},
       actions: {},
     },
   };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "./server.js";
-import { call, waitFor } from "./testClient.js";
+import { startSandbox, type Sandbox } from "../server.js";
+import { call, waitFor } from "../testClient.js";
 
 let sb: Sandbox;
 const url = (path: string): string => `${sb.digitalocean.endpoint}/v2${path}`;
@@ -28,7 +28,7 @@ describe("DigitalOcean emulator", () => {
     expect((await get("/regions")).body.regions[0]).toMatchObject({ slug: "fra1", available: true });
     expect((await get("/images/debian-12-x64")).body.image).toMatchObject({ slug: "debian-12-x64", distribution: "Debian" });
     const paged = await get("/sizes?per_page=2");
-    expect(paged.body.links.pages.next).toBe("/v2/sizes?page=2&per_page=2");
+    expect(paged.body.links.pages.next).toBe(`${sb.digitalocean.endpoint}/v2/sizes?page=2&per_page=2`);
     expect(paged.body.meta.total).toBeGreaterThan(2);
   });
 
@@ -90,7 +90,7 @@ describe("DigitalOcean emulator", () => {
     expect((await get(`/droplets/${id}`)).body.droplet.status).toBe("off");
 
     expect((await del(`/reserved_ips/${address}`)).status).toBe(422);
-    expect((await del(`/vpcs/${vpc.body.vpc.id}`)).status).toBe(409);
+    expect((await del(`/vpcs/${vpc.body.vpc.id}`)).body).toMatchObject({ id: "forbidden" });
     expect((await del(`/droplets/${id}`)).status).toBe(204);
     const gone = await get(`/droplets/${id}`);
     expect(gone.status).toBe(404);
