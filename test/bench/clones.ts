@@ -84,7 +84,7 @@ export function failuresOf(output: string): Failure[] {
   let diagnosticsOf: string | undefined;
   for (const raw of output.split("\n")) {
     const line = raw.trim();
-    const progress = /^[+~-]?\s*[\w-]+:[\w/-]+:\w+\s+(\S+)\s+(creating|\*\*creating failed\*\*)(.*)$/.exec(line);
+    const progress = /^[+~-]?\s*[\w-]+:[\w/-]+:\w+\s+(\S+)\s+(creating|\*\*creating failed[^*]*\*\*)(.*)$/.exec(line);
     if (progress) {
       // Only provider resources: the stack and the components report the failure of their children.
       if (/^(pulumi:pulumi:|hearth:)/.test(line.replace(/^[+~-]?\s*/, ""))) continue;
