@@ -106,8 +106,11 @@ $out"
 
 # moddir MODULE@VERSION: download a module through the proxy, print its directory, or fail with the proxy's error.
 moddir() {
-  local out
-  out=$("$GO" mod download -json "$1" 2>&1 || true)
+  local out tmp
+  tmp=$(mktemp)
+  # Through run_logged, so a slow first download reports progress too (on stderr: stdout is the result).
+  STEP="go mod download $1" RUN_LOGGED_QUIET=1 run_logged "$tmp" "$GO" mod download -json "$1" >&2 || true
+  out=$(cat "$tmp"); rm -f "$tmp"
   printf '%s' "$out" | node -e '
     let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
       let j; try { j = JSON.parse(s); } catch { console.error(s.trim()); process.exit(1); }
@@ -117,7 +120,11 @@ moddir() {
 }
 
 # fresh_copy SRC DST: a writable copy of a read-only module directory.
-fresh_copy() { rm -rf "$2"; mkdir -p "$(dirname "$2")"; cp -r "$1" "$2"; chmod -R u+w "$2"; }
+fresh_copy() {
+  rm -rf "$2"; mkdir -p "$(dirname "$2")"
+  STEP="copying $1 to a writable work directory" run_logged /dev/null cp -r "$1" "$2"
+  chmod -R u+w "$2"
+}
 
 # run_logged LOG CMD...: run quietly into LOG, printing progress (what $STEP is building, elapsed
 # time, the log's last line) every HEARTH_PROGRESS_SECONDS (20) s; on failure show the log's tail.

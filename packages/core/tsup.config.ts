@@ -3,6 +3,7 @@ import { packageBuild } from "../../tsup.base.js";
 
 export default defineConfig({
   ...packageBuild,
-  // `gateway` is a second entry so "@hearth/core/gateway" loads without the Pulumi SDK.
-  entry: ["src/index.ts", "src/gateway.ts"],
+  // `gateway`, `address` and `numbers` are entries of their own so "@hearth/core/gateway",
+  // "@hearth/core/address" and "@hearth/core/numbers" load without the Pulumi SDK.
+  entry: ["src/index.ts", "src/gateway.ts", "src/address.ts", "src/numbers.ts"],
 });

@@ -3,7 +3,7 @@
  * file backend, so runs never share state with a developer's stacks. Used by the engine tests
  * and by `npm run demo`.
  */
-import { execFile } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
@@ -72,24 +72,42 @@ export class EngineWorkspace {
   /** Extra environment for every run, for example a sandbox's provider endpoints. */
   env: NodeJS.ProcessEnv = {};
 
+  /**
+   * Where this workspace's stacks live: its own file backend unless set, for example to a
+   * `postgres://` URL (docs/state.md).
+   */
+  backendUrl: string | undefined;
+
   run(
     args: string[],
-    options: { input?: string; allowFailure?: boolean; timeoutMs?: number; onOutput?: (chunk: string) => void } = {},
+    options: {
+      input?: string;
+      allowFailure?: boolean;
+      timeoutMs?: number;
+      onOutput?: (chunk: string) => void;
+      /** Called with the started process (scripts/pulumi.sh execs pulumi, so this is the CLI). */
+      onStart?: (child: ChildProcess) => void;
+      /** Start it as a process group leader (its pid is the group id), so a test can kill the CLI and its plugins together. */
+      detached?: boolean;
+    } = {},
   ): Promise<RunResult> {
     const env = {
       ...process.env,
       ...this.env,
-      PULUMI_BACKEND_URL: `file://${this.backend}`,
+      PULUMI_BACKEND_URL: this.backendUrl ?? `file://${this.backend}`,
       PULUMI_CONFIG_PASSPHRASE: "hearth-engine-test",
       PULUMI_CONFIG_PASSPHRASE_FILE: undefined,
       PULUMI_HOME: process.env.PULUMI_HOME,
       NO_COLOR: "1",
     };
+    const execOptions = { env, timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" as const };
+    const command = [pulumiScript, ...args, "--cwd", this.projectDir, "--non-interactive"];
     return new Promise((resolvePromise, reject) => {
       const child = execFile(
-        "bash",
-        [pulumiScript, ...args, "--cwd", this.projectDir, "--non-interactive"],
-        { env, timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 },
+        // execFile has no `detached`; setsid(1) (util-linux) makes the CLI a process group leader.
+        options.detached ? "setsid" : "bash",
+        options.detached ? ["bash", ...command] : command,
+        execOptions,
         (error, stdout, stderr) => {
           this.transcript.push(stdout, stderr);
           const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
@@ -100,6 +118,7 @@ export class EngineWorkspace {
           }
         },
       );
+      options.onStart?.(child);
       if (options.onOutput) {
         child.stdout?.on("data", (d: Buffer) => options.onOutput!(d.toString()));
         child.stderr?.on("data", (d: Buffer) => options.onOutput!(d.toString()));

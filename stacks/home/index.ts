@@ -57,7 +57,8 @@ const provider = new proxmoxve.Provider("pve", {
   insecure: proxmoxConfig.getBoolean("insecure") ?? false,
 });
 const withProvider = { providers: [provider] };
-const labels = { "hearth/stack": pulumi.getStack(), env: cfg.environment };
+// Hearth adds its own labels (hearth/component, hearth/managed-by, hearth/stack) itself.
+const labels = { env: cfg.environment };
 
 const template = new CloudImageTemplate(
   "debian-12",

@@ -43,7 +43,7 @@ const fw = new hcloud.Firewall("web-fw", { rules: [
 const servers = [];
 for (let i = 1; i <= ${s.servers ?? 1}; i++) {
   servers.push(new hcloud.Server("web-" + i, {
-    serverType: ${JSON.stringify(s.serverType ?? "cx22")},
+    serverType: ${JSON.stringify(s.serverType ?? "cx23")},
     image: ${JSON.stringify(s.image ?? "debian-12")},
     location: "fsn1",
     firewallIds: [fw.id.apply(Number)],
@@ -63,7 +63,7 @@ new proxmox.cluster.firewall.security.GroupLegacy("web", { name: "web", rules: [
 ] }, { provider });
 `;
 
-const cloudSettings = { environment: "production", site: "cloud", caps: { serverTypes: ["cx22"], maxServers: 2, maxPublicIps: 2 } };
+const cloudSettings = { environment: "production", site: "cloud", caps: { serverTypes: ["cx23"], maxServers: 2, maxPublicIps: 2 } };
 
 let project: SandboxProject | undefined;
 afterEach(async () => {
@@ -172,9 +172,9 @@ describe("the policy pack in the real engine: pulumi preview --policy-pack <dist
     {
       policy: "hearth-spend-caps",
       site: "cloud",
-      program: cloudProgram({ serverType: "cx52" }),
+      program: cloudProgram({ serverType: "cx33" }),
       settings: cloudSettings,
-      message: /cx52/,
+      message: /cx33/,
     },
     {
       policy: "hearth-secrets",

@@ -17,7 +17,8 @@ afterEach(() => {
 });
 
 function bash(script: string, env: Record<string, string> = {}): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; pid: number; kill: (s: NodeJS.Signals) => void } {
-  const child = spawn("bash", ["-c", script], { env: { ...process.env, ...env } });
+  // TMPDIR: the progress stamp file goes into the test's own directory, removed afterwards.
+  const child = spawn("bash", ["-c", script], { env: { ...process.env, ...(dir ? { TMPDIR: dir } : {}), ...env } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -59,6 +60,19 @@ describe("toolchain progress (scripts/lib/progress.sh)", () => {
     expect(lines.at(-1)).toBe("finished");
     // The command's own output went to the log, not the terminal.
     expect(readFileSync(log, "utf8")).toContain("pkg/v3/p5");
+  });
+
+  it("the interval holds across consecutive short steps, in subshells as the toolchain runs them", async () => {
+    dir = mkdtempSync(join(tmpdir(), "hearth-progress-"));
+    const r = await bash(
+      `. "${lib}"
+       (STEP="copy"; run_logged "${join(dir, "a.log")}" sleep 3)
+       (STEP="build"; run_logged "${join(dir, "b.log")}" sleep 3)`,
+      { HEARTH_PROGRESS_SECONDS: "4" },
+    ).done;
+    expect(r.code, r.stderr).toBe(0);
+    // Each step alone is shorter than the interval; together they are not, so the second one reports.
+    expect(r.stdout).toMatch(/^\[toolchain\] \.\.\. build: \d+s so far \(total [4-6]s\)/m);
   });
 
   it("a failing step returns 1 and shows the log's tail", async () => {

@@ -1,9 +1,10 @@
 import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
+import ipaddr from "ipaddr.js";
 import { describe, expect, it } from "vitest";
 import type { GatewayEntry } from "@hearth/core";
 import { canonicalize } from "./canonical.js";
-import { catalogClockSkewMs, rankFrontDoors, selectFrontDoor, verifyCatalog, type CatalogGateway } from "./client.js";
+import { catalogClockSkewMs, CatalogUsageError, rankFrontDoors, selectFrontDoor, verifyCatalog, type CatalogGateway } from "./client.js";
 import { canonicalCatalog, serializeSignedCatalog, signCatalog } from "./sign.js";
 
 // Modest run counts keep the suite fast; each run signs and verifies at most a few times.
@@ -13,6 +14,8 @@ const { privateKey, publicKey } = generateKeyPairSync("ed25519");
 const keyId = "2026-11";
 const trusted = { [keyId]: publicKey.export({ type: "spki", format: "pem" }).toString() };
 
+// Catalog addresses are canonical (core's address parser): IPv6 as RFC 5952 writes it.
+const canonicalIpV6 = fc.ipV6().map((a) => ipaddr.IPv6.parse(a).toRFC5952String());
 const idArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/);
 const regionArb = fc.constantFrom("fsn1", "nbg1", "hel1", "ams3", "nyc1");
 const roleArb = fc.constantFrom("ingress" as const, "egress" as const);
@@ -26,8 +29,8 @@ const entryArb = (id: fc.Arbitrary<string>): fc.Arbitrary<GatewayEntry> =>
     region: regionArb,
     addresses: fc.oneof(
       fc.record({ ipv4: fc.ipV4() }),
-      fc.record({ ipv6: fc.ipV6() }),
-      fc.record({ ipv4: fc.ipV4(), ipv6: fc.ipV6() }),
+      fc.record({ ipv6: canonicalIpV6 }),
+      fc.record({ ipv4: fc.ipV4(), ipv6: canonicalIpV6 }),
     ),
     ports: fc.uniqueArray(portArb, { maxLength: 4, selector: (p) => `${p.protocol}/${p.port}` }),
     wireguardPublicKey: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString("base64")),
@@ -231,6 +234,150 @@ describe("selectFrontDoor properties", () => {
         else if (options.region !== undefined && gateways.some((g) => g.role === options.role && g.region === options.region && !failed.includes(g.id))) {
           expect(chosen?.region).toBe(options.region);
         }
+      }),
+      runs,
+    );
+  });
+});
+
+describe("verifyCatalog reads the envelope once", () => {
+  const fieldArb = fc.constantFrom("document", "keyId", "signature");
+
+  it("refuses an envelope with a duplicate key as malformed, whichever copy is the signed one", () => {
+    fc.assert(
+      fc.property(catalogArb, fieldArb, fc.boolean(), fc.boolean(), (input, field, signedFirst, escape) => {
+        const { signed, issuedMs } = signedCatalog(input);
+        const other = { document: `${signed.document} `, keyId: "other", signature: signed.signature.replace(/^./, (c) => (c === "A" ? "B" : "A")) }[field];
+        const good = JSON.stringify(signed[field]);
+        const bad = JSON.stringify(other);
+        const name = escape ? `"\\u00${field.charCodeAt(0).toString(16)}${field.slice(1)}"` : JSON.stringify(field);
+        const members = (["document", "keyId", "signature"] as const).filter((k) => k !== field).map((k) => `"${k}":${JSON.stringify(signed[k])}`);
+        const text = `{${[...members, `${JSON.stringify(field)}:${signedFirst ? good : bad}`, `${name}:${signedFirst ? bad : good}`].join(",")}}`;
+        const result = verifyCatalog(text, trusted, issuedMs);
+        expect(codeOf(result)).toBe("malformed");
+        if (!result.ok) expect(result.error.message).toMatch(/twice/);
+      }),
+      runs,
+    );
+  });
+
+  it("reads each field of an envelope object once, so a getter cannot show the parser another document", () => {
+    fc.assert(
+      fc.property(catalogArb, fc.string({ minLength: 1, maxLength: 20 }), (input, junk) => {
+        const { signed, issuedMs } = signedCatalog(input);
+        let reads = 0;
+        const envelope = {
+          keyId: signed.keyId,
+          signature: signed.signature,
+          get document() {
+            reads++;
+            return reads === 1 ? signed.document : signed.document.replace('"gateways":[', `"gateways":[${JSON.stringify(junk)},`);
+          },
+        };
+        const result = verifyCatalog(envelope, trusted, issuedMs);
+        expect(reads).toBe(1);
+        expect(codeOf(result)).toBe("ok");
+        if (result.ok) expect(canonicalize(result.catalog)).toBe(signed.document);
+      }),
+      runs,
+    );
+  });
+
+  it("accepts the envelope as UTF-8 bytes and refuses bytes that are not UTF-8", () => {
+    fc.assert(
+      fc.property(catalogArb, fc.constantFrom(0x80, 0xc0, 0xff, 0xfe), fc.nat(), (input, byte, at) => {
+        const { signed, issuedMs } = signedCatalog(input);
+        const bytes = Buffer.from(serializeSignedCatalog(signed), "utf8");
+        expect(codeOf(verifyCatalog(bytes, trusted, issuedMs))).toBe("ok");
+        expect(codeOf(verifyCatalog(new Uint8Array(bytes), trusted, issuedMs))).toBe("ok");
+        const broken = Buffer.from(bytes);
+        broken[at % broken.length] = byte;
+        expect(codeOf(verifyCatalog(broken, trusted, issuedMs))).toBe("malformed");
+      }),
+      runs,
+    );
+  });
+
+  it("refuses a document with a lone surrogate even when its signature covers the replacement character", () => {
+    fc.assert(
+      fc.property(catalogArb, fc.integer({ min: 0xd800, max: 0xdfff }), (input, unit) => {
+        const { signed, issuedMs } = signedCatalog(input);
+        const lone = signed.document.replace('"gateways":[', `"gateways":["${String.fromCharCode(unit)}",`);
+        // What Buffer.from(lone) would have produced, signed honestly.
+        const resigned = signCatalog(Buffer.from(lone, "utf8").toString("utf8"), privateKey, keyId);
+        const result = verifyCatalog({ ...resigned, document: lone }, trusted, issuedMs);
+        expect(codeOf(result)).toBe("malformed");
+        if (!result.ok) expect(result.error.message).toMatch(/surrogate/);
+      }),
+      runs,
+    );
+  });
+});
+
+describe("client options are checked at run time", () => {
+  const gateways = [
+    { ...gatewayArbFixed("a") },
+    { ...gatewayArbFixed("b") },
+  ];
+  function gatewayArbFixed(id: string): CatalogGateway {
+    return { id, role: "ingress", provider: "hcloud", region: "fsn1", addresses: { ipv4: "203.0.113.1" }, ports: [], wireguardPublicKey: Buffer.alloc(32, 1).toString("base64") };
+  }
+
+  it("refuses a `failed` that is not a list of strings instead of iterating it", () => {
+    const notAList = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.dictionary(fc.string(), fc.string()),
+      fc.array(fc.oneof(fc.integer(), fc.constant(null), fc.array(fc.string())), { minLength: 1 }),
+      fc.tuple(fc.string(), fc.integer()).map(([s, n]) => [s, n]),
+    );
+    fc.assert(
+      fc.property(notAList, (failed) => {
+        for (const call of [
+          () => selectFrontDoor({ gateways }, { role: "ingress", failed } as never),
+          () => rankFrontDoors({ gateways }, { role: "ingress", failed } as never),
+        ]) {
+          expect(call).toThrow(CatalogUsageError);
+          expect(call).toThrow(/options\.failed/);
+        }
+      }),
+      runs,
+    );
+    // The string "ab" is not the list ["a", "b"]: before, both gateways were skipped.
+    expect(() => selectFrontDoor({ gateways }, { role: "ingress", failed: "ab" as never })).toThrow(CatalogUsageError);
+    expect(selectFrontDoor({ gateways }, { role: "ingress", failed: new Set(["a"]) })?.id).toBe("b");
+  });
+
+  it("refuses a wrong role, region or previous, and a catalog without a gateway list", () => {
+    fc.assert(
+      fc.property(fc.anything().filter((v) => v !== "ingress" && v !== "egress"), (bad) => {
+        expect(() => selectFrontDoor({ gateways }, { role: bad } as never)).toThrow(/options\.role/);
+        if (bad !== undefined && typeof bad !== "string") expect(() => selectFrontDoor({ gateways }, { role: "ingress", region: bad } as never)).toThrow(/options\.region/);
+        const isIdRecord = typeof bad === "object" && bad !== null && typeof (bad as { id?: unknown }).id === "string";
+        if (bad !== undefined && typeof bad !== "string" && !isIdRecord) {
+          expect(() => selectFrontDoor({ gateways }, { role: "ingress", previous: bad } as never)).toThrow(/options\.previous/);
+        }
+        if (!Array.isArray((bad as { gateways?: unknown } | null)?.gateways)) expect(() => selectFrontDoor(bad as never, { role: "ingress" })).toThrow(/catalog/);
+      }),
+      runs,
+    );
+  });
+
+  it("refuses trusted keys and times of the wrong type with a CatalogUsageError (a TypeError)", () => {
+    const envelope = serializeSignedCatalog(signedCatalog({ gateways: [], issuedMs: 1_800_000_000_000, validHours: 1 }).signed);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.string()), fc.dictionary(fc.string(), fc.oneof(fc.integer(), fc.constant(null)), { minKeys: 1 })), (keys) => {
+        const call = () => verifyCatalog(envelope, keys as never, 1_800_000_000_000);
+        expect(call).toThrow(CatalogUsageError);
+        expect(call).toThrow(TypeError);
+      }),
+      runs,
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.constant(Number.NaN), fc.constant(Infinity), fc.constant(null), fc.constant(new Date("x"))), (now) => {
+        expect(() => verifyCatalog(envelope, trusted, now as never)).toThrow(CatalogUsageError);
       }),
       runs,
     );

@@ -202,7 +202,7 @@ describe("selectFrontDoor", () => {
 });
 
 describe("the client entry point", () => {
-  it("loads no Pulumi at run time; from @hearth/core only its import-free gateway vocabulary", () => {
+  it("loads no Pulumi at run time; from @hearth/core only its Pulumi-free gateway vocabulary, address parser and number rule", () => {
     const seen = new Set<string>();
     const visit = (file: string) => {
       if (seen.has(file)) return;
@@ -211,13 +211,20 @@ describe("the client entry point", () => {
       for (const match of source.matchAll(/^(import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gms)) {
         const [, , typeOnly, target] = match;
         if (typeOnly) continue;
-        expect(target, `${file} imports ${target}`).not.toMatch(/^@pulumi\/|^@hearth\/(?!core\/gateway$)/);
+        expect(target, `${file} imports ${target}`).not.toMatch(/^@pulumi\/|^@hearth\/(?!core\/(gateway|address|numbers)$)/);
         if (target!.startsWith("./")) visit(target!.replace(/\.js$/, ".ts"));
       }
     };
     visit("./client.ts");
-    expect([...seen].sort()).toEqual(["./canonical.ts", "./client.ts", "./schema.ts"]);
+    expect([...seen].sort()).toEqual(["./canonical.ts", "./client.ts", "./schema.ts", "./strictJson.ts"]);
     const vocabulary = readFileSync(new URL("../../core/src/gateway.ts", import.meta.url), "utf8");
     expect(vocabulary).not.toMatch(/^\s*(import|export)\s[^;]*\sfrom\s/m);
+    // The address parser and the number rule import only ipaddr.js (and types).
+    for (const file of ["address.ts", "numbers.ts"]) {
+      const source = readFileSync(new URL(`../../core/src/${file}`, import.meta.url), "utf8");
+      for (const [, typeOnly, target] of source.matchAll(/^\s*(?:import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gms)) {
+        if (!typeOnly) expect(target, `core/src/${file} imports ${target}`).toBe("ipaddr.js");
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { checked, failFor, isPlain, type CloudName, type GatewayEntry, type GatewayPort, type GatewayRole, type GatewayState } from "@hearth/core";
+import { checkObject, checked, failFor, isPlain, isWholeNumber, type CloudName, type GatewayEntry, type GatewayPort, type GatewayRole, type GatewayState } from "@hearth/core";
 import { canonicalize } from "./canonical.js";
 import { checkGateway, checkKeyId, parseTimestamp } from "./schema.js";
 import { catalogDocument, catalogPublicKey, publishedGateways, ed25519PrivateKey, issuedAtRule, parseValidFor, serializeSignedCatalog, signCatalog, validForRule } from "./sign.js";
@@ -109,10 +109,10 @@ export class GatewayCatalog extends pulumi.ComponentResource {
   public readonly outputPath: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: GatewayCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hearth:catalog:GatewayCatalog", name, {}, opts);
+    // Plain values are checked now, before anything is registered; Outputs when they resolve
+    // (same rules, same errors).
     const fail = failFor("GatewayCatalog", name);
-
-    // Plain values are checked now, Outputs when they resolve (same rules, same errors).
+    checkObject(fail, "args", args, "{ gateways, signingKey, keyId, issuedAt, validFor }");
     if (!Array.isArray(args.gateways)) fail("gateways", args.gateways, "use a list of GatewayNodes or gateway entries");
     const keyId = checked(args.keyId, (v) => checkKeyId(fail, "keyId", v));
     const issuedAt = checked(args.issuedAt, (v) => {
@@ -126,7 +126,7 @@ export class GatewayCatalog extends pulumi.ComponentResource {
       args.version === undefined
         ? pulumi.output<number | undefined>(undefined)
         : checked(args.version, (v) => {
-            if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) fail("version", v, "use a whole number of at least 0");
+            if (!isWholeNumber(v) || v < 0) fail("version", v, "use a whole number of at least 0");
           });
     const checkSigningKey = (pem: string) => {
       if (typeof pem !== "string") fail("signingKey", "[secret]", "use an Ed25519 private key in PEM form, from stack config as a secret");
@@ -145,8 +145,14 @@ export class GatewayCatalog extends pulumi.ComponentResource {
     if (sources.every(isDeepPlain)) publishedGateways(sources as GatewayEntry[], fail);
     else sources.forEach((source, i) => isDeepPlain(source) && checkGateway(fail, `gateways[${i}]`, source, false));
 
+    super("hearth:catalog:GatewayCatalog", name, {}, opts);
+
     const entries = pulumi.all(sources.map((source) => pulumi.output(source))) as pulumi.Output<GatewayEntry[]>;
-    const built = pulumi.all([entries, keyId, issuedAt, validFor, version]).apply(([gateways, kid, issued, valid, ver]) =>
+    // Checked through core's `checked`, so a refused entry that holds a secret never echoes it.
+    const inputs = checked(pulumi.all([entries, keyId, issuedAt, validFor, version]), ([gateways, kid, issued, valid, ver]) => {
+      catalogDocument({ gateways, keyId: kid, issuedAt: issued, validFor: valid, version: ver }, fail);
+    });
+    const built = inputs.apply(([gateways, kid, issued, valid, ver]) =>
       catalogDocument({ gateways, keyId: kid, issuedAt: issued, validFor: valid, version: ver }, fail),
     );
     // The catalog is public by design; only known public fields reach it, so it is never secret.

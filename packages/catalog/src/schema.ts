@@ -1,14 +1,16 @@
 /**
  * The catalog wire format (v1) and the strict checks both sides share: the component uses
  * them to refuse bad input with a HearthValidationError, the client to refuse a bad
- * document as `malformed`. One set of rules, two reporters.
+ * document as `malformed`. One set of rules, two reporters. Addresses and numbers follow
+ * core's one parser (`@hearth/core/address`, `@hearth/core/numbers`): canonical notation only.
  *
  * No Pulumi here: clients load this file through `@hearth/catalog/client` and must not pull in
  * the Pulumi SDK, so the only value import from core is its Pulumi-free `@hearth/core/gateway`.
  */
-import { isIPv4, isIPv6 } from "node:net";
 import type { Fail } from "@hearth/core";
+import { parseIp } from "@hearth/core/address";
 import { cloudNames, gatewayRoles, gatewayStates, type GatewayEntry, type GatewayPort, type GatewayState } from "@hearth/core/gateway";
+import { isWholeNumber } from "@hearth/core/numbers";
 
 /** The `schema` tag every v1 catalog document carries. */
 export const catalogSchemaV1 = "hearth-catalog/v1";
@@ -154,11 +156,11 @@ export function checkGateway(fail: Fail, field: string, value: unknown, strict: 
   if (strict) checkExactKeys(fail, `${field}.addresses`, rawAddresses, [], ["ipv4", "ipv6"]);
   const addresses: { ipv4?: string; ipv6?: string } = {};
   if (rawAddresses.ipv4 !== undefined) {
-    if (typeof rawAddresses.ipv4 !== "string" || !isIPv4(rawAddresses.ipv4)) fail(`${field}.addresses.ipv4`, rawAddresses.ipv4, "use an IPv4 address such as 203.0.113.7");
+    if (parseIp(rawAddresses.ipv4)?.family !== "ipv4") fail(`${field}.addresses.ipv4`, rawAddresses.ipv4, "use an IPv4 address in canonical form such as 203.0.113.7 (four decimal parts, no leading zeros)");
     addresses.ipv4 = rawAddresses.ipv4 as string;
   }
   if (rawAddresses.ipv6 !== undefined) {
-    if (typeof rawAddresses.ipv6 !== "string" || !isIPv6(rawAddresses.ipv6)) fail(`${field}.addresses.ipv6`, rawAddresses.ipv6, "use an IPv6 address such as 2001:db8::7");
+    if (parseIp(rawAddresses.ipv6)?.family !== "ipv6") fail(`${field}.addresses.ipv6`, rawAddresses.ipv6, "use an IPv6 address as RFC 5952 writes it, such as 2001:db8::7 (lowercase, compressed, no zone id)");
     addresses.ipv6 = rawAddresses.ipv6 as string;
   }
   if (addresses.ipv4 === undefined && addresses.ipv6 === undefined) fail(`${field}.addresses`, rawAddresses, "a published gateway needs an ipv4 or ipv6 address");
@@ -170,7 +172,7 @@ export function checkGateway(fail: Fail, field: string, value: unknown, strict: 
     const port = p as Record<string, unknown>;
     if (strict) checkExactKeys(fail, where, port, ["protocol", "port"]);
     const protocol = checkWord(fail, `${where}.protocol`, port.protocol, ["tcp", "udp"] as const);
-    if (typeof port.port !== "number" || !Number.isInteger(port.port) || port.port < 1 || port.port > 65535) {
+    if (!isWholeNumber(port.port) || port.port < 1 || port.port > 65535) {
       fail(`${where}.port`, port.port, "use a whole number from 1 to 65535");
     }
     return { protocol, port: port.port as number };
@@ -204,7 +206,7 @@ export function checkDocument(fail: Fail, value: unknown): CatalogDocument {
   const doc = value as Record<string, unknown>;
   checkExactKeys(fail, "document", doc, ["schema", "version", "keyId", "issuedAt", "expiresAt", "gateways"]);
   if (doc.schema !== catalogSchemaV1) fail("document.schema", doc.schema, `this client reads ${JSON.stringify(catalogSchemaV1)}`);
-  if (typeof doc.version !== "number" || !Number.isSafeInteger(doc.version) || doc.version < 0) fail("document.version", doc.version, "a whole number of at least 0");
+  if (!isWholeNumber(doc.version) || doc.version < 0) fail("document.version", doc.version, "a whole number of at least 0");
   checkKeyId(fail, "document.keyId", doc.keyId);
   if (!isIsoInstant(doc.issuedAt)) fail("document.issuedAt", doc.issuedAt, "an instant like 2026-11-23T00:00:00.000Z");
   if (!isIsoInstant(doc.expiresAt)) fail("document.expiresAt", doc.expiresAt, "an instant like 2026-12-23T00:00:00.000Z");

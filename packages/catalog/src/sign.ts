@@ -4,7 +4,7 @@
  * without the Pulumi runtime.
  */
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
-import { failFor, type Fail, type GatewayEntry } from "@hearth/core";
+import { failFor, isWholeNumber, type Fail, type GatewayEntry } from "@hearth/core";
 import { canonicalize } from "./canonical.js";
 import { catalogSchemaV1, checkGateway, checkGatewayOrder, checkKeyId, parseTimestamp, type CatalogDocument, type CatalogGateway, type SignedCatalog } from "./schema.js";
 
@@ -76,7 +76,7 @@ export function catalogDocument(input: CatalogDocumentInput, fail: Fail = defaul
   const validMs = parseValidFor(input.validFor);
   if (validMs === undefined) fail("validFor", input.validFor, validForRule);
   const version = input.version ?? Math.floor(issuedMs! / 1000);
-  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) fail("version", input.version, "use a whole number of at least 0");
+  if (!isWholeNumber(version) || version < 0) fail("version", input.version, "use a whole number of at least 0");
   const gateways = publishedGateways(input.gateways, fail);
 
   return {

@@ -1,6 +1,6 @@
-import { stringify } from "yaml";
-import type { Fail } from "./errors.js";
+import { failFor, type Fail } from "./errors.js";
 import { checkHostname } from "./naming.js";
+import { checkYamlString, renderYaml11 } from "./yaml11.js";
 
 /** A user account created by cloud-init. */
 export interface CloudInitUser {
@@ -42,6 +42,10 @@ export interface CloudConfig {
 const userPattern = /^[a-z_][a-z0-9_-]{0,31}$/;
 const sshKeyPattern = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
 const packagePattern = /^[a-zA-Z0-9][a-zA-Z0-9.+:=~_-]*$/;
+// `user[:group]` with Linux user and group names (a trailing '$' marks machine accounts).
+const ownerPattern = /^[a-z_][a-z0-9_-]*\$?(:[a-z_][a-z0-9_-]*\$?)?$/;
+// IANA zone names such as UTC, Europe/Vienna, America/Argentina/Buenos_Aires, Etc/GMT+1.
+const timezonePattern = /^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/;
 
 /** True for one OpenSSH public key line. */
 export function isSshPublicKey(value: string): boolean {
@@ -61,20 +65,36 @@ export function checkSshKeys(fail: Fail, field: string, keys: readonly string[])
   return keys;
 }
 
-/** Checks a cloud-init user name. */
-export function checkUserName(fail: Fail, field: string, value: unknown): string {
-  if (typeof value !== "string" || !userPattern.test(value) || value === "root") {
-    fail(field, value, "use a Linux user name (lowercase letters, digits, '_' or '-', up to 32 characters), not root");
+/** Checks a cloud-init user name (or, with `what = "a group"`, a group name). */
+export function checkUserName(fail: Fail, field: string, value: unknown, what: "a user" | "a group" = "a user"): string {
+  if (typeof value !== "string" || !userPattern.test(value) || (what === "a user" && value === "root")) {
+    fail(field, value, what === "a user" ? "use a Linux user name (lowercase letters, digits, '_' or '-', up to 32 characters), not root" : "use a Linux group name (lowercase letters, digits, '_' or '-', up to 32 characters)");
   }
   return value as string;
 }
 
-/** Checks a cloud config; returns it unchanged. */
+/**
+ * Checks a cloud config; returns it unchanged. Every string must come back from cloud-init's
+ * YAML 1.1 reader as written (see yaml11.ts): strings with characters YAML cannot carry are
+ * refused here, and names, paths, owners and modes are one line.
+ */
 export function checkCloudConfig(fail: Fail, field: string, config: CloudConfig): CloudConfig {
+  if (config === null || typeof config !== "object") fail(field, config, "use an object such as { users: [...], packages: [...] }");
   if (config.hostname !== undefined) checkHostname(fail, `${field}.hostname`, config.hostname);
+  if (config.timezone !== undefined) {
+    checkYamlString(fail, `${field}.timezone`, config.timezone, { oneLine: true });
+    if (!timezonePattern.test(config.timezone)) fail(`${field}.timezone`, config.timezone, "use a time zone name such as UTC or Europe/Vienna");
+  }
   config.users?.forEach((user, i) => {
     checkUserName(fail, `${field}.users[${i}].name`, user.name);
-    if (user.sshKeys) checkSshKeys(fail, `${field}.users[${i}].sshKeys`, user.sshKeys);
+    if (user.sshKeys) {
+      checkSshKeys(fail, `${field}.users[${i}].sshKeys`, user.sshKeys);
+      user.sshKeys.forEach((k, j) => checkYamlString(fail, `${field}.users[${i}].sshKeys[${j}]`, k, { oneLine: true }));
+    }
+    user.groups?.forEach((g, j) => checkUserName(fail, `${field}.users[${i}].groups[${j}]`, g, "a group"));
+    if (user.shell !== undefined && (typeof user.shell !== "string" || !/^\/[A-Za-z0-9._/+-]+$/.test(user.shell))) {
+      fail(`${field}.users[${i}].shell`, user.shell, "use an absolute path such as /bin/bash");
+    }
   });
   config.packages?.forEach((pkg, i) => {
     if (typeof pkg !== "string" || !packagePattern.test(pkg)) fail(`${field}.packages[${i}]`, pkg, "use a package name such as nginx or wireguard-tools");
@@ -83,7 +103,13 @@ export function checkCloudConfig(fail: Fail, field: string, config: CloudConfig)
     if (typeof file.path !== "string" || !file.path.startsWith("/") || file.path.includes("\n")) {
       fail(`${field}.writeFiles[${i}].path`, file.path, "use an absolute path such as /etc/hearth/config.json");
     }
+    checkYamlString(fail, `${field}.writeFiles[${i}].path`, file.path, { oneLine: true });
     if (typeof file.content !== "string") fail(`${field}.writeFiles[${i}].content`, file.content, "content is a string");
+    // File contents may be secret (keys, tokens): never echoed.
+    checkYamlString(fail, `${field}.writeFiles[${i}].content`, file.content, { secret: true });
+    if (file.owner !== undefined && (typeof file.owner !== "string" || !ownerPattern.test(file.owner))) {
+      fail(`${field}.writeFiles[${i}].owner`, file.owner, 'use "user" or "user:group" with Linux names, such as "root:root"');
+    }
     if (file.permissions !== undefined && !/^0?[0-7]{3,4}$/.test(file.permissions)) {
       fail(`${field}.writeFiles[${i}].permissions`, file.permissions, 'use an octal mode such as "0644" or "0600"');
     }
@@ -91,15 +117,23 @@ export function checkCloudConfig(fail: Fail, field: string, config: CloudConfig)
   config.runcmd?.forEach((cmd, i) => {
     const ok = typeof cmd === "string" ? cmd.trim() !== "" : Array.isArray(cmd) && cmd.length > 0 && cmd.every((c) => typeof c === "string");
     if (!ok) fail(`${field}.runcmd[${i}]`, cmd, "a command is a non-empty string or a non-empty list of strings");
+    (typeof cmd === "string" ? [cmd] : cmd).forEach((part, j) =>
+      checkYamlString(fail, typeof cmd === "string" ? `${field}.runcmd[${i}]` : `${field}.runcmd[${i}][${j}]`, part),
+    );
   });
   return config;
 }
 
+const renderFail = failFor("cloud-config", "(render)");
+
 /**
- * Renders a `#cloud-config` document. Keys are written in a fixed order so the same input
- * always yields the same bytes (an unchanged program shows no diff).
+ * Renders a `#cloud-config` document that cloud-init's YAML 1.1 reader reads back exactly
+ * (see yaml11.ts). Keys are written in a fixed order so the same input always yields the
+ * same bytes (an unchanged program shows no diff). A string YAML cannot carry raises a
+ * HearthValidationError naming its place (file contents reported as `[secret]`); components
+ * check with {@link checkCloudConfig} first, so theirs name the component.
  */
-export function renderCloudConfig(config: CloudConfig): string {
+export function renderCloudConfig(config: CloudConfig, fail: Fail = renderFail): string {
   const doc: Record<string, unknown> = {};
   if (config.hostname) {
     doc.hostname = config.hostname;
@@ -134,5 +168,34 @@ export function renderCloudConfig(config: CloudConfig): string {
     }));
   }
   if (config.runcmd?.length) doc.runcmd = config.runcmd.map((c) => (typeof c === "string" ? c : [...c]));
-  return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+  checkStrings(fail, "", doc);
+  return `#cloud-config\n${renderYaml11(doc)}`;
+}
+
+/** Every string of a rendered document, checked before rendering. */
+function checkStrings(fail: Fail, path: string, value: unknown): void {
+  if (typeof value === "string") checkYamlString(fail, path, value, { secret: /\.content$/.test(path) });
+  else if (Array.isArray(value)) value.forEach((v, i) => checkStrings(fail, `${path}[${i}]`, v));
+  else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) checkStrings(fail, path === "" ? k : `${path}.${k}`, v);
+}
+
+/**
+ * User-data size limits of the clouds, in bytes of UTF-8:
+ * - hcloud: "This field is limited to 32KiB." (hcloud-openapi.json
+ *   /components/schemas/create_server_request/properties/user_data);
+ * - DigitalOcean: "may not exceed 64 KiB in size" (digitalocean-openapi.json
+ *   /paths/~1v2~1droplets/post/requestBody/content/application~1json/schema/oneOf/0/allOf/1/properties/user_data).
+ * Proxmox has none here: Hearth renders no user-data for it (Proxmox builds its own from
+ * ciuser/sshkeys, or uses a snippet file the user uploads).
+ */
+export const userDataLimits = { hcloud: 32 * 1024, digitalocean: 64 * 1024 } as const;
+
+/** Checks the size of user-data for a cloud; the user-data itself is never echoed. */
+export function checkUserDataSize(fail: Fail, field: string, userData: string, cloud: keyof typeof userDataLimits): string {
+  const bytes = Buffer.byteLength(userData, "utf8");
+  const limit = userDataLimits[cloud];
+  if (bytes > limit) {
+    fail(field, `[user data, ${bytes} bytes]`, `${cloud === "hcloud" ? "Hetzner Cloud" : "DigitalOcean"} takes user-data of at most ${limit / 1024} KiB (${limit} bytes); shorten files or commands, or fetch large content at first boot`);
+  }
+  return userData;
 }

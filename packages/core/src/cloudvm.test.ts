@@ -35,7 +35,7 @@ describe("sortSshKeys", () => {
 
 describe("cloudVmUserData", () => {
   it("renders cloudInit with the host name and a default user", () => {
-    const text = cloudVmUserData(fail, "web-1", { sshKeys: [key], packages: ["nginx"] }, undefined) as string;
+    const text = cloudVmUserData(fail, "web-1", { sshKeys: [key], packages: ["nginx"] }, undefined, "hcloud") as string;
     const doc = parse(text);
     expect(doc.hostname).toBe("web-1");
     expect(doc.users[1]).toMatchObject({ name: "hearth", ssh_authorized_keys: [key] });
@@ -43,13 +43,13 @@ describe("cloudVmUserData", () => {
   });
 
   it("passes userData through and returns undefined for neither", () => {
-    expect(cloudVmUserData(fail, "web-1", undefined, "#!/bin/sh\n")).toBe("#!/bin/sh\n");
-    expect(cloudVmUserData(fail, "web-1", undefined, undefined)).toBeUndefined();
+    expect(cloudVmUserData(fail, "web-1", undefined, "#!/bin/sh\n", "hcloud")).toBe("#!/bin/sh\n");
+    expect(cloudVmUserData(fail, "web-1", undefined, undefined, "hcloud")).toBeUndefined();
   });
 
   it("refuses both, and bad users or keys", () => {
-    expect(() => cloudVmUserData(fail, "web-1", { user: "ops" }, "#!/bin/sh")).toThrow(/either cloudInit/);
-    expect(() => cloudVmUserData(fail, "web-1", { user: "root" }, undefined)).toThrow(HearthValidationError);
-    expect(() => cloudVmUserData(fail, "web-1", { sshKeys: ["nope"] }, undefined)).toThrow(/cloudInit.users\[0\].sshKeys\[0\]/);
+    expect(() => cloudVmUserData(fail, "web-1", { user: "ops" }, "#!/bin/sh", "hcloud")).toThrow(/either cloudInit/);
+    expect(() => cloudVmUserData(fail, "web-1", { user: "root" }, undefined, "hcloud")).toThrow(HearthValidationError);
+    expect(() => cloudVmUserData(fail, "web-1", { sshKeys: ["nope"] }, undefined, "hcloud")).toThrow(/cloudInit.users\[0\].sshKeys\[0\]/);
   });
 });

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkCloudConfig, isSshPublicKey, renderCloudConfig, type CloudConfig } from "./cloudinit.js";
+import { checked, isPlain } from "./checks.js";
+import { checkCloudConfig, checkUserDataSize, isSshPublicKey, renderCloudConfig, userDataLimits, type CloudConfig } from "./cloudinit.js";
 import type { Fail } from "./errors.js";
+import { isWholeNumber } from "./numbers.js";
 
 /** An SSH key the cloud should install: a public key line, or an existing key's id or name. */
 export type SshKeyRef = pulumi.Input<string | number>;
@@ -23,7 +25,7 @@ export function sortSshKeys(fail: Fail, field: string, keys: readonly SshKeyRef[
   if (keys !== undefined && !Array.isArray(keys)) fail(field, keys, "use a list of public keys, key ids or key names");
   (keys ?? []).forEach((key, index) => {
     if (typeof key === "number") {
-      if (!Number.isInteger(key) || key < 1) fail(`${field}[${index}]`, key, "a key id is a positive whole number");
+      if (!isWholeNumber(key) || key < 1) fail(`${field}[${index}]`, key, "a key id is a positive whole number");
       references.push(String(key));
     } else if (typeof key === "string") {
       if (key.includes("PRIVATE KEY")) fail(`${field}[${index}]`, "[private key]", "give the public key line (never a private key)");
@@ -63,18 +65,28 @@ export interface CloudVmInit {
 /**
  * The user data of a cloud VM: `userData` as given, or `cloudInit` rendered as a
  * `#cloud-config` document with the VM's host name; undefined when neither is set.
- * Giving both is an error (one way to configure first boot).
+ * Giving both is an error (one way to configure first boot). Either is refused when larger
+ * than the cloud takes (`userDataLimits`): now when known, when it resolves otherwise.
  */
 export function cloudVmUserData(
   fail: Fail,
   hostname: string,
   cloudInit: CloudVmInit | undefined,
   userData: pulumi.Input<string> | undefined,
+  cloud: keyof typeof userDataLimits,
 ): pulumi.Input<string> | undefined {
   if (cloudInit !== undefined && userData !== undefined) {
     fail("userData", "[user data]", "give either cloudInit (rendered by Hearth) or userData (used as is), not both");
   }
-  if (userData !== undefined) return userData;
+  if (userData !== undefined) {
+    const check = (text: unknown) => {
+      if (typeof text !== "string") fail("userData", "[user data]", "use a string: a #cloud-config document or a script");
+      checkUserDataSize(fail, "userData", text as string, cloud);
+    };
+    if (!isPlain(userData)) return checked(userData, check);
+    check(userData);
+    return userData;
+  }
   if (cloudInit === undefined) return undefined;
   if (cloudInit === null || typeof cloudInit !== "object") fail("cloudInit", cloudInit, "use an object such as { user: \"ops\", sshKeys: [...] }");
   const config: CloudConfig = {
@@ -86,5 +98,5 @@ export function cloudVmUserData(
     ...(cloudInit.timezone ? { timezone: cloudInit.timezone } : {}),
   };
   checkCloudConfig(fail, "cloudInit", config);
-  return renderCloudConfig(config);
+  return checkUserDataSize(fail, "cloudInit", renderCloudConfig(config, fail), cloud);
 }

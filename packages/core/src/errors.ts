@@ -20,15 +20,47 @@ export class HearthValidationError extends Error {
   }
 }
 
-function describeValue(value: unknown): string {
+/**
+ * The value as the user wrote it: strings quoted, numbers exactly (`NaN`, `Infinity`, `-0`,
+ * which JSON would print as `null` or `0`), lists and objects in JSON-like form with the same
+ * number rules, cut at 120 characters.
+ */
+export function describeValue(value: unknown): string {
   if (value === undefined) return "(missing)";
-  if (typeof value === "string") return JSON.stringify(value);
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? String(value) : text.length > 120 ? `${text.slice(0, 117)}...` : text;
-  } catch {
-    return String(value);
+  const text = render(value, 0, new WeakSet());
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function render(value: unknown, depth: number, seen: WeakSet<object>): string {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return Object.is(value, -0) ? "-0" : String(value);
+    case "bigint":
+      return `${value}n`;
+    case "undefined":
+      return "undefined";
+    case "boolean":
+      return String(value);
+    case "symbol":
+      return value.toString();
+    case "function":
+      return `[function ${value.name || "anonymous"}]`;
   }
+  if (value === null) return "null";
+  const object = value as object;
+  // An Output's value is unknown here (and may be secret); never look inside it.
+  if ((object as { __pulumiOutput?: unknown }).__pulumiOutput === true) return "[Output]";
+  if (object instanceof Promise) return "[Promise]";
+  if (seen.has(object) || depth > 4) return "[...]";
+  seen.add(object);
+  if (Array.isArray(object)) return `[${object.map((v) => render(v, depth + 1, seen)).join(",")}]`;
+  if (object instanceof Date) return Number.isNaN(object.getTime()) ? "Invalid Date" : object.toISOString();
+  const constructorName = Object.getPrototypeOf(object)?.constructor?.name;
+  const entries = Object.entries(object).map(([k, v]) => `${JSON.stringify(k)}:${render(v, depth + 1, seen)}`);
+  const body = `{${entries.join(",")}}`;
+  return constructorName && constructorName !== "Object" ? `${constructorName} ${body}` : body;
 }
 
 /**

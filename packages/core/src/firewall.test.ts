@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { HearthValidationError, failFor } from "./errors.js";
-import { formatPortRange, isWorldOpen, mergePortRanges, normalizeRules, parsePortSpec, rule, worldOpenAdminPorts } from "./firewall.js";
+import fc from "fast-check";
+import {
+  adminPorts,
+  checkNoWorldOpenAdminPorts,
+  formatPortRange,
+  isWorldOpen,
+  mergePortRanges,
+  normalizeRules,
+  parsePortSpec,
+  rule,
+  worldOpenAdminPorts,
+} from "./firewall.js";
 
 const fail = failFor("FirewallGroup", "web");
 
@@ -63,18 +74,51 @@ describe("normalizeRules", () => {
   });
 });
 
-describe("world-open admin ports", () => {
+describe("world-open admin ports: one definition", () => {
   const one = (r: Parameters<typeof rule.allowIn>[0]) => normalizeRules(fail, "rules", [rule.allowIn(r)])[0]!;
+  const names = (rules: Parameters<typeof worldOpenAdminPorts>[0]) => worldOpenAdminPorts(rules).map((p) => p.from);
 
-  it("finds SSH open to the world", () => {
-    expect(worldOpenAdminPorts(one({ protocol: "tcp", ports: [22] }))).toEqual([22]);
-    expect(worldOpenAdminPorts(one({ protocol: "tcp", ports: ["8000-9000"], from: ["0.0.0.0/0"] }))).toEqual([8006]);
-    expect(worldOpenAdminPorts(one({ protocol: "any", from: ["::/0"] }))).toEqual([22, 8006, 3389]);
+  it("finds admin ports open to the world by port, range, all ports, and on every protocol", () => {
+    expect(names(one({ protocol: "tcp", ports: [22] }))).toEqual([22]);
+    expect(names(one({ protocol: "udp", ports: [22] }))).toEqual([22]);
+    expect(names(one({ protocol: "tcp", ports: ["8000-9000"], from: ["0.0.0.0/0"] }))).toEqual([8006]);
+    expect(names(one({ protocol: "any", from: ["::/0"] }))).toEqual(adminPorts.map((p) => p.from));
+    expect(names(one({ protocol: "tcp", ports: [5901] }))).toEqual([5900]);
   });
 
-  it("accepts admin ports from a private range and web ports from anywhere", () => {
-    expect(worldOpenAdminPorts(one({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24"] }))).toEqual([]);
-    expect(worldOpenAdminPorts(one({ protocol: "tcp", ports: [80, 443] }))).toEqual([]);
+  it("accepts admin ports from a private range, web ports from anywhere, and drops", () => {
+    expect(names(one({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24"] }))).toEqual([]);
+    expect(names(one({ protocol: "tcp", ports: [80, 443] }))).toEqual([]);
+    expect(names(one({ protocol: "icmp" }))).toEqual([]);
     expect(isWorldOpen(normalizeRules(fail, "r", [rule.dropIn({ protocol: "tcp", ports: [22] })])[0]!)).toBe(false);
+  });
+
+  /** A split of 0.0.0.0/0 into /n blocks (n in 1..8), spread over several rules and protocols. */
+  const worldSplit = fc.integer({ min: 1, max: 8 }).chain((bits) =>
+    fc.tuple(
+      fc.constant(Array.from({ length: 2 ** bits }, (_, i) => `${(i << (8 - bits)) & 255}.0.0.0/${bits}`)),
+      fc.integer({ min: 1, max: 4 }),
+      fc.constantFrom(...adminPorts),
+      fc.constantFrom("tcp" as const, "udp" as const, "any" as const),
+      fc.boolean(),
+    ),
+  );
+
+  it("finds an admin port open to the world however the sources are split over CIDRs and rules", () => {
+    fc.assert(
+      fc.property(worldSplit, ([pieces, ruleCount, admin, protocol, asRange]) => {
+        const ports = protocol === "any" ? undefined : [asRange ? { from: Math.max(1, admin.from - 3), to: admin.to + 3 } : admin.from];
+        const rules = Array.from({ length: ruleCount }, (_, k) =>
+          rule.allowIn({ protocol, ports, from: pieces.filter((_, i) => i % ruleCount === k).length ? pieces.filter((_, i) => i % ruleCount === k) : [pieces[0]!] }),
+        );
+        const normalized = normalizeRules(fail, "rules", rules);
+        expect(worldOpenAdminPorts(normalized)).toContainEqual(admin);
+        expect(() => checkNoWorldOpenAdminPorts(fail, "rules", normalized)).toThrow(/never opened to the whole internet/);
+        // Leave one piece out and the port is no longer open to the whole world.
+        const partial = normalizeRules(fail, "rules", [rule.allowIn({ protocol, ports, from: pieces.slice(1) })].filter((r) => r.sources!.length > 0));
+        if (partial.length) expect(worldOpenAdminPorts(partial)).not.toContainEqual(admin);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

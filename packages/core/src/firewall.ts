@@ -1,6 +1,7 @@
 import { checkOneOf } from "./checks.js";
 import type { Fail } from "./errors.js";
-import { isIpAddress, isWorldCidr, parseCidr } from "./network.js";
+import { checkCidr, coversWholeInternet, parseIp } from "./address.js";
+import { isWholeNumber } from "./numbers.js";
 
 export type Direction = "in" | "out";
 export type Action = "accept" | "drop" | "reject";
@@ -92,7 +93,7 @@ export function parsePortSpec(fail: Fail, field: string, spec: PortSpec): PortRa
   } else {
     return fail(field, spec, 'use a port (443), a range ("8000-8100") or { from, to }');
   }
-  const valid = (p: number) => Number.isInteger(p) && p >= 1 && p <= 65535;
+  const valid = (p: number) => isWholeNumber(p) && p >= 1 && p <= 65535;
   if (!valid(from) || !valid(to) || from > to) {
     fail(field, spec, "ports are whole numbers from 1 to 65535, and a range's start is not above its end");
   }
@@ -118,13 +119,14 @@ export function formatPortRange(range: PortRange, separator = "-"): string {
 
 function normalizeEndpoint(fail: Fail, field: string, endpoint: Endpoint): Endpoint {
   if (typeof endpoint === "string") {
-    const cidr = parseCidr(endpoint);
-    if (cidr) return endpoint;
-    if (isIpAddress(endpoint)) return endpoint.includes(":") ? `${endpoint}/128` : `${endpoint}/32`;
-    return fail(field, endpoint, "use a CIDR such as 192.168.1.0/24, an address such as 192.168.1.10, or { group: name }");
+    // A bare address is the one-host network; anything else must be a network (no host bits),
+    // in canonical notation: the strict parser in address.ts decides, for every provider.
+    const ip = parseIp(endpoint);
+    if (ip) return ip.family === "ipv6" ? `${endpoint}/128` : `${endpoint}/32`;
+    return checkCidr(fail, field, endpoint);
   }
   if (endpoint === null || typeof endpoint !== "object" || typeof endpoint.group !== "string" || !groupNamePattern.test(endpoint.group)) {
-    return fail(field, endpoint, "a group reference is { group: name } with a name of 2-18 letters, digits, '-' or '_', starting with a letter");
+    return fail(field, endpoint, "use a CIDR such as 192.168.1.0/24, an address such as 192.168.1.10, or a group reference { group: name } with a name of 2-18 letters, digits, '-' or '_', starting with a letter");
   }
   return { group: endpoint.group };
 }
@@ -149,6 +151,8 @@ export function normalizeRule(fail: Fail, field: string, r: FirewallRule): Norma
     fail(`${field}.ports`, r.ports, `ports apply only to tcp and udp, not ${protocol}; remove ports or set protocol`);
   }
   const ports = mergePortRanges(portSpecs.map((p, i) => parsePortSpec(fail, `${field}.ports[${i}]`, p)));
+  if (r.sources !== undefined && !Array.isArray(r.sources)) fail(`${field}.sources`, r.sources, 'use a list such as ["192.168.1.0/24"]');
+  if (r.destinations !== undefined && !Array.isArray(r.destinations)) fail(`${field}.destinations`, r.destinations, 'use a list such as ["192.168.1.0/24"]');
   const sources = (r.sources ?? []).map((e, i) => normalizeEndpoint(fail, `${field}.sources[${i}]`, e));
   const destinations = (r.destinations ?? []).map((e, i) => normalizeEndpoint(fail, `${field}.destinations[${i}]`, e));
   if (r.comment !== undefined && (typeof r.comment !== "string" || r.comment.length > 255)) {
@@ -157,17 +161,76 @@ export function normalizeRule(fail: Fail, field: string, r: FirewallRule): Norma
   return { direction, action, protocol, ports, sources, destinations, ...(r.comment === undefined ? {} : { comment: r.comment }) };
 }
 
-/** Well-known administrative ports that must never be open to the whole internet. */
-export const adminPorts = { ssh: 22, proxmoxUi: 8006, rdp: 3389 } as const;
-
-/** True when an inbound accept rule admits the whole internet (no sources, or 0.0.0.0/0 or ::/0). */
-export function isWorldOpen(r: NormalizedRule): boolean {
-  if (r.direction !== "in" || r.action !== "accept") return false;
-  return r.sources.length === 0 || r.sources.some((s) => typeof s === "string" && isWorldCidr(s));
+/** An administrative service whose ports must never be reachable from the whole internet. */
+export interface AdminPort {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
 }
 
-/** The admin ports (22, 8006, 3389) a rule opens to the whole internet; empty when none. */
-export function worldOpenAdminPorts(r: NormalizedRule): number[] {
-  if (!isWorldOpen(r) || r.protocol === "udp" || r.protocol === "icmp" || r.protocol === "icmpv6") return [];
-  return Object.values(adminPorts).filter((port) => r.ports.length === 0 || r.ports.some((p) => p.from <= port && port <= p.to));
+/**
+ * The documented list of administrative ports. They count on every protocol (tcp, udp, any),
+ * whatever the service usually speaks: a rule that opens the port opens it.
+ * Sources: IANA service names (ssh 22, telnet 23, ms-wbt-server 3389, rfb 5900); the Proxmox VE
+ * admin guide, "Ports used by Proxmox VE" (proxmox/pve-docs pve-firewall.adoc): web interface
+ * 8006, VNC web console 5900-5999, SPICE proxy 3128, sshd 22.
+ */
+export const adminPorts: readonly AdminPort[] = [
+  { name: "SSH", from: 22, to: 22 },
+  { name: "Telnet", from: 23, to: 23 },
+  { name: "the Proxmox SPICE proxy", from: 3128, to: 3128 },
+  { name: "RDP", from: 3389, to: 3389 },
+  { name: "VNC and the Proxmox VNC console", from: 5900, to: 5999 },
+  { name: "the Proxmox UI and API", from: 8006, to: 8006 },
+];
+
+/** `SSH (22)`, `VNC ... (5900-5999)`: how messages name an admin port. */
+export function describeAdminPort(port: AdminPort): string {
+  return `${port.name} (${formatPortRange(port)})`;
+}
+
+/** True for an inbound accept rule: the rules that can open something. */
+const admits = (r: NormalizedRule) => r.direction === "in" && r.action === "accept";
+
+/** The sources of a rule, with "no sources" meaning anywhere. */
+const sourcesOf = (r: NormalizedRule): readonly unknown[] => (r.sources.length === 0 ? ["0.0.0.0/0", "::/0"] : r.sources);
+
+/**
+ * True when one inbound accept rule admits the whole internet: no sources, or sources whose
+ * union covers all of IPv4 or all of IPv6 (`0.0.0.0/0`, or `0.0.0.0/1` + `128.0.0.0/1`, ...).
+ */
+export function isWorldOpen(r: NormalizedRule): boolean {
+  return admits(r) && coversWholeInternet(sourcesOf(r));
+}
+
+/**
+ * The one definition of "an admin port open to the world", shared by every FirewallGroup,
+ * GatewayNode and the policy pack: for each port of {@link adminPorts}, the sources of every
+ * inbound accept rule that admits that port (on any protocol that carries ports: tcp, udp or
+ * any; a rule without ports admits all of them) are pooled, and the port is world-open when
+ * that union covers all of IPv4 or all of IPv6, however it is split across rules and CIDRs.
+ * Returns the admin ports open to the world; empty when none.
+ */
+export function worldOpenAdminPorts(rules: NormalizedRule | readonly NormalizedRule[]): AdminPort[] {
+  const list = (Array.isArray(rules) ? rules : [rules]) as readonly NormalizedRule[];
+  const carriers = list.filter((r) => admits(r) && r.protocol !== "icmp" && r.protocol !== "icmpv6");
+  return adminPorts.filter((admin) => {
+    for (let port = admin.from; port <= admin.to; port++) {
+      const sources = carriers.filter((r) => r.ports.length === 0 || r.ports.some((p) => p.from <= port && port <= p.to)).flatMap(sourcesOf);
+      if (sources.length > 0 && coversWholeInternet(sources)) return true;
+    }
+    return false;
+  });
+}
+
+/** Fails when rules open an admin port to the whole internet (see {@link worldOpenAdminPorts}). */
+export function checkNoWorldOpenAdminPorts(fail: Fail, field: string, rules: readonly NormalizedRule[]): void {
+  const open = worldOpenAdminPorts(rules);
+  if (open.length > 0) {
+    fail(
+      field,
+      open.map(describeAdminPort).join(", "),
+      "administrative ports are never opened to the whole internet (0.0.0.0/0 or ::/0, however the sources are split): allow only your admin networks, or reach them over the VPN",
+    );
+  }
 }

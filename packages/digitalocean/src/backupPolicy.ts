@@ -28,11 +28,13 @@ export class BackupPolicy extends pulumi.ComponentResource {
   public readonly retention: Retention;
 
   constructor(name: string, args: BackupPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hearth:digitalocean:BackupPolicy", name, {}, opts);
     const fail = failFor("BackupPolicy", name);
     if (args === null || typeof args !== "object") fail("schedule", undefined, 'give a schedule such as "*-*-* 04:00"');
-    this.policy = toDropletBackupPolicy(fail, "schedule", args.schedule);
-    this.retention = checkDoRetention(fail, "retention", this.policy.plan, args.retention);
+    const policy = toDropletBackupPolicy(fail, "schedule", args.schedule);
+    const retention = checkDoRetention(fail, "retention", policy.plan, args.retention);
+    super("hearth:digitalocean:BackupPolicy", name, {}, opts);
+    this.policy = policy;
+    this.retention = retention;
     this.registerOutputs({ policy: this.policy, retention: this.retention });
   }
 }

@@ -1,4 +1,4 @@
-import { checkRetention, parseCalendarEvent, retentionKeys, type Fail, type Retention } from "@hearth/core";
+import { checkRetention, isWholeNumber, parseCalendarEvent, retentionKeys, type Fail, type Retention } from "@hearth/core";
 
 export const doBackupPlans = ["daily", "weekly"] as const;
 export const doBackupHours = [0, 4, 8, 12, 16, 20] as const;
@@ -26,9 +26,13 @@ export function toDropletBackupPolicy(fail: Fail, field: string, schedule: strin
   if (typeof schedule === "string") {
     const event = parseCalendarEvent(schedule);
     if (!event) fail(field, schedule, `use a calendar event such as "*-*-* 04:00" or "sun 20:00", or { plan, hour, weekday }; ${can}`);
+    // Every part of the event must be one DigitalOcean runs: a year, a month, a month day, a
+    // minute or a second it cannot honour is refused, never dropped.
+    if (event!.years !== undefined) fail(field, schedule, `${can}; it cannot restrict backups to a year`);
     const everyDay = event!.days.length === 31 && event!.months.length === 12;
     const hour = event!.hours.length === 1 ? event!.hours[0]! : -1;
-    const exact = everyDay && event!.minutes.length === 1 && event!.minutes[0] === 0 && (doBackupHours as readonly number[]).includes(hour);
+    const onTheHour = event!.minutes.length === 1 && event!.minutes[0] === 0 && event!.seconds.length === 1 && event!.seconds[0] === 0;
+    const exact = everyDay && onTheHour && (doBackupHours as readonly number[]).includes(hour);
     if (!exact || (event!.weekdays.length !== 7 && event!.weekdays.length !== 1)) fail(field, schedule, can);
     const hourOk = hour as DoBackupSchedule["hour"];
     if (event!.weekdays.length === 7) return { plan: "daily", hour: hourOk };
@@ -37,7 +41,8 @@ export function toDropletBackupPolicy(fail: Fail, field: string, schedule: strin
   if (schedule === null || typeof schedule !== "object") fail(field, schedule, `use a calendar event or { plan, hour, weekday }; ${can}`);
   const { plan, hour, weekday } = schedule;
   if (!(doBackupPlans as readonly unknown[]).includes(plan)) fail(`${field}.plan`, plan, `use "daily" or "weekly"; ${can}`);
-  if (!(doBackupHours as readonly unknown[]).includes(hour)) fail(`${field}.hour`, hour, can);
+  // includes() would take -0 for 0: a whole number first (core's one number rule).
+  if (!isWholeNumber(hour) || !(doBackupHours as readonly unknown[]).includes(hour)) fail(`${field}.hour`, hour, can);
   if (plan === "weekly") {
     if (!(doWeekdays as readonly unknown[]).includes(weekday)) fail(`${field}.weekday`, weekday, `use one of ${doWeekdays.join(", ")} for a weekly plan`);
     return { plan, hour, weekday: weekday! };

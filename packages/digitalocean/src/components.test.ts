@@ -94,7 +94,7 @@ describe("digitalocean Network", () => {
   it.each<[object, RegExp]>([
     [{ region: "nyc2" }, /region "nyc2"/],
     [{ region: "nyc3", cidr: "10.0.0.0/8" }, /\/16 to \/28/],
-    [{ region: "nyc3", cidr: "fd00::/64" }, /\/16 to \/28/],
+    [{ region: "nyc3", cidr: "fd00::/64" }, /IPv4 only/],
   ])("refuses %j", (args, message) => {
     expect(() => new Network("bad", args as never)).toThrow(message);
   });

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkHostname, childName, failFor, normalizeRules, type FirewallRule } from "@hearth/core";
+import { checkArgs, checkHostname, checkNoWorldOpenAdminPorts, childName, claimUniqueName, failFor, normalizeRules, providerScope, type FirewallRule } from "@hearth/core";
 import { toDigitalOceanRules, type DoRules } from "./rules.js";
 
 export interface FirewallGroupArgs {
@@ -17,7 +17,10 @@ export interface FirewallGroupArgs {
 /**
  * A DigitalOcean cloud firewall built from core rules. It applies to droplets carrying its
  * tag (`hearth-fw-<name>`): a VmFromTemplate with `firewallGroups: [group]` gets the tag, so
- * neither resource needs the other's id.
+ * neither resource needs the other's id. Rules that open an admin port (core `adminPorts`) to
+ * the whole internet are refused, however the sources are split.
+ *
+ * Children: `${name}-tag` (digitalocean Tag), `${name}` (digitalocean Firewall).
  */
 export class FirewallGroup extends pulumi.ComponentResource {
   public readonly firewallId: pulumi.Output<string>;
@@ -27,11 +30,18 @@ export class FirewallGroup extends pulumi.ComponentResource {
   public readonly rules: DoRules;
 
   constructor(name: string, args: FirewallGroupArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hearth:digitalocean:FirewallGroup", name, {}, opts);
+    // Every value is plain and checked before anything is registered.
     const fail = failFor("FirewallGroup", name);
+    checkArgs(fail, args, "{ rules: [rule.allowIn({ protocol: \"tcp\", ports: [443] })] }");
     const firewallName = checkHostname(fail, "name", args.name ?? name);
-    this.rules = toDigitalOceanRules(fail, "rules", normalizeRules(fail, "rules", args.rules));
-    const tag = new digitalocean.Tag(childName(name, "tag"), { name: `hearth-fw-${firewallName}` }, { parent: this });
+    const normalized = normalizeRules(fail, "rules", args.rules);
+    checkNoWorldOpenAdminPorts(fail, "rules", normalized);
+    const rules = toDigitalOceanRules(fail, "rules", normalized);
+    // The tag is what attaches droplets: two groups with one tag would each apply to the other's droplets.
+    const tagName = claimUniqueName(fail, "name", "DigitalOcean firewall tag", providerScope(opts, "digitalocean"), `hearth-fw-${firewallName}`, `FirewallGroup "${name}"`);
+    super("hearth:digitalocean:FirewallGroup", name, {}, opts);
+    this.rules = rules;
+    const tag = new digitalocean.Tag(childName(name, "tag"), { name: tagName }, { parent: this });
     this.tag = tag.name;
     const firewall = new digitalocean.Firewall(
       name,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkCidr, checked, failFor, parseCidr } from "@hearth/core";
+import { checkArgs, checkCidr, checkNonEmpty, checked, failFor, rfc1918Ranges, type CidrRules } from "@hearth/core";
 import { checkRegion, type DoRegion } from "./catalog.js";
 
 export interface NetworkArgs {
@@ -14,6 +14,13 @@ export interface NetworkArgs {
   readonly description?: pulumi.Input<string>;
 }
 
+/**
+ * A VPC's `ip_range`: "must be in range of private addresses as defined in RFC1918. It may not
+ * be smaller than `/28` nor larger than `/16`." (../shared/specs/digitalocean-openapi.json,
+ * `paths./v2/vpcs.post` request body, `ip_range`).
+ */
+export const doVpcRange: CidrRules = { family: "ipv4", minPrefix: 16, maxPrefix: 28, within: rfc1918Ranges, target: "DigitalOcean VPCs" };
+
 /** A DigitalOcean VPC: the private network droplets join (`networks: [{ network }]`). */
 export class Network extends pulumi.ComponentResource {
   /** The VPC's id, what droplets take as `vpcUuid`. */
@@ -22,22 +29,16 @@ export class Network extends pulumi.ComponentResource {
   public readonly region: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hearth:digitalocean:Network", name, {}, opts);
+    // Every plain value is checked before anything is registered; Outputs when they resolve.
     const fail = failFor("Network", name);
+    checkArgs(fail, args, '{ region: "fra1" }');
+    const vpcName = args.name === undefined ? name : checkNonEmpty(fail, "name", args.name);
     const region = checked(args.region, (v) => checkRegion(fail, "region", v));
-    const cidr =
-      args.cidr === undefined
-        ? undefined
-        : checked(args.cidr, (v) => {
-            checkCidr(fail, "cidr", v);
-            const parsed = parseCidr(v)!;
-            if (parsed.family !== "ipv4" || parsed.prefix < 16 || parsed.prefix > 28) {
-              fail("cidr", v, "DigitalOcean VPCs are private IPv4 ranges from /16 to /28, for example 10.30.0.0/20");
-            }
-          });
+    const cidr = args.cidr === undefined ? undefined : checked(args.cidr, (v) => checkCidr(fail, "cidr", v, doVpcRange));
+    super("hearth:digitalocean:Network", name, {}, opts);
     const vpc = new digitalocean.Vpc(
       name,
-      { name: args.name ?? name, region, description: args.description ?? "Managed by Hearth", ...(cidr === undefined ? {} : { ipRange: cidr }) },
+      { name: vpcName, region, description: args.description ?? "Managed by Hearth", ...(cidr === undefined ? {} : { ipRange: cidr }) },
       { parent: this },
     );
     this.vpcUuid = vpc.id;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkHostname, checked, childName, cloudVmUserData, failFor, sortSshKeys, type CloudVmInit, type SshKeyRef } from "@hearth/core";
+import { checkArgs, checkHostname, checkList, checked, childName, cloudVmUserData, failFor, isPlain, isWholeNumber, sortSshKeys, type CloudVmInit, type SshKeyRef } from "@hearth/core";
 import { BackupPolicy } from "./backupPolicy.js";
 import { checkRegion, resolveDropletSize, type DoRegion, type DoSize } from "./catalog.js";
 import { FirewallGroup } from "./firewallGroup.js";
@@ -59,35 +59,44 @@ export class VmFromTemplate extends pulumi.ComponentResource {
   public readonly tags: pulumi.Output<string[]>;
 
   constructor(name: string, args: VmFromTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hearth:digitalocean:VmFromTemplate", name, {}, opts);
+    // Every plain value is checked before anything is registered; Outputs when they resolve.
     const fail = failFor("VmFromTemplate", name);
+    checkArgs(fail, args, '{ region: "fra1" }');
     const hostname = checkHostname(fail, args.hostname === undefined ? "name" : "hostname", args.hostname ?? name);
     const region = checked(args.region, (v) => checkRegion(fail, "region", v));
-    this.size = resolveDropletSize(fail, "size", args.size ?? "small");
+    const size = resolveDropletSize(fail, "size", args.size ?? "small");
     const keys = sortSshKeys(fail, "sshKeys", args.sshKeys);
-    const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData);
+    const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData, "digitalocean");
     const ownTags = doTags(fail, "VmFromTemplate", args.labels, args.tags);
     const backups = args.backups ?? false;
     if (typeof backups !== "boolean" && !(backups instanceof BackupPolicy)) {
       fail("backups", backups, "use true, false or a digitalocean BackupPolicy");
     }
-    const networks = args.networks ?? [];
+    const networks = checkList(fail, "networks", args.networks, "[{ network: aNetwork }]");
     if (networks.length > 1) fail("networks", `${networks.length} networks`, "a droplet joins at most one VPC");
     const network = networks[0];
-    if (network !== undefined && (network === null || typeof network !== "object" || network.network === undefined)) {
+    if (network !== undefined && (network === null || typeof network !== "object" || Array.isArray(network) || network.network === undefined)) {
       fail("networks[0]", network, "use { network: aNetwork } or { network: vpcId }");
     }
     if (network !== undefined && "ip" in network) fail("networks[0].ip", (network as { ip: unknown }).ip, "DigitalOcean assigns VPC addresses itself; remove ip");
-    const firewallTags = (args.firewallGroups ?? []).map((f, i) => {
+    if (network !== undefined && !(network.network instanceof Network) && isPlain(network.network) && typeof network.network !== "string") {
+      fail("networks[0].network", network.network, "use a Hearth digitalocean Network or a VPC id (a string)");
+    }
+    const firewallTags = checkList(fail, "firewallGroups", args.firewallGroups, "[aFirewallGroup]").map((f, i) => {
       if (f instanceof FirewallGroup) return f.tag;
-      if (typeof f === "string") checkTags(fail, `firewallGroups[${i}]`, [f]);
+      if (isPlain(f)) {
+        if (typeof f !== "string") fail(`firewallGroups[${i}]`, f, "use a Hearth digitalocean FirewallGroup or the tag of an existing firewall");
+        checkTags(fail, `firewallGroups[${i}]`, [f]);
+      }
       return pulumi.output(f);
     });
     const template = checked(args.template ?? "debian-12-x64", (v) => {
-      if (!(typeof v === "number" ? Number.isInteger(v) && v > 0 : typeof v === "string" && /^[a-z0-9][a-z0-9._-]*$/.test(v))) {
+      if (!(typeof v === "number" ? isWholeNumber(v) && v > 0 : typeof v === "string" && /^[a-z0-9][a-z0-9._-]*$/.test(v))) {
         fail("template", v, 'use an image slug such as "debian-12-x64" or a snapshot id');
       }
     });
+    super("hearth:digitalocean:VmFromTemplate", name, {}, opts);
+    this.size = size;
 
     const registered = keys.publicKeys.map(
       ({ index, key }) => new digitalocean.SshKey(childName(name, "ssh", index), { name: childName(hostname, "ssh", index), publicKey: key }, { parent: this }).id,

@@ -5,6 +5,11 @@ import {
   checkCidr,
   checkInt,
   checkLabels,
+  checkList,
+  checkNoWorldOpenAdminPorts,
+  claimUniqueName,
+  coversWholeInternet,
+  providerScope,
   checkOneOf,
   checkSshKeys,
   checked,
@@ -15,14 +20,14 @@ import {
   gatewayRoles,
   gatewayStates,
   hearthLabels,
-  isWorldCidr,
   labelKeys,
   labelsToTags,
   normalizeRules,
   parseCidr,
+  parseIp,
   renderCloudConfig,
+  checkUserDataSize,
   rule,
-  worldOpenAdminPorts,
   type CloudName,
   type Fail,
   type FirewallRule,
@@ -33,7 +38,7 @@ import {
 } from "@hearth/core";
 import { checkLocation, resolveServerType, toHcloudRules } from "@hearth/hcloud";
 import { checkRegion, resolveDropletSize, toDigitalOceanRules } from "@hearth/digitalocean";
-import { gatewayCloudConfig } from "./bootstrap.js";
+import { gatewayCloudConfig, type GatewayBootstrap } from "./bootstrap.js";
 import { checkTunnelCidr, checkTunnelHost, defaultTunnelAddress, firstHost } from "./tunnel.js";
 import {
   checkWireguardPrivateKey,
@@ -123,11 +128,10 @@ function checkPorts(fail: Fail, role: GatewayRole, ports: readonly GatewayPort[]
 
 function checkAdminCidrs(fail: Fail, cidrs: readonly string[]): string[] {
   if (!Array.isArray(cidrs)) fail("adminCidrs", cidrs, 'use a list of CIDRs such as ["198.51.100.0/24"] (or [] to close SSH)');
-  return cidrs.map((c, i) => {
-    checkCidr(fail, `adminCidrs[${i}]`, c);
-    if (isWorldCidr(c)) fail(`adminCidrs[${i}]`, c, "SSH is never open to the whole internet: list the networks admins connect from");
-    return c;
-  });
+  const list = cidrs.map((c, i) => checkCidr(fail, `adminCidrs[${i}]`, c));
+  // However it is split (0.0.0.0/1 + 128.0.0.0/1, ...), all of IPv4 or IPv6 is the whole internet.
+  if (coversWholeInternet(list)) fail("adminCidrs", list, "SSH is never open to the whole internet (these ranges together cover all of IPv4 or IPv6): list the networks admins connect from");
+  return list;
 }
 
 /** The gateway's WireGuard private key as a secret Output: given, or derived from the seed. */
@@ -181,7 +185,7 @@ export class GatewayNode extends pulumi.ComponentResource {
   public readonly catalogEntry: pulumi.Output<GatewayEntry>;
 
   constructor(name: string, args: GatewayNodeArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hearth:gateway:GatewayNode", name, {}, opts);
+    // Every plain value is checked before anything is registered; Outputs when they resolve.
     const fail = failFor("GatewayNode", name);
     if (args === null || typeof args !== "object") fail("args", args, "give role, cloud, region, home and adminCidrs");
     checkHostname(fail, "name", name);
@@ -197,29 +201,28 @@ export class GatewayNode extends pulumi.ComponentResource {
     const sshKeys = [...checkSshKeys(fail, "sshKeys", args.sshKeys ?? [])];
 
     const home = args.home;
-    if (home === null || typeof home !== "object") fail("home", home, "give home { wireguardPublicKey, tunnelCidr }");
+    if (home === null || typeof home !== "object" || Array.isArray(home)) fail("home", home, "give home { wireguardPublicKey, tunnelCidr }");
     const tunnelCidr = checkTunnelCidr(fail, "home.tunnelCidr", home.tunnelCidr);
     const tunnelPrefix = parseCidr(tunnelCidr)!.prefix;
     const homeAddress = home.address === undefined ? firstHost(tunnelCidr) : checkTunnelHost(fail, "home.address", home.address, tunnelCidr);
-    this.tunnelAddress = checkTunnelHost(fail, "tunnelAddress", args.tunnelAddress ?? defaultTunnelAddress(tunnelCidr, name), tunnelCidr, homeAddress);
+    const tunnelAddress = checkTunnelHost(fail, "tunnelAddress", args.tunnelAddress ?? defaultTunnelAddress(tunnelCidr, name), tunnelCidr, homeAddress);
     if (home.endpoint !== undefined) {
       const match = typeof home.endpoint === "string" ? endpointPattern.exec(home.endpoint) : null;
-      if (!match || Number(match[3]) < 1 || Number(match[3]) > 65535) fail("home.endpoint", home.endpoint, 'use host:port such as "home.example.net:51820" or "[2001:db8::1]:51820"');
+      const host = match?.[1] ?? "";
+      // An address host is held to the core parser: canonical IPv6 in brackets, canonical IPv4
+      // (a dotted-number host such as 010.0.0.1 would otherwise pass as a name).
+      const hostOk = host.startsWith("[") ? parseIp(host.slice(1, -1))?.family === "ipv6" : /^[0-9.]+$/.test(host) ? parseIp(host)?.family === "ipv4" : true;
+      if (!match || !hostOk || !/^[1-9][0-9]*$/.test(match[3]!) || Number(match[3]) > 65535) fail("home.endpoint", home.endpoint, 'use host:port such as "home.example.net:51820" or "[2001:db8::1]:51820"');
     }
-    const homeNetworks = (home.networks ?? []).map((c, i) => {
-      checkCidr(fail, `home.networks[${i}]`, c);
-      if (parseCidr(c)!.family !== "ipv4") fail(`home.networks[${i}]`, c, "the tunnel carries IPv4: use IPv4 ranges");
-      return c;
-    });
+    const homeNetworks = checkList(fail, "home.networks", home.networks, '["192.168.1.0/24"]').map((c, i) =>
+      checkCidr(fail, `home.networks[${i}]`, c, { family: "ipv4", target: "the tunnel (IPv4) routes" }),
+    );
     const homePublicKey = checked(home.wireguardPublicKey, (k) => checkWireguardPublicKey(fail, "home.wireguardPublicKey", k));
-    this.state = checked(args.state ?? "active", (s) => checkOneOf(fail, "state", s, gatewayStates));
-
+    const state = checked(args.state ?? "active", (s) => checkOneOf(fail, "state", s, gatewayStates));
     const privateKey = gatewayPrivateKey(fail, name, args.wireguardPrivateKey, args.wireguardSeed);
-    this.privateKey = privateKey;
-    this.publicKey = pulumi.unsecret(privateKey.apply(wireguardPublicKey));
 
-    const userLabels = checkLabels(fail, "labels", args.labels ?? {});
-    this.labels = hearthLabels("GatewayNode", {
+    const userLabels = checkLabels(fail, "labels", args.labels, cloud);
+    const labels = hearthLabels("GatewayNode", {
       ...userLabels,
       [labelKeys.role]: role,
       [labelKeys.gateway]: name,
@@ -232,33 +235,51 @@ export class GatewayNode extends pulumi.ComponentResource {
       ...(adminCidrs.length ? [rule.allowIn({ protocol: "tcp", ports: [22], from: adminCidrs, comment: "SSH from admins" })] : []),
     ];
     const normalized = normalizeRules(fail, "ports", rules);
-    for (const r of normalized) {
-      const open = worldOpenAdminPorts(r);
-      if (open.length) fail("ports", open, "administrative ports (22, 8006, 3389) are never opened to the whole internet");
+    // The one definition of world-open admin access (core), over all the gateway's rules together:
+    // a gateway port or the WireGuard port on an admin port, on any protocol, is refused.
+    checkNoWorldOpenAdminPorts(fail, "ports", normalized);
+    const hcloudRules = cloud === "hcloud" ? toHcloudRules(fail, "ports", normalized) : undefined;
+    const doRules = cloud === "digitalocean" ? toDigitalOceanRules(fail, "ports", normalized) : undefined;
+    // Names Hetzner wants unique per project (../shared/specs/hcloud-openapi.json: create_server_request,
+    // create_firewall_request and create_primary_ip_request `name`).
+    if (cloud === "hcloud") {
+      const scope = providerScope(opts, "hcloud");
+      claimUniqueName(fail, "name", "Hetzner Cloud server name", scope, name, `GatewayNode "${name}"`);
+      claimUniqueName(fail, "name", "Hetzner Cloud firewall name", scope, childName(name, "fw"), `GatewayNode "${name}"`);
+      claimUniqueName(fail, "name", "Hetzner Cloud primary IP name", scope, childName(name, "ipv4"), `GatewayNode "${name}"`);
     }
+
+    const bootstrap = (key: string, homeKey: string): GatewayBootstrap => ({
+      hostname: name,
+      role,
+      privateKey: key,
+      tunnelAddress,
+      tunnelPrefix,
+      listenPort: wireguardPort,
+      home: { publicKey: homeKey, address: homeAddress, ...(home.endpoint ? { endpoint: home.endpoint } : {}), allowedIps: [tunnelCidr, ...homeNetworks] },
+      ports,
+      adminUser: "hearth",
+      sshKeys,
+    });
+    // Measured now, with stand-ins of the keys' fixed length (44 characters), so user-data over
+    // the cloud's limit is refused in the plan; measured again once the keys are known.
+    const wireguardKeyStandIn = `${"A".repeat(43)}=`;
+    checkUserDataSize(fail, "userData", renderCloudConfig(gatewayCloudConfig(bootstrap(wireguardKeyStandIn, wireguardKeyStandIn)), fail), cloud);
+    super("hearth:gateway:GatewayNode", name, {}, opts);
+    this.state = state;
+    this.privateKey = privateKey;
+    this.publicKey = pulumi.unsecret(privateKey.apply(wireguardPublicKey));
+    this.labels = labels;
+    this.tunnelAddress = tunnelAddress;
 
     this.userData = pulumi.secret(
       pulumi.all([privateKey, homePublicKey]).apply(([key, homeKey]) =>
-        renderCloudConfig(
-          gatewayCloudConfig({
-            hostname: name,
-            role,
-            privateKey: key,
-            tunnelAddress: this.tunnelAddress,
-            tunnelPrefix,
-            listenPort: wireguardPort,
-            home: { publicKey: homeKey, address: homeAddress, ...(home.endpoint ? { endpoint: home.endpoint } : {}), allowedIps: [tunnelCidr, ...homeNetworks] },
-            ports,
-            adminUser: "hearth",
-            sshKeys,
-          }),
-        ),
+        checkUserDataSize(fail, "userData", renderCloudConfig(gatewayCloudConfig(bootstrap(key, homeKey)), fail), cloud),
       ),
     );
 
     let publicIp: pulumi.Output<string>;
     if (cloud === "hcloud") {
-      const hcloudRules = toHcloudRules(fail, "ports", normalized);
       // The address is its own resource, never deleted with the server (autoDelete false), so
       // replacing the server keeps the IP that clients and DNS know. It is created unassigned in
       // the server's location (`location`: `datacenter` was removed from primary IPs on
@@ -300,7 +321,6 @@ export class GatewayNode extends pulumi.ComponentResource {
       );
       publicIp = ip.ipAddress;
     } else {
-      const doRules = toDigitalOceanRules(fail, "ports", normalized);
       const ip = new digitalocean.ReservedIp(childName(name, "ipv4"), { region }, { parent: this });
       const droplet = new digitalocean.Droplet(
         name,
@@ -311,7 +331,7 @@ export class GatewayNode extends pulumi.ComponentResource {
       new digitalocean.ReservedIpAssignment(childName(name, "ipv4-assignment"), { ipAddress: ip.ipAddress, dropletId }, { parent: this });
       new digitalocean.Firewall(
         childName(name, "fw"),
-        { name: childName(name, "fw"), dropletIds: [dropletId], inboundRules: doRules.inboundRules, outboundRules: doRules.outboundRules },
+        { name: childName(name, "fw"), dropletIds: [dropletId], inboundRules: doRules!.inboundRules, outboundRules: doRules!.outboundRules },
         { parent: this },
       );
       publicIp = ip.ipAddress;

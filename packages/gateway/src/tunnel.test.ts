@@ -18,16 +18,18 @@ describe("tunnel addressing", () => {
   });
 
   it.each<[unknown, RegExp]>([
-    ["2001:db8::/64", /IPv4 range from \/16 to \/30/],
+    ["2001:db8::/64", /IPv4 only/],
     ["10.0.0.0/8", /\/16 to \/30/],
     ["10.99.0.0/31", /\/16 to \/30/],
+    ["10.99.0.7/24", /did you mean 10\.99\.0\.0\/24\?/],
+    ["10.99/24", /canonical form/],
     ["10.99.0.0", /CIDR block/],
   ])("refuses tunnel range %j", (cidr, message) => {
     expect(() => checkTunnelCidr(fail, "home.tunnelCidr", cidr)).toThrow(message);
   });
 
-  it("clears host bits of the range", () => {
-    expect(checkTunnelCidr(fail, "home.tunnelCidr", "10.99.0.7/24")).toBe("10.99.0.0/24");
+  it("keeps the range as given, never rewritten", () => {
+    expect(checkTunnelCidr(fail, "home.tunnelCidr", "10.99.0.0/24")).toBe("10.99.0.0/24");
   });
 
   it.each([

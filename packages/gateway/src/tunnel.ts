@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { checkCidr, checkIpAddress, cidrContains, networkOf, parseCidr, type Fail } from "@hearth/core";
+import { checkCidr, checkIpAddress, cidrContains, parseCidr, type Fail } from "@hearth/core";
 
 function toInt(address: string): number {
   return address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
@@ -9,14 +9,12 @@ function toAddress(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 }
 
-/** Checks the tunnel range: an IPv4 CIDR from /16 to /30. Returns it with host bits cleared. */
+/**
+ * Checks the tunnel range: an IPv4 network from /16 to /30 (the tunnel carries IPv4), given by
+ * its network address; returned unchanged (a range with host bits set is refused, not rewritten).
+ */
 export function checkTunnelCidr(fail: Fail, field: string, value: unknown): string {
-  checkCidr(fail, field, value);
-  const cidr = parseCidr(value as string)!;
-  if (cidr.family !== "ipv4" || cidr.prefix < 16 || cidr.prefix > 30) {
-    fail(field, value, "use a private IPv4 range from /16 to /30 for the tunnel, for example 10.99.0.0/24");
-  }
-  return networkOf(value as string);
+  return checkCidr(fail, field, value, { family: "ipv4", minPrefix: 16, maxPrefix: 30, target: "WireGuard tunnels here" });
 }
 
 /** The first host of a range: home's end of the tunnel unless `home.address` says otherwise. */
@@ -39,7 +37,7 @@ export function defaultTunnelAddress(cidr: string, gatewayId: string): string {
 
 /** Checks that an address is a usable host inside the tunnel range and not home's address. */
 export function checkTunnelHost(fail: Fail, field: string, value: unknown, cidr: string, homeAddress?: string): string {
-  checkIpAddress(fail, field, value);
+  checkIpAddress(fail, field, value, "ipv4");
   const parsed = parseCidr(cidr)!;
   const n = toInt(value as string);
   const base = toInt(parsed.address);

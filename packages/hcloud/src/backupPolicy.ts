@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { failFor, type Retention } from "@hearth/core";
+import { checkObject, failFor, type Retention } from "@hearth/core";
 import { checkHcloudRetention, checkHcloudSchedule } from "./backups.js";
 
 export interface BackupPolicyArgs {
@@ -28,10 +28,12 @@ export class BackupPolicy extends pulumi.ComponentResource {
   public readonly retention: Retention;
 
   constructor(name: string, args: BackupPolicyArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    super("hearth:hcloud:BackupPolicy", name, {}, opts);
     const fail = failFor("BackupPolicy", name);
+    checkObject(fail, "args", args, "{ retention: { keepDaily: 7 } }");
     checkHcloudSchedule(fail, "schedule", args.schedule);
-    this.retention = checkHcloudRetention(fail, "retention", args.retention);
+    const retention = checkHcloudRetention(fail, "retention", args.retention);
+    super("hearth:hcloud:BackupPolicy", name, {}, opts);
+    this.retention = retention;
     this.registerOutputs({ retention: this.retention });
   }
 }

@@ -29,7 +29,7 @@ describe("hcloud Network", () => {
   });
 
   it.each<[string, object, RegExp]>([
-    ["an IPv6 range", { cidr: "2001:db8::/48" }, /IPv4 ranges/],
+    ["an IPv6 range", { cidr: "2001:db8::/48" }, /IPv4 only/],
     ["not a CIDR", { cidr: "10.0.0.0" }, /CIDR block/],
     ["an unknown zone", { cidr: "10.0.0.0/16", networkZone: "eu-west" }, /networkZone "eu-west"/],
   ])("refuses %s", (_, args, message) => {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
-import { failFor, normalizeRules, type FirewallRule } from "@hearth/core";
+import { checkArgs, checkNoWorldOpenAdminPorts, checkNonEmpty, claimUniqueName, failFor, normalizeRules, providerScope, type FirewallRule } from "@hearth/core";
 import { hcloudLabels } from "./labels.js";
 import { toHcloudRules, type HcloudFirewallRule } from "./rules.js";
 
@@ -13,11 +13,17 @@ export interface FirewallGroupArgs {
    * traffic is allowed.
    */
   readonly rules: readonly FirewallRule[];
-  /** Extra labels, merged over Hearth's. @default {} */
+  /** Extra labels, next to Hearth's own (which always win). @default {} */
   readonly labels?: Record<string, string>;
 }
 
-/** A Hetzner Cloud firewall built from core rules; servers attach it by id (`firewallGroups`). */
+/**
+ * A Hetzner Cloud firewall built from core rules; servers attach it by id (`firewallGroups`).
+ * Rules that open an admin port (SSH, RDP, the Proxmox UI, ...: core `adminPorts`) to the whole
+ * internet are refused, however the sources are split.
+ *
+ * Children: `${name}` (hcloud Firewall).
+ */
 export class FirewallGroup extends pulumi.ComponentResource {
   /** Hetzner's numeric firewall id. */
   public readonly firewallId: pulumi.Output<number>;
@@ -25,11 +31,21 @@ export class FirewallGroup extends pulumi.ComponentResource {
   public readonly rules: HcloudFirewallRule[];
 
   constructor(name: string, args: FirewallGroupArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hearth:hcloud:FirewallGroup", name, {}, opts);
+    // Every value is plain and checked before anything is registered.
     const fail = failFor("FirewallGroup", name);
-    this.rules = toHcloudRules(fail, "rules", normalizeRules(fail, "rules", args.rules));
+    checkArgs(fail, args, "{ rules: [rule.allowIn({ protocol: \"tcp\", ports: [443] })] }");
+    const firewallName = args.name === undefined ? name : checkNonEmpty(fail, "name", args.name);
+    // "Name of the Firewall. Limited to a maximum of 128 characters. Must be unique per Project."
+    // (../shared/specs/hcloud-openapi.json, components/schemas/create_firewall_request/properties/name)
+    if (firewallName.length > 128) fail("name", firewallName, "Hetzner Cloud firewall names are at most 128 characters");
+    const normalized = normalizeRules(fail, "rules", args.rules);
+    checkNoWorldOpenAdminPorts(fail, "rules", normalized);
+    const rules = toHcloudRules(fail, "rules", normalized);
     const labels = hcloudLabels(fail, "FirewallGroup", args.labels);
-    const firewall = new hcloud.Firewall(name, { name: args.name ?? name, rules: this.rules, labels }, { parent: this });
+    claimUniqueName(fail, "name", "Hetzner Cloud firewall name", providerScope(opts, "hcloud"), firewallName, `FirewallGroup "${name}"`);
+    super("hearth:hcloud:FirewallGroup", name, {}, opts);
+    this.rules = rules;
+    const firewall = new hcloud.Firewall(name, { name: firewallName, rules: this.rules, labels }, { parent: this });
     this.firewallId = firewall.id.apply(Number);
     this.registerOutputs({ firewallId: this.firewallId });
   }

@@ -1,55 +1,84 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
-import { checkCidr, checkOneOf, checked, cidrContains, childName, failFor, parseCidr, type Fail } from "@hearth/core";
+import {
+  checkArgs,
+  checkCidr,
+  checkNonEmpty,
+  checkOneOf,
+  checked,
+  childName,
+  cidrContains,
+  failFor,
+  isPlain,
+  rfc1918Ranges,
+  type CidrRules,
+  type Fail,
+} from "@hearth/core";
 import { hcloudNetworkZones, type HcloudNetworkZone } from "./catalog.js";
 import { hcloudLabels } from "./labels.js";
 
 export interface NetworkArgs {
   /** Hetzner's name for the network. @default the component's name */
   readonly name?: string;
-  /** The network's private IPv4 range, for example `10.20.0.0/16`. */
+  /** The network's private IPv4 range (RFC 1918, /8 to /24), for example `10.20.0.0/16`. */
   readonly cidr: pulumi.Input<string>;
-  /** The subnet servers join; inside `cidr`. @default the whole `cidr` */
+  /** The subnet servers join; inside `cidr`, /30 or larger. @default the whole `cidr` */
   readonly subnetCidr?: pulumi.Input<string>;
   /** Where the subnet lives: eu-central (fsn1, nbg1, hel1), us-east (ash), us-west (hil), ap-southeast (sin). @default "eu-central" */
   readonly networkZone?: pulumi.Input<HcloudNetworkZone>;
-  /** Extra labels, merged over Hearth's. @default {} */
+  /** Extra labels, next to Hearth's own (which always win). @default {} */
   readonly labels?: Record<string, string>;
 }
 
-function checkPrivateV4(fail: Fail, field: string, value: string): void {
-  checkCidr(fail, field, value);
-  const cidr = parseCidr(value)!;
-  if (cidr.family !== "ipv4" || cidr.prefix < 8 || cidr.prefix > 30) {
-    fail(field, value, "Hetzner Cloud networks are IPv4 ranges from /8 to /30, for example 10.20.0.0/16");
-  }
+/**
+ * A network's `ip_range`: "Must be one of the private IPv4 ranges of RFC1918. Minimum network
+ * size is /24." (../shared/specs/hcloud-openapi.json,
+ * `components/schemas/create_network_request/properties/ip_range`).
+ */
+export const hcloudNetworkRange: CidrRules = { family: "ipv4", maxPrefix: 24, within: rfc1918Ranges, target: "Hetzner Cloud networks" };
+
+/**
+ * A subnet's `ip_range`: "Must be a subnet of the parent Networks `ip_range`. ... Minimum
+ * network size is /30." (../shared/specs/hcloud-openapi.json,
+ * `components/schemas/subnet/properties/ip_range`).
+ */
+export const hcloudSubnetRange: CidrRules = { family: "ipv4", maxPrefix: 30, within: rfc1918Ranges, target: "Hetzner Cloud subnets" };
+
+function checkSubnetWithin(fail: Fail, network: string, subnet: string): void {
+  if (!cidrContains(network, subnet)) fail("subnetCidr", subnet, `the subnet must lie inside the network's cidr ${network}`);
 }
 
-/** A Hetzner Cloud private network with one cloud subnet that servers join. */
+/**
+ * A Hetzner Cloud private network with one cloud subnet that servers join.
+ *
+ * Children: `${name}` (hcloud Network), `${name}-subnet` (hcloud NetworkSubnet).
+ */
 export class Network extends pulumi.ComponentResource {
   /** Hetzner's numeric network id. */
   public readonly networkId: pulumi.Output<number>;
   /** The subnet's id (`<network>-<range>`). */
   public readonly subnetId: pulumi.Output<string>;
   public readonly cidr: pulumi.Output<string>;
+  /** The subnet's range, where servers' addresses come from. */
+  public readonly subnetCidr: pulumi.Output<string>;
   /** The subnet resource; servers that join the network wait for it. */
   public readonly subnet: hcloud.NetworkSubnet;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hearth:hcloud:Network", name, {}, opts);
+    // Every plain value is checked before anything is registered; Outputs when they resolve.
     const fail = failFor("Network", name);
+    checkArgs(fail, args, '{ cidr: "10.20.0.0/16" }');
     const labels = hcloudLabels(fail, "Network", args.labels);
-    const cidr = checked(args.cidr, (v) => checkPrivateV4(fail, "cidr", v));
-    const subnetCidr = checked(args.subnetCidr ?? args.cidr, (v) => checkPrivateV4(fail, "subnetCidr", v));
+    const networkName = args.name === undefined ? name : checkNonEmpty(fail, "name", args.name);
+    const cidr = checked(args.cidr, (v) => checkCidr(fail, "cidr", v, hcloudNetworkRange));
+    const subnetInput = args.subnetCidr ?? args.cidr;
+    const subnetChecked = checked(subnetInput, (v) => checkCidr(fail, "subnetCidr", v, hcloudSubnetRange));
     const zone = checked(args.networkZone ?? "eu-central", (v) => checkOneOf(fail, "networkZone", v, hcloudNetworkZones));
-    const within = pulumi.all([cidr, subnetCidr]).apply(([outer, inner]) => {
-      const a = parseCidr(outer)!;
-      const b = parseCidr(inner)!;
-      if (b.prefix < a.prefix || !cidrContains(outer, b.address)) fail("subnetCidr", inner, `the subnet must lie inside the network's cidr ${outer}`);
-      return inner;
-    });
+    if (isPlain(args.cidr) && isPlain(subnetInput)) checkSubnetWithin(fail, args.cidr, subnetInput);
+    const within = checked(pulumi.all([cidr, subnetChecked]), ([outer, inner]) => checkSubnetWithin(fail, outer, inner)).apply(([, inner]) => inner);
+    super("hearth:hcloud:Network", name, {}, opts);
 
-    const network = new hcloud.Network(name, { name: args.name ?? name, ipRange: cidr, labels }, { parent: this });
+    const network = new hcloud.Network(name, { name: networkName, ipRange: cidr, labels }, { parent: this });
     this.networkId = network.id.apply(Number);
     this.subnet = new hcloud.NetworkSubnet(
       childName(name, "subnet"),
@@ -58,6 +87,7 @@ export class Network extends pulumi.ComponentResource {
     );
     this.subnetId = this.subnet.id;
     this.cidr = cidr;
+    this.subnetCidr = within;
     this.registerOutputs({ networkId: this.networkId, subnetId: this.subnetId, cidr: this.cidr });
   }
 }

@@ -26,7 +26,7 @@ describe("toHcloudRules", () => {
       rule.allowOut({ protocol: "tcp", ports: [53], to: ["9.9.9.9", "2620:fe::fe"], comment: "dns" }),
       [{ direction: "out", protocol: "tcp", port: "53", destinationIps: ["9.9.9.9/32", "2620:fe::fe/128"], description: "dns" }],
     ],
-    ["a host CIDR normalised to its network", rule.allowIn({ protocol: "tcp", ports: [22], from: ["10.1.2.3/24"] }), [{ direction: "in", protocol: "tcp", port: "22", sourceIps: ["10.1.2.0/24"] }]],
+    ["a bare address as its /32", rule.allowIn({ protocol: "tcp", ports: [22], from: ["10.1.2.3"] }), [{ direction: "in", protocol: "tcp", port: "22", sourceIps: ["10.1.2.3/32"] }]],
     [
       "any as every protocol Hetzner filters",
       rule.allowIn({ from: ["10.0.0.0/8"] }),

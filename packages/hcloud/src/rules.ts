@@ -1,4 +1,4 @@
-import { formatPortRange, networkOf, type Fail, type NormalizedRule } from "@hearth/core";
+import { formatPortRange, type Fail, type NormalizedRule } from "@hearth/core";
 
 /** One rule in the shape `hcloud.Firewall` takes. */
 export interface HcloudFirewallRule {
@@ -39,7 +39,8 @@ export function toHcloudRules(fail: Fail, field: string, rules: readonly Normali
         if (typeof e !== "string") {
           return fail(`${at}.${name}[${j}]`, e, "Hetzner Cloud rules take CIDRs or addresses, not group references");
         }
-        return networkOf(e);
+        // Core's normalizeRules already refused host bits: the CIDR goes to Hetzner as written.
+        return e;
       });
     let peers: { sourceIps?: string[]; destinationIps?: string[] };
     if (r.direction === "in") {

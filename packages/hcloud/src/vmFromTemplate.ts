@@ -1,11 +1,36 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
-import { checkHostname, checked, childName, cloudVmUserData, failFor, sortSshKeys, type CloudVmInit, type SshKeyRef } from "@hearth/core";
+import {
+  checkArgs,
+  checkBoolean,
+  checkHostname,
+  checkIpAddress,
+  checkList,
+  checked,
+  childName,
+  cidrContains,
+  claimUniqueName,
+  cloudVmUserData,
+  failFor,
+  isPlain,
+  isWholeNumber,
+  providerScope,
+  sortSshKeys,
+  type CloudVmInit,
+  type Fail,
+  type SshKeyRef,
+} from "@hearth/core";
 import { BackupPolicy } from "./backupPolicy.js";
 import { checkLocation, resolveServerType, type HcloudLocation, type HcloudSize } from "./catalog.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { hcloudLabels } from "./labels.js";
 import { Network } from "./network.js";
+
+/** Checks a provider id given instead of a Hearth component: a positive whole number, or an Output. */
+function checkIdOrOutput(fail: Fail, field: string, value: unknown, what: string): void {
+  if (!isPlain(value)) return;
+  if (!isWholeNumber(value) || value < 1) fail(field, value, `use ${what} (a positive whole number), not a name`);
+}
 
 /** A network to join: a Hearth Network, or an existing network's id, optionally with a fixed IP. */
 export interface VmNetwork {
@@ -62,28 +87,51 @@ export class VmFromTemplate extends pulumi.ComponentResource {
   public readonly labels: Record<string, string>;
 
   constructor(name: string, args: VmFromTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hearth:hcloud:VmFromTemplate", name, {}, opts);
+    // Every plain value is checked before anything is registered; Outputs when they resolve.
     const fail = failFor("VmFromTemplate", name);
+    checkArgs(fail, args, '{ location: "fsn1" }');
     const hostname = checkHostname(fail, args.hostname === undefined ? "name" : "hostname", args.hostname ?? name);
     const location = checked(args.location, (v) => checkLocation(fail, "location", v));
-    this.serverType = resolveServerType(fail, "size", args.size ?? "small");
+    const serverType = resolveServerType(fail, "size", args.size ?? "small");
     const keys = sortSshKeys(fail, "sshKeys", args.sshKeys);
-    const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData);
-    this.labels = hcloudLabels(fail, "VmFromTemplate", args.labels);
+    const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData, "hcloud");
+    const labels = hcloudLabels(fail, "VmFromTemplate", args.labels);
     const backups = args.backups ?? false;
     if (typeof backups !== "boolean" && !(backups instanceof BackupPolicy)) {
       fail("backups", backups, "use true, false or an hcloud BackupPolicy");
     }
+    const deleteProtection = args.deleteProtection === undefined ? false : checkBoolean(fail, "deleteProtection", args.deleteProtection);
     const template = checked(args.template ?? "debian-12", (v) => {
-      if (!(typeof v === "number" ? Number.isInteger(v) && v > 0 : typeof v === "string" && /^[a-z0-9][a-z0-9._-]*$/.test(v))) {
+      if (!(typeof v === "number" ? isWholeNumber(v) && v > 0 : typeof v === "string" && /^[a-z0-9][a-z0-9._-]*$/.test(v))) {
         fail("template", v, 'use an image name such as "debian-12" or a snapshot id');
       }
     });
-    const networks = (args.networks ?? []).map((n, i) => {
-      if (n === null || typeof n !== "object" || n.network === undefined) fail(`networks[${i}]`, n, "use { network: aNetwork } or { network: networkId, ip }");
-      return n;
+    const networks = checkList(fail, "networks", args.networks, "[{ network: aNetwork }]").map((n, i) => {
+      if (n === null || typeof n !== "object" || Array.isArray(n) || n.network === undefined) fail(`networks[${i}]`, n, "use { network: aNetwork } or { network: networkId, ip }");
+      const network = n.network;
+      if (!(network instanceof Network)) checkIdOrOutput(fail, `networks[${i}].network`, network, "a Hearth hcloud Network or a network id");
+      // A server's `ip` in a network is a private IPv4 address inside the subnet it joins
+      // (../shared/specs/hcloud-openapi.json, attach_to_network_request `ip`).
+      const ip = n.ip === undefined ? undefined : checked(n.ip, (v) => checkIpAddress(fail, `networks[${i}].ip`, v, "ipv4"));
+      const inSubnet =
+        ip !== undefined && network instanceof Network
+          ? checked(pulumi.all([network.subnetCidr, ip]), ([range, address]) => {
+              if (!cidrContains(range, address)) fail(`networks[${i}].ip`, address, `the address must lie inside the network's subnet ${range}`);
+            }).apply(([, address]) => address)
+          : ip;
+      return { network, ip: inSubnet };
     });
-    const firewallIds = (args.firewallGroups ?? []).map((f) => (f instanceof FirewallGroup ? f.firewallId : f));
+    const firewallIds = checkList(fail, "firewallGroups", args.firewallGroups, "[aFirewallGroup]").map((f, i) => {
+      if (f instanceof FirewallGroup) return f.firewallId;
+      checkIdOrOutput(fail, `firewallGroups[${i}]`, f, "a Hearth hcloud FirewallGroup or a firewall id");
+      return f;
+    });
+    // "Name of the Server to create (must be unique per Project ...)"
+    // (../shared/specs/hcloud-openapi.json, components/schemas/create_server_request/properties/name)
+    claimUniqueName(fail, args.hostname === undefined ? "name" : "hostname", "Hetzner Cloud server name", providerScope(opts, "hcloud"), hostname, `VmFromTemplate "${name}"`);
+    super("hearth:hcloud:VmFromTemplate", name, {}, opts);
+    this.serverType = serverType;
+    this.labels = labels;
 
     const registered = keys.publicKeys.map(
       ({ index, key }) =>
@@ -106,8 +154,8 @@ export class VmFromTemplate extends pulumi.ComponentResource {
           aliasIps: [],
         })),
         backups: backups !== false,
-        deleteProtection: args.deleteProtection ?? false,
-        rebuildProtection: args.deleteProtection ?? false,
+        deleteProtection,
+        rebuildProtection: deleteProtection,
       },
       { parent: this, dependsOn: networks.flatMap((n) => (n.network instanceof Network ? [n.network.subnet] : [])) },
     );

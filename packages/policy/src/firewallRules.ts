@@ -27,7 +27,8 @@ export function parsePortList(text: string | undefined): PortRange[] | undefined
 
 function protocolOf(text: string | undefined): Protocol {
   const p = (text ?? "").toLowerCase();
-  return p === "tcp" || p === "udp" || p === "icmp" || p === "icmpv6" ? p : p === "" ? "any" : "udp"; // gre/esp carry no ports
+  // gre, esp and the like carry no ports: like icmp, they cannot open an admin port.
+  return p === "tcp" || p === "udp" || p === "icmp" || p === "icmpv6" ? p : p === "" || p === "any" || p === "all" ? "any" : "icmp";
 }
 
 function proxmoxRules(rules: readonly unknown[]): NormalizedRule[] {
@@ -40,7 +41,9 @@ function proxmoxRules(rules: readonly unknown[]): NormalizedRule[] {
     const ports = macro ? macro.ports : parsePortList(str(r.dport));
     if (!ports) continue;
     const source = str(r.source);
-    const sources: Endpoint[] = !source ? [] : source.split(",").map((s) => s.trim()).map((s) => (/^[0-9a-f:.]+\/\d+$/i.test(s) ? s : opaque(s)));
+    // Addresses and CIDRs in any spelling are kept (core reads every spelling when it decides
+    // what is world-open); IPSet (+name) and alias names are opaque.
+    const sources: Endpoint[] = !source ? [] : source.split(",").map((s) => s.trim()).map((s) => (/^[0-9a-f:.]+(\/\d+)?$/i.test(s) ? s : opaque(s)));
     out.push({ direction: "in", action: "accept", protocol: macro ? macro.protocol : protocolOf(str(r.proto)), ports, sources, destinations: [] });
   }
   return out;

@@ -1,4 +1,4 @@
-import { worldOpenAdminPorts, isWorldOpen } from "@hearth/core";
+import { describeAdminPort, worldOpenAdminPorts, isWorldOpen } from "@hearth/core";
 import { inboundRulesOf } from "./firewallRules.js";
 import { tokens } from "./tokens.js";
 import { bool } from "./unknown.js";
@@ -132,10 +132,10 @@ export function classifyChange(facts: ChangeFacts): Classification {
   }
   if (category === "firewall" && (kind === "create" || kind === "update" || kind === "replace")) {
     const rules = inboundRulesOf(resource) ?? [];
-    const admin = rules.flatMap(worldOpenAdminPorts);
+    const admin = worldOpenAdminPorts(rules);
     if (admin.length > 0) {
       risk = "critical";
-      reason = `opens admin port(s) ${[...new Set(admin)].join(", ")} to the whole internet`;
+      reason = `opens admin port(s) ${admin.map(describeAdminPort).join(", ")} to the whole internet`;
     } else if (rules.some(isWorldOpen)) {
       risk = higher(risk, "high");
       reason = "opens inbound traffic to the whole internet (0.0.0.0/0 or ::/0)";

@@ -1,9 +1,10 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  claimUniqueName,
+  providerScope,
   checkCalendarEvent,
   checkInt,
-  checkNonEmpty,
   checkOneOf,
   checkRetention,
   checked,
@@ -11,8 +12,9 @@ import {
   retentionToPruneMap,
   type Retention,
 } from "@hearth/core";
-import type { VmFromTemplate } from "./vmFromTemplate.js";
+import { VmFromTemplate } from "./vmFromTemplate.js";
 import { vmIdRange } from "./vmIds.js";
+import { checkPveValue } from "./pveFormats.js";
 
 export const backupModes = ["snapshot", "suspend", "stop"] as const;
 export const backupCompressions = ["zstd", "lzo", "gzip", "none"] as const;
@@ -67,15 +69,25 @@ export class BackupPolicy extends pulumi.ComponentResource {
       const list = args[key];
       if (list !== undefined && (!Array.isArray(list) || list.length === 0)) fail(key, list, "give at least one VM");
     }
+    args.vms?.forEach((vm, i) => {
+      if (!(vm instanceof VmFromTemplate)) fail(`vms[${i}]`, vm, "use a Hearth proxmox VmFromTemplate (or list its id in vmIds)");
+    });
     const retention = checkRetention(fail, "retention", args.retention);
     const mode = checkOneOf(fail, "mode", args.mode ?? "snapshot", backupModes);
     const compress = checkOneOf(fail, "compress", args.compress ?? "zstd", backupCompressions);
     const jobId = args.jobId ?? `hearth_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
-    if (!/^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(jobId)) {
+    if (typeof jobId !== "string" || !/^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(jobId)) {
       fail(args.jobId === undefined ? "name" : "jobId", jobId, "a backup job id is a letter followed by 1-40 letters, digits or '_'; set jobId");
     }
+    // Stricter than PVE's own rule for job ids (pve-configid; see pveFormats.ts), which it must also meet.
+    checkPveValue(fail, args.jobId === undefined ? "name" : "jobId", jobId, "configId");
+    // Job ids are cluster-wide, and the default one is derived (`web-db` and `web_db` both give
+    // `hearth_web_db`): a second policy with the same id would overwrite the first.
+    claimUniqueName(fail, args.jobId === undefined ? "name" : "jobId", "Proxmox backup job id", providerScope(opts, "proxmoxve"), jobId, `BackupPolicy "${name}"`);
     const schedule = checked(args.schedule, (s) => checkCalendarEvent(fail, "schedule", s));
-    const storage = checked(args.storage, (s) => checkNonEmpty(fail, "storage", s));
+    const storage = checked(args.storage, (s) => checkPveValue(fail, "storage", s, "storage"));
+    const node = args.node === undefined ? undefined : checked(args.node, (n) => checkPveValue(fail, "node", n, "node"));
+    const pool = args.pool === undefined ? undefined : checked(args.pool, (p) => checkPveValue(fail, "pool", p, "pool"));
     const vmIds = args.vmIds?.map((id, i) => checked(id, (v) => checkInt(fail, `vmIds[${i}]`, v, vmIdRange.min, vmIdRange.max)).apply(String));
     super("hearth:proxmox:BackupPolicy", name, {}, opts);
 
@@ -90,11 +102,11 @@ export class BackupPolicy extends pulumi.ComponentResource {
         // Proxmox spells "no compression" as 0.
         compress: compress === "none" ? "0" : compress,
         enabled: args.enabled ?? true,
-        node: args.node,
+        node,
         pruneBackups: this.pruneBackups,
         ...(vmIds ? { vmids: vmIds } : {}),
         ...(args.vms ? { vmids: args.vms.map((vm) => vm.vmId.apply(String)) } : {}),
-        ...(args.pool !== undefined ? { pool: args.pool } : {}),
+        ...(pool !== undefined ? { pool } : {}),
         ...(args.all ? { all: true } : {}),
       },
       { parent: this },

@@ -1,10 +1,15 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { checkDiskGb, checkHostname, checkLabels, checkNonEmpty, checkOneOf, checked, failFor, hearthLabels, isPlain, labelsToTags } from "@hearth/core";
+import { checkDiskGb, checkHostname, checkLabels, checkOneOf, checked, failFor, hearthLabels, isPlain, labelKeys, labelsToTags } from "@hearth/core";
 import { templateQueueKey } from "./cloneQueue.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { vmIdRegistry } from "./vmIds.js";
 import { checkDiskInterface, cloudInitInterface } from "./validation.js";
+import { checkPveValue, type PveFormatKey } from "./pveFormats.js";
+
+/** A value bound for a Proxmox id or property string, checked against its PVE format now or when it resolves. */
+const checkedPve = (fail: Parameters<typeof checkPveValue>[0], field: string, value: pulumi.Input<string>, key: PveFormatKey) =>
+  checked(value, (v) => checkPveValue(fail, field, v, key));
 
 /**
  * The names Proxmox VE accepts when it downloads a disk image for import (pve-storage
@@ -93,8 +98,12 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
       fail("checksumAlgorithm", undefined, `give the checksum's algorithm: one of ${checksumAlgorithms.join(", ")}`);
     }
     if (args.checksumAlgorithm !== undefined) checkOneOf(fail, "checksumAlgorithm", args.checksumAlgorithm, checksumAlgorithms);
-    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels);
-    const node = checked(args.node, (n) => checkNonEmpty(fail, "node", n));
+    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels, "proxmox");
+    const node = checkedPve(fail, "node", args.node, "node");
+    const storage = checkedPve(fail, "storage", args.storage ?? "local-lvm", "storage");
+    const imageStorage = checkedPve(fail, "imageStorage", args.imageStorage ?? "local", "storage");
+    const bridge = checkedPve(fail, "bridge", args.bridge ?? "vmbr0", "bridge");
+    const cpuType = checkedPve(fail, "cpuType", args.cpuType ?? "x86-64-v2-AES", "cpuType");
     const imageUrl = checked(args.imageUrl, (url) => {
       if (typeof url !== "string" || !/^https?:\/\/[^\s/]+\/\S+$/.test(url)) fail("imageUrl", url, "use an http(s) URL of a cloud image file");
       // Without fileName the provider names the file after the URL; Proxmox refuses other extensions.
@@ -108,15 +117,17 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
       if (!IMPORT_FILE.test(f)) fail("fileName", f, "Proxmox imports disk images named .qcow2, .raw or .vmdk; name the file after its format (an Ubuntu .img is a qcow2 image: noble.qcow2)");
     });
     const vmId = checked(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner));
-    const templateName = checked(args.templateName ?? name, (n) => checkHostname(fail, args.templateName === undefined ? "name" : "templateName", n));
+    const templateName = checked(args.templateName ?? name, (n) => {
+      checkHostname(fail, args.templateName === undefined ? "name" : "templateName", n);
+      checkPveValue(fail, args.templateName === undefined ? "name" : "templateName", n, "dnsName");
+    });
     super("hearth:proxmox:CloudImageTemplate", name, {}, opts);
 
-    const storage = args.storage ?? "local-lvm";
     const image = new proxmoxve.download.File(
       `${name}-image`,
       {
         nodeName: node,
-        datastoreId: args.imageStorage ?? "local",
+        datastoreId: imageStorage,
         contentType: "import",
         url: imageUrl,
         fileName,
@@ -135,12 +146,12 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
         vmId,
         name: templateName,
         description: "Cloud-image template managed by Hearth",
-        tags: labelsToTags(hearthLabels("CloudImageTemplate", args.labels)),
+        tags: labelsToTags(hearthLabels("CloudImageTemplate", { ...args.labels, [labelKeys.stack]: pulumi.getStack() })),
         template: true,
         started: false,
         onBoot: false,
         operatingSystem: { type: "l26" },
-        cpu: { cores: 1, type: args.cpuType ?? "x86-64-v2-AES" },
+        cpu: { cores: 1, type: cpuType },
         memory: { dedicated: 1024 },
         scsiHardware: "virtio-scsi-single",
         bootOrders: [diskInterface],
@@ -159,7 +170,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
         agent: { enabled: true },
         serialDevices: [{ device: "socket" }],
         vga: { type: "serial0" },
-        networkDevices: [{ bridge: args.bridge ?? "vmbr0", model: "virtio" }],
+        networkDevices: [{ bridge, model: "virtio" }],
       },
       // The provider's perpetual disks[n].speed diff (muhlba91/pulumi-proxmoxve#664), see diskSpeed.ts.
       { parent: this, ignoreChanges: withDiskSpeedIgnored(opts?.ignoreChanges, 1) },

@@ -13,7 +13,7 @@ describe("FirewallGroup", () => {
       "web",
       {
         rules: [
-          rule.allowIn({ protocol: "tcp", ports: [443, 80, "8000-8100"] }),
+          rule.allowIn({ protocol: "tcp", ports: [443, 80, "8100-8200"] }),
           rule.allowIn({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24", "10.0.0.5"] }),
           rule.dropOut({ to: [{ group: "blocked" }] }),
         ],
@@ -26,7 +26,7 @@ describe("FirewallGroup", () => {
     expect(sg?.name).toBe("web");
     expect(sg?.inputs.name).toBe("web");
     expect(sg?.inputs.rules).toEqual([
-      { type: "in", action: "ACCEPT", proto: "tcp", dport: "80,443,8000:8100", enabled: true },
+      { type: "in", action: "ACCEPT", proto: "tcp", dport: "80,443,8100:8200", enabled: true },
       { type: "in", action: "ACCEPT", proto: "tcp", dport: "22", source: "192.168.1.0/24,10.0.0.5/32", enabled: true },
       { type: "out", action: "DROP", dest: "+blocked", enabled: true },
     ]);
@@ -35,7 +35,7 @@ describe("FirewallGroup", () => {
   });
 
   it("uses an explicit group name", async () => {
-    const group = new FirewallGroup("ssh-from-lan", { groupName: "ssh_lan", rules: [rule.allowIn({ protocol: "tcp", ports: [22] })] });
+    const group = new FirewallGroup("ssh-from-lan", { groupName: "ssh_lan", rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24"] })] });
     expect(await value(group.groupName)).toBe("ssh_lan");
   });
 
@@ -45,6 +45,9 @@ describe("FirewallGroup", () => {
     ["a malformed CIDR", { rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: ["10.0.0.0/33"] })] }, /sources\[0\]/],
     ["a group mixed with addresses", { rules: [rule.allowIn({ from: [{ group: "lan" }, "10.0.0.0/8"] })] }, /one group \(IPSet\) reference alone/],
     ["IPv4 and IPv6 in one rule", { rules: [rule.allowIn({ from: ["10.0.0.0/8", "2001:db8::/32"] })] }, /cannot mix IPv4 and IPv6/],
+    ["the Proxmox UI open to the world in a port range", { rules: [rule.allowIn({ protocol: "tcp", ports: ["8000-8100"] })] }, /the Proxmox UI and API \(8006\)/],
+    ["SSH open to the world in two halves over two rules", { rules: [rule.allowIn({ protocol: "udp", ports: [22], from: ["0.0.0.0/1"] }), rule.allowIn({ protocol: "any", from: ["128.0.0.0/1"] })] }, /SSH \(22\)/],
+    ["a source with host bits", { rules: [rule.allowIn({ protocol: "tcp", ports: [443], from: ["10.0.0.5/8"] })] }, /did you mean 10\.0\.0\.0\/8\?/],
     ["a too long group name", { groupName: "a-very-long-group-name", rules: [rule.allowIn({})] }, /groupName "a-very-long-group-name"/],
   ])("refuses %s and creates nothing", async (_label, args, message) => {
     await expectRefused(() => new FirewallGroup("bad", args as never), message);

@@ -1,7 +1,8 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { failFor, normalizeRules, type FirewallRule, type NormalizedRule } from "@hearth/core";
+import { checkNoWorldOpenAdminPorts, claimUniqueName, failFor, normalizeRules, providerScope, type FirewallRule, type NormalizedRule } from "@hearth/core";
 import { checkSecurityGroupName, toProxmoxRules } from "./rules.js";
+import { checkPveComment } from "./pveFormats.js";
 
 export interface FirewallGroupArgs {
   /**
@@ -22,7 +23,9 @@ export interface FirewallGroupArgs {
 
 /**
  * A cluster-wide Proxmox firewall security group built from the core rule model. Attach it to
- * VMs with `VmFromTemplate`'s `firewallGroups`.
+ * VMs with `VmFromTemplate`'s `firewallGroups`. Rules that open an admin port (core
+ * `adminPorts`: SSH, RDP, the Proxmox UI, ...) to the whole internet are refused, however the
+ * sources are split.
  *
  * Children: `${name}` (cluster/firewall/security GroupLegacy).
  */
@@ -37,13 +40,17 @@ export class FirewallGroup extends pulumi.ComponentResource {
     const fail = failFor("FirewallGroup", name);
     const groupName = checkSecurityGroupName(fail, args.groupName === undefined ? "name" : "groupName", args.groupName ?? name);
     const rules = normalizeRules(fail, "rules", args.rules);
+    checkNoWorldOpenAdminPorts(fail, "rules", rules);
     const proxmoxRules = toProxmoxRules(fail, "rules", rules);
+    const comment = checkPveComment(fail, "comment", args.comment ?? "Managed by Hearth");
+    // Security groups are cluster-wide: two components with one group name would overwrite each other.
+    claimUniqueName(fail, args.groupName === undefined ? "name" : "groupName", "Proxmox security group name", providerScope(opts, "proxmoxve"), groupName, `FirewallGroup "${name}"`);
     super("hearth:proxmox:FirewallGroup", name, {}, opts);
     this.rules = rules;
 
     const group = new proxmoxve.cluster.firewall.security.GroupLegacy(
       name,
-      { name: groupName, comment: args.comment ?? "Managed by Hearth", rules: proxmoxRules },
+      { name: groupName, comment, rules: proxmoxRules },
       { parent: this },
     );
     this.groupName = group.name;

@@ -67,7 +67,7 @@ describe("Network", () => {
     ["a VLAN tag of 0", { vlan: { node: "pve1", interface: "eno1", tag: 0, bridge: "vmbr9" } }, /vlan\.tag 0 .*1 to 4094/],
     ["a VLAN tag of 4095", { sdn: { ...sdn, type: "vlan", bridge: "vmbr0", tag: 4095 } }, /sdn\.tag 4095/],
     ["a malformed CIDR", { sdn: { ...sdn, cidr: "10.20.0.0/40" } }, /sdn\.cidr "10\.20\.0\.0\/40"/],
-    ["a CIDR with host bits", { sdn: { ...sdn, cidr: "10.20.0.5/24" } }, /use 10\.20\.0\.0\/24/],
+    ["a CIDR with host bits", { sdn: { ...sdn, cidr: "10.20.0.5/24" } }, /did you mean 10\.20\.0\.0\/24\?/],
     ["a gateway outside the subnet", { sdn: { ...sdn, gateway: "10.21.0.1" } }, /gateway must lie inside 10\.20\.0\.0\/24/],
     ["a DHCP range outside the subnet", { sdn: { ...sdn, dhcpRange: { start: "10.20.0.100", end: "10.20.1.10" } } }, /dhcpRange\.end/],
     ["a reversed DHCP range", { sdn: { ...sdn, dhcpRange: { start: "10.20.0.200", end: "10.20.0.100" } } }, /start must not be above its end/],

@@ -2,17 +2,18 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import {
   checkCidr,
+  checkList,
+  checkObject,
   checked,
   checkIpAddress,
-  checkNonEmpty,
   checkOneOf,
   checkVlanTag,
   cidrContains,
   failFor,
-  networkOf,
   type Fail,
 } from "@hearth/core";
 import { checkBridgeName, checkGateway, checkInterfaceName, checkSdnId, ipv4ToNumber } from "./validation.js";
+import { checkPveValue } from "./pveFormats.js";
 
 /** A Linux bridge on one node (`vmbrN`). */
 export interface BridgeNetwork {
@@ -91,15 +92,17 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     const fail = failFor("Network", name);
+    if (args === null || typeof args !== "object") fail("(args)", args, "give exactly one of bridge, vlan or sdn");
     const modes = (["bridge", "vlan", "sdn"] as const).filter((m) => args?.[m] !== undefined);
     if (modes.length !== 1) {
       fail(modes.length === 0 ? "(args)" : modes.join(" and "), modes, "give exactly one of bridge, vlan or sdn");
     }
+    for (const mode of modes) checkObject(fail, mode, args[mode], `{ node, ... } (see NetworkArgs.${mode})`);
     if (args.bridge) checkBridge(fail, args.bridge);
     if (args.vlan) checkVlan(fail, args.vlan);
     if (args.sdn) checkSdn(fail, args.sdn);
     const hostMode = args.bridge ? "bridge" : "vlan";
-    const node = args.sdn ? undefined : checked(args[hostMode]!.node, (n) => checkNonEmpty(fail, `${hostMode}.node`, n));
+    const node = args.sdn ? undefined : checked(args[hostMode]!.node, (n) => checkPveValue(fail, `${hostMode}.node`, n, "node"));
     super("hearth:proxmox:Network", name, {}, opts);
 
     if (args.bridge) {
@@ -174,7 +177,8 @@ export class Network extends pulumi.ComponentResource {
 }
 
 function checkHostAddress(fail: Fail, prefix: string, cidr: string | undefined, gateway: string | undefined): void {
-  if (cidr !== undefined) checkCidr(fail, `${prefix}.cidr`, cidr);
+  // The host's own address on the bridge or VLAN, with its prefix: an interface address.
+  if (cidr !== undefined) checkCidr(fail, `${prefix}.cidr`, cidr, { kind: "interface" });
   if (gateway !== undefined) {
     if (cidr === undefined) fail(`${prefix}.gateway`, gateway, "a gateway needs the host address: set cidr too");
     checkGateway(fail, `${prefix}.gateway`, gateway, cidr!);
@@ -183,7 +187,7 @@ function checkHostAddress(fail: Fail, prefix: string, cidr: string | undefined, 
 
 function checkBridge(fail: Fail, b: BridgeNetwork): void {
   checkBridgeName(fail, "bridge.name", b.name);
-  b.ports?.forEach((p, i) => checkInterfaceName(fail, `bridge.ports[${i}]`, p));
+  checkList(fail, "bridge.ports", b.ports, '["eno1"]').forEach((p, i) => checkInterfaceName(fail, `bridge.ports[${i}]`, p));
   checkHostAddress(fail, "bridge", b.cidr, b.gateway);
 }
 
@@ -208,8 +212,8 @@ function checkSdn(fail: Fail, s: SdnNetwork): void {
     if (s.bridge !== undefined) fail("sdn.bridge", s.bridge, "only vlan zones take a bridge; remove it or set type: \"vlan\"");
     if (s.tag !== undefined) fail("sdn.tag", s.tag, "only vlan zones take a tag; remove it or set type: \"vlan\"");
   }
+  // A subnet is a network: host bits are refused (with the network meant), never cleared.
   checkCidr(fail, "sdn.cidr", s.cidr);
-  if (networkOf(s.cidr) !== s.cidr) fail("sdn.cidr", s.cidr, `a subnet is given by its network address: use ${networkOf(s.cidr)}`);
   checkGateway(fail, "sdn.gateway", s.gateway, s.cidr);
   if (s.dhcpRange !== undefined) {
     const { start, end } = s.dhcpRange;
@@ -225,5 +229,5 @@ function checkSdn(fail: Fail, s: SdnNetwork): void {
       fail("sdn.dhcpRange", s.dhcpRange, `the DHCP range must not include the gateway ${s.gateway}`);
     }
   }
-  s.nodes?.forEach((n, i) => checkNonEmpty(fail, `sdn.nodes[${i}]`, n));
+  s.nodes?.forEach((n, i) => checkPveValue(fail, `sdn.nodes[${i}]`, n, "node"));
 }

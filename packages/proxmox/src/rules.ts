@@ -1,4 +1,5 @@
 import { formatPortRange, parseCidr, type Endpoint, type Fail, type NormalizedRule } from "@hearth/core";
+import { checkPveComment, checkPveValue, pveFormats } from "./pveFormats.js";
 
 /** One rule as Proxmox's firewall API spells it (cluster security groups and VM rule lists). */
 export interface ProxmoxRule {
@@ -16,17 +17,15 @@ export interface ProxmoxRule {
 }
 
 /**
- * Proxmox security group and IPSet names (`pve-security-group-name`): a letter, then
- * letters, digits, '-' or '_', 2-18 characters in all.
+ * Proxmox security group names: the pattern and length the PVE API schema gives
+ * /cluster/firewall/groups `group` (see pveFormats.ts): a letter, then letters, digits, '-'
+ * or '_', 2-18 characters in all.
  */
-export const securityGroupNamePattern = /^[A-Za-z][A-Za-z0-9_-]{1,17}$/;
+export const securityGroupNamePattern = pveFormats.firewallGroup.pattern;
 
 /** Checks a Proxmox security group name. */
 export function checkSecurityGroupName(fail: Fail, field: string, value: unknown): string {
-  if (typeof value !== "string" || !securityGroupNamePattern.test(value)) {
-    fail(field, value, "a Proxmox security group name is 2-18 letters, digits, '-' or '_', starting with a letter");
-  }
-  return value as string;
+  return checkPveValue(fail, field, value, "firewallGroup");
 }
 
 const protoNames: Record<NormalizedRule["protocol"], string | undefined> = {
@@ -50,7 +49,7 @@ function formatEndpoints(fail: Fail, field: string, endpoints: readonly Endpoint
     if (endpoints.length > 1) {
       fail(field, endpoints, "Proxmox takes one group (IPSet) reference alone in a rule's address field; split it into one rule per group or address list");
     }
-    return { text: `+${groups[0]!.group}` };
+    return { text: `+${checkPveValue(fail, field, groups[0]!.group, "ipset")}` };
   }
   const cidrs = endpoints as readonly string[];
   const families = new Set(cidrs.map((c) => parseCidr(c)?.family));
@@ -75,7 +74,7 @@ export function toProxmoxRule(fail: Fail, field: string, rule: NormalizedRule): 
     ...(rule.ports.length === 0 ? {} : { dport: rule.ports.map((p) => formatPortRange(p, ":")).join(",") }),
     ...(source.text === undefined ? {} : { source: source.text }),
     ...(dest.text === undefined ? {} : { dest: dest.text }),
-    ...(rule.comment === undefined ? {} : { comment: rule.comment }),
+    ...(rule.comment === undefined ? {} : { comment: checkPveComment(fail, `${field}.comment`, rule.comment) }),
     enabled: true,
   };
 }

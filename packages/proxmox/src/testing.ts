@@ -4,8 +4,7 @@
  * dependsOn) the way the engine would receive them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { expect } from "vitest";
-import { HearthValidationError } from "@hearth/core";
+import { expectRefused as sharedExpectRefused } from "../../../test/support/refused.js";
 
 export interface RecordedResource {
   readonly type: string;
@@ -127,11 +126,9 @@ export const types = {
 
 /**
  * Asserts that `make` throws a HearthValidationError matching `message` and that nothing at
- * all was registered (neither the component nor any child).
+ * all was registered (neither the component nor any child): the shared helper of every
+ * package (test/support/refused.ts) on this file's mocks.
  */
 export async function expectRefused(make: () => unknown, message: RegExp): Promise<void> {
-  expect(make).toThrow(HearthValidationError);
-  expect(make).toThrow(message);
-  await settle();
-  expect(recorded).toEqual([]);
+  await sharedExpectRefused(recorded, make, message);
 }

@@ -24,8 +24,10 @@ describe("checkBridgeName / checkInterfaceName / checkSdnId", () => {
   it.each(["vmbr-0", "0vmbr", "vmbr_too_long"])("bridge %s is refused", (v) => refuses(checkBridgeName, v));
   it.each(["eno1", "bond0", "enp3s0f1", "eno1.20"])("interface %s is fine", (v) => accepts(checkInterfaceName, v));
   it.each(["", "1eth", "a-very-long-ifname"])("interface %j is refused", (v) => refuses(checkInterfaceName, v));
-  it.each(["lab", "vnet20", "ab"])("sdn id %s is fine", (v) => accepts(checkSdnId, v));
-  it.each(["a", "Lab", "laboratory", "lab-1", "1lab"])("sdn id %s is refused", (v) => refuses(checkSdnId, v));
+  // pve-network's pattern allows capitals ([a-zA-Z][a-zA-Z0-9]*[a-zA-Z0-9], 2-8).
+  it.each(["lab", "vnet20", "ab", "Lab"])("sdn id %s is fine", (v) => accepts(checkSdnId, v));
+  it.each(["a", "laboratory", "lab-1", "1lab", "lab\n", "la,b=1"])("sdn id %j is refused", (v) => refuses(checkSdnId, v));
+  it.each(["vmbr0\n", "vmbr0,tag=5", "vmbr 0", "vmbr0.5"])("bridge %j is refused", (v) => refuses(checkBridgeName, v));
 });
 
 describe("ipv4ToNumber", () => {

@@ -1,4 +1,5 @@
-import { checkIpAddress, cidrContains, type Fail } from "@hearth/core";
+import { checkIpAddress, cidrContains, isBareYamlScalar, type Fail } from "@hearth/core";
+import { checkPveValue } from "./pveFormats.js";
 
 /**
  * Disk interfaces a Proxmox VM can use, with the highest index each bus allows:
@@ -40,29 +41,55 @@ export function checkDuration(fail: Fail, field: string, value: unknown, maxSeco
   return value as string;
 }
 
-/** Checks a Linux bridge name as Proxmox accepts it: a letter, then letters, digits or '_', at most 10 characters (`vmbr0`). */
+/**
+ * Checks a Linux bridge Hearth creates on a node: an interface name as PVE accepts it
+ * (`pve-iface`, see pveFormats.ts) that is also a bridge id (`pve-bridge-id`, what NICs
+ * name), at most 10 characters (`vmbr0`).
+ */
 export function checkBridgeName(fail: Fail, field: string, value: unknown): string {
-  if (typeof value !== "string" || !/^[A-Za-z][A-Za-z0-9_]{0,9}$/.test(value)) {
-    fail(field, value, "a bridge name is a letter followed by letters, digits or '_', at most 10 characters, such as vmbr0");
+  checkPveValue(fail, field, value, "iface");
+  checkPveValue(fail, field, value, "bridge");
+  if ((value as string).length > 10 || /[.:]/.test(value as string)) {
+    fail(field, value, "a bridge name is a letter followed by letters, digits or '_', 2-10 characters, such as vmbr0");
   }
   return value as string;
 }
 
-/** Checks a Linux network interface name (`eno1`, `bond0`, `enp3s0f1`): at most 15 characters. */
+/** Checks a host network interface name (`eno1`, `bond0`, `enp3s0f1`, `eno1.20`) as PVE accepts it (`pve-iface`). */
 export function checkInterfaceName(fail: Fail, field: string, value: unknown): string {
-  if (typeof value !== "string" || !/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/.test(value)) {
-    fail(field, value, "an interface name is a letter followed by letters, digits, '.', '-' or '_', at most 15 characters, such as eno1");
-  }
-  return value as string;
+  return checkPveValue(fail, field, value, "iface");
 }
 
-/** Checks an SDN zone or VNet id: lowercase letters and digits, starting with a letter, 2-8 characters. */
+/** Checks an SDN zone or VNet id as PVE accepts it: 2-8 letters or digits, starting with a letter. */
 export function checkSdnId(fail: Fail, field: string, value: unknown): string {
-  if (typeof value !== "string" || !/^[a-z][a-z0-9]{0,6}[a-z0-9]$/.test(value)) {
-    fail(field, value, "an SDN zone or VNet id is 2-8 lowercase letters or digits, starting with a letter, such as lab or vnet20");
-  }
-  return value as string;
+  return checkPveValue(fail, field, value, "sdnId");
 }
+
+/**
+ * Checks a value Proxmox writes unquoted into the cloud-init user-data it generates:
+ * qemu-server (src/PVE/QemuServer/Cloudinit.pm cloudinit_userdata) writes `hostname: $name`,
+ * `fqdn: $fqdn`, `user: $ciuser`, `password: $cipassword` and `  - $key` per SSH key as they
+ * are, and cloud-init reads them with YAML 1.1, so `yes`, `no`, `on`, `off`, `null`, `0x1f`,
+ * `1:20` or a key comment with `: ` would not come back as written. `secret` values are
+ * reported as `[secret]`.
+ */
+export function checkBareUserDataValue(fail: Fail, field: string, value: string, secret = false): string {
+  if (!isBareYamlScalar(value)) {
+    fail(
+      field,
+      secret ? "[secret]" : value,
+      "Proxmox writes this value unquoted into its cloud-init user-data, where YAML 1.1 would read it as something else (yes/no/on/off/null, a number, a date, ': ' or ' #' inside, a leading symbol); choose another value",
+    );
+  }
+  return value;
+}
+
+/**
+ * A password Proxmox stores and writes as it is: qemu-server hashes `cipassword` unless it
+ * already looks like a crypt hash (src/PVE/API2/Qemu.pm: `if $param->{cipassword} !~
+ * /^\$(?:[156]|2[ay])(\$.+){2}/`), and a hash goes into the user-data unquoted.
+ */
+export const preHashedPassword = /^\$(?:[156]|2[ay])(\$.+){2}/;
 
 /** Dotted IPv4 to a number, for ordering addresses (undefined for anything else). */
 export function ipv4ToNumber(address: string): number | undefined {

@@ -57,7 +57,7 @@ describe("VmFromTemplate", () => {
       agent: { enabled: true, timeout: "2m" },
       serialDevices: [{ device: "socket" }],
     });
-    expect(machine?.inputs.tags).toEqual(["env-lab", "hearth-component-vmfromtemplate", "hearth-managed-by-hearth"]);
+    expect(machine?.inputs.tags).toEqual(["env-lab", "hearth-component-vmfromtemplate", "hearth-managed-by-hearth", "hearth-stack-test"]);
     expect(machine?.inputs.disks).toEqual([
       expect.objectContaining({ interface: "scsi0", size: 20, datastoreId: "local-lvm" }),
       expect.objectContaining({ interface: "scsi1", size: 100, datastoreId: "tank" }),

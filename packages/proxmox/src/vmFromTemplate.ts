@@ -5,9 +5,9 @@ import {
   checkDiskGb,
   checkHostname,
   checkInt,
+  checkList,
   checkIpAddress,
   checkLabels,
-  checkNonEmpty,
   checkOneOf,
   checkSshKeys,
   checkUserName,
@@ -16,8 +16,8 @@ import {
   failFor,
   hearthLabels,
   isPlain,
+  labelKeys,
   labelsToTags,
-  parseCidr,
   resolveVmSize,
   type Fail,
   type VmSize,
@@ -25,12 +25,13 @@ import {
 } from "@hearth/core";
 import { CloudImageTemplate, type TemplateRef } from "./cloudImageTemplate.js";
 import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
-import type { FirewallGroup } from "./firewallGroup.js";
-import type { Network } from "./network.js";
+import { FirewallGroup } from "./firewallGroup.js";
+import { Network } from "./network.js";
 import { perProgram } from "./programScope.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
-import { checkDiskInterface, checkDuration, checkGateway, cloudInitInterface } from "./validation.js";
-import { checkVmIdRange, vmIdRegistry, type VmIdRange } from "./vmIds.js";
+import { checkBareUserDataValue, checkDiskInterface, checkDuration, checkGateway, cloudInitInterface, preHashedPassword } from "./validation.js";
+import { checkPveValue, type PveFormatKey } from "./pveFormats.js";
+import { checkVmIdRange, vmIdRange, vmIdRegistry, type VmIdRange } from "./vmIds.js";
 
 /** A static IPv4 address for one NIC. */
 export interface StaticIpv4 {
@@ -191,9 +192,10 @@ export class VmFromTemplate extends pulumi.ComponentResource {
 
     // --- plain input, checked before anything is registered ---
     const template = args.template instanceof CloudImageTemplate ? args.template.ref : args.template;
-    if (template === null || typeof template !== "object" || template.vmId === undefined) {
+    if (template === null || typeof template !== "object" || template.vmId === undefined || template.vmId === null) {
       fail("template", template, "give a CloudImageTemplate or { vmId } of an existing template");
     }
+    if (!(args.template instanceof CloudImageTemplate)) checkedInput(template.vmId, (id) => checkInt(fail, "template.vmId", id, vmIdRange.min, vmIdRange.max));
     const full = args.full ?? true;
     const templateInterface = checkDiskInterface(fail, "template.diskInterface", template.diskInterface ?? "scsi0");
     if (!full && isPlain(template.node) && isPlain(args.node) && template.node !== undefined && template.node !== args.node) {
@@ -209,13 +211,26 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     const agentTimeout = checkDuration(fail, "agentTimeout", args.agentTimeout ?? "2m", 15 * 60);
     const clonesPerStorage = checkClonesPerStorage(fail, args);
     const idRange = args.vmIdRange === undefined ? undefined : checkVmIdRange(fail, "vmIdRange", args.vmIdRange);
-    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels);
+    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels, "proxmox");
+    checkList(fail, "firewallGroups", args.firewallGroups, "[aFirewallGroup]").forEach((g, i) => {
+      if (!(g instanceof FirewallGroup)) fail(`firewallGroups[${i}]`, g, "use a Hearth proxmox FirewallGroup");
+    });
     // --- Inputs: checked now when plain, when they resolve otherwise ---
     // Plain values stay plain: an Output per field costs the SDK promises and memory per VM.
-    const node = checkedInput(args.node, (n) => checkNonEmpty(fail, "node", n));
+    const node = checkedInput(args.node, (n) => checkPveValue(fail, "node", n, "node"));
+    const storage = checkedInput(args.storage ?? "local-lvm", (s) => checkPveValue(fail, "storage", s, "storage"));
+    const pool = args.pool === undefined ? undefined : checkedInput(args.pool, (p) => checkPveValue(fail, "pool", p, "pool"));
+    const cpuType = checkedInput(args.cpuType ?? "x86-64-v2-AES", (c) => checkPveValue(fail, "cpuType", c, "cpuType"));
     const sizeInput = args.size ?? "small";
     const size = isPlain(sizeInput) ? resolveVmSize(fail, "size", sizeInput) : pulumi.output(sizeInput).apply((s) => resolveVmSize(fail, "size", s));
-    const hostname = checkedInput(args.hostname ?? name, (h) => checkHostname(fail, args.hostname === undefined ? "name" : "hostname", h));
+    const hostname = checkedInput(args.hostname ?? name, (h) => {
+      const field = args.hostname === undefined ? "name" : "hostname";
+      checkHostname(fail, field, h);
+      checkPveValue(fail, field, h, "dnsName");
+      checkBareUserDataValue(fail, field, h);
+      const domain = args.cloudInit?.dns?.domain;
+      if (typeof domain === "string") checkBareUserDataValue(fail, "cloudInit.dns.domain", `${h}.${domain}`);
+    });
     const vmId =
       args.vmId !== undefined
         ? checkedInput(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner))
@@ -227,7 +242,6 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     }
     super("hearth:proxmox:VmFromTemplate", name, {}, opts);
 
-    const storage = args.storage ?? "local-lvm";
     // A VM's id assigned from the range depends on which VMs the program holds; once created, it keeps the id it got.
     const assignedId = args.vmId === undefined && idRange !== undefined;
 
@@ -239,8 +253,8 @@ export class VmFromTemplate extends pulumi.ComponentResource {
           vmId,
           name: hostname,
           description: "Managed by Hearth",
-          tags: labelsToTags(hearthLabels("VmFromTemplate", args.labels)),
-          poolId: args.pool,
+          tags: labelsToTags(hearthLabels("VmFromTemplate", { ...args.labels, [labelKeys.stack]: pulumi.getStack() })),
+          poolId: pool,
           started: args.started ?? true,
           onBoot: args.onBoot ?? true,
           clone: {
@@ -251,7 +265,7 @@ export class VmFromTemplate extends pulumi.ComponentResource {
             ...(full ? { datastoreId: storage } : {}),
           },
           operatingSystem: { type: "l26" },
-          cpu: { cores: size.cores, type: args.cpuType ?? "x86-64-v2-AES" },
+          cpu: { cores: size.cores, type: cpuType },
           memory: { dedicated: size.memoryMb },
           scsiHardware: "virtio-scsi-single",
           disks: disks.map((d) => ({
@@ -349,6 +363,14 @@ function checkedInput<T>(value: pulumi.Input<T>, check: (v: T) => void): pulumi.
   return value;
 }
 
+/**
+ * A value bound for a Proxmox id or property string, checked against its PVE format (see
+ * pveFormats.ts): now when plain, when it resolves otherwise. Use the returned Input.
+ */
+function checkedPve(fail: Fail, field: string, value: pulumi.Input<string>, key: PveFormatKey): pulumi.Input<string> {
+  return checkedInput(value, (v) => checkPveValue(fail, field, v, key));
+}
+
 /** The agent's per-interface address lists, flattened, without loopback or link-local addresses. */
 export function flattenAddresses(perInterface: readonly (readonly string[] | undefined)[] | undefined): string[] {
   return (perInterface ?? []).flatMap((list) => list ?? []).filter((a) => a !== "" && !a.startsWith("127.") && !a.startsWith("169.254."));
@@ -379,10 +401,11 @@ function planDisks(fail: Fail, disks: readonly VmDisk[] | undefined, templateInt
   return disks.map((disk, i) => {
     if (disk === null || typeof disk !== "object") fail(`disks[${i}]`, disk, "a disk is { sizeGb, interface?, storage? }");
     checkDiskGb(fail, `disks[${i}].sizeGb`, disk.sizeGb);
+    const storage = disk.storage === undefined ? undefined : checkedPve(fail, `disks[${i}].storage`, disk.storage, "storage");
     const iface = checkDiskInterface(fail, `disks[${i}].interface`, disk.interface ?? (i === 0 && !given.has(templateInterface) ? templateInterface : nextFree()));
     if (used.has(iface)) fail(`disks[${i}].interface`, iface, "each disk needs its own interface");
     used.add(iface);
-    return { ...disk, interface: iface, index: i };
+    return { ...disk, interface: iface, index: i, ...(storage === undefined ? {} : { storage }) };
   });
 }
 
@@ -421,33 +444,42 @@ function templateBootDisk(fail: Fail, templateSize: pulumi.Input<number> | undef
 
 function checkNics(fail: Fail, nics: readonly VmNic[]): readonly VmNic[] {
   if (!Array.isArray(nics) || nics.length === 0 || nics.length > 32) fail("networks", nics, "give 1 to 32 network cards such as [{ bridge: \"vmbr0\" }]");
-  nics.forEach((nic, i) => {
+  return nics.map((nic, i) => {
     const field = `networks[${i}]`;
     if (nic === null || typeof nic !== "object") fail(field, nic, "a NIC is { bridge } or { network }");
     if ((nic.bridge === undefined) === (nic.network === undefined)) fail(field, Object.keys(nic), "give exactly one of bridge or network");
-    if (nic.bridge !== undefined && isPlain(nic.bridge)) checkNonEmpty(fail, `${field}.bridge`, nic.bridge);
+    const bridge = nic.bridge === undefined ? undefined : checkedPve(fail, `${field}.bridge`, nic.bridge, "bridge");
+    const macAddress = nic.macAddress === undefined ? undefined : checkedPve(fail, `${field}.macAddress`, nic.macAddress, "mac");
+    if (nic.network !== undefined && !(nic.network instanceof Network)) fail(`${field}.network`, nic.network, "use a Hearth proxmox Network (or give bridge: its name)");
     if (nic.vlanTag !== undefined) checkVlanTag(fail, `${field}.vlanTag`, nic.vlanTag);
     if (nic.model !== undefined) checkOneOf(fail, `${field}.model`, nic.model, nicModels);
     if (nic.ipv4 !== undefined && nic.ipv4 !== "dhcp") {
       if (nic.ipv4 === null || typeof nic.ipv4 !== "object") fail(`${field}.ipv4`, nic.ipv4, 'use "dhcp" or { address: "10.0.0.10/24", gateway: "10.0.0.1" }');
-      const address = checkCidr(fail, `${field}.ipv4.address`, nic.ipv4.address);
-      if (parseCidr(address)?.family !== "ipv4") fail(`${field}.ipv4.address`, address, "use an IPv4 address with its prefix, such as 10.0.0.10/24");
+      const address = checkCidr(fail, `${field}.ipv4.address`, nic.ipv4.address, { family: "ipv4", kind: "interface", target: "ipconfig's ip" });
       if (nic.ipv4.gateway !== undefined) checkGateway(fail, `${field}.ipv4.gateway`, nic.ipv4.gateway, address);
     }
+    return { ...nic, ...(bridge === undefined ? {} : { bridge }), ...(macAddress === undefined ? {} : { macAddress }) };
   });
-  return nics;
 }
 
 function checkCloudInit(fail: Fail, init: VmCloudInit): VmCloudInit {
   if (init === null || typeof init !== "object") fail("cloudInit", init, "use an object such as { user: \"ops\", sshKeys: [...] }");
-  const sshKeys = init.sshKeys === undefined ? undefined : checkedInput(init.sshKeys, (keys) => checkSshKeys(fail, "cloudInit.sshKeys", keys));
-  if (init.user !== undefined) checkUserName(fail, "cloudInit.user", init.user);
+  const sshKeys =
+    init.sshKeys === undefined
+      ? undefined
+      : checkedInput(init.sshKeys, (keys) => {
+          checkSshKeys(fail, "cloudInit.sshKeys", keys);
+          keys.forEach((key, i) => checkBareUserDataValue(fail, `cloudInit.sshKeys[${i}]`, key));
+        });
+  if (init.user !== undefined) {
+    checkUserName(fail, "cloudInit.user", init.user);
+    checkBareUserDataValue(fail, "cloudInit.user", init.user);
+  }
+  let userDataFileId: pulumi.Input<string> | undefined;
   if (init.userDataFileId !== undefined) {
     const clash = (["user", "sshKeys", "password"] as const).filter((k) => init[k] !== undefined);
     if (clash.length > 0) fail("cloudInit.userDataFileId", clash, "a user-data snippet replaces user, sshKeys and password; put them in the snippet instead");
-    if (isPlain(init.userDataFileId) && !/^[^:\s]+:snippets\/\S+$/.test(init.userDataFileId)) {
-      fail("cloudInit.userDataFileId", init.userDataFileId, "use a snippet file id such as local:snippets/web.yaml");
-    }
+    userDataFileId = checkedPve(fail, "cloudInit.userDataFileId", init.userDataFileId, "snippetVolume");
   }
   // A password never appears in an error message, even a wrong one.
   const password =
@@ -455,10 +487,12 @@ function checkCloudInit(fail: Fail, init: VmCloudInit): VmCloudInit {
       ? undefined
       : checked(init.password, (p) => {
           if (typeof p !== "string" || p.length < 8) fail("cloudInit.password", "[secret]", "a password is a string of at least 8 characters");
+          if (preHashedPassword.test(p)) checkBareUserDataValue(fail, "cloudInit.password", p, true);
         });
+  const storage = init.storage === undefined ? undefined : checkedPve(fail, "cloudInit.storage", init.storage, "storage");
   init.dns?.servers?.forEach((s, i) => checkIpAddress(fail, `cloudInit.dns.servers[${i}]`, s));
   if (init.dns?.domain !== undefined && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i.test(init.dns.domain)) {
     fail("cloudInit.dns.domain", init.dns.domain, "use a DNS domain such as home.arpa or lab.example.com");
   }
-  return { ...init, sshKeys: sshKeys as pulumi.Input<readonly string[]> | undefined, password };
+  return { ...init, sshKeys: sshKeys as pulumi.Input<readonly string[]> | undefined, password, storage, userDataFileId };
 }

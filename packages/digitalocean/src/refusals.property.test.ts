@@ -1,0 +1,104 @@
+// Property tests: generated bad input to every DigitalOcean component is refused with a
+// HearthValidationError before anything is registered (issue 12, class 2), and a secret given
+// to any field checked when it resolves never appears in the error (class 9).
+import * as pulumi from "@pulumi/pulumi";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { rule } from "@hearth/core";
+import { created } from "../../../test/support/cloudMocks.js";
+import { brokenArgs, cidrWithHostBits, nonCanonicalCidr, notAList, notAString, notAWholeNumber, notAnObject, optional, secretText } from "../../../test/support/badInputs.js";
+import { expectAllRefused, lateErrors } from "../../../test/support/refused.js";
+import { BackupPolicy } from "./backupPolicy.js";
+import { FirewallGroup } from "./firewallGroup.js";
+import { Network, type NetworkArgs } from "./network.js";
+import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
+
+const runs = 100;
+
+describe("DigitalOcean components refuse generated bad input and register nothing", () => {
+  it("Network", async () => {
+    const valid: NetworkArgs = { region: "ams3", cidr: "10.30.0.0/20" };
+    const bad = brokenArgs(valid, [
+      ["region", fc.oneof(fc.string(), notAString)],
+      // RFC 1918, /16 to /28 (digitalocean-openapi.json, POST /v2/vpcs ip_range)
+      ["cidr", fc.oneof(nonCanonicalCidr, cidrWithHostBits, fc.constantFrom("10.0.0.0/8", "10.30.0.0/29", "100.64.0.0/16", "8.8.8.0/24", "fd00::/64"), optional(notAString))],
+      ["name", optional(notAString)],
+    ]);
+    expect(await expectAllRefused(created, bad, ({ args }) => new Network("lab", args), runs)).toBe(runs);
+  });
+
+  it("FirewallGroup", async () => {
+    const valid = { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] };
+    const bad = brokenArgs(valid, [
+      ["rules", notAList],
+      ["rules.0", notAnObject],
+      ["rules.0.sources", fc.oneof(notAList, nonCanonicalCidr.map((c) => [c]), cidrWithHostBits.map((c) => [c]))],
+      ["rules.0.ports", fc.oneof(notAList, notAWholeNumber.filter((n) => typeof n === "number").map((n) => [n]), fc.constantFrom(["0"], ["65536"], ["9000-80"]))],
+      ["name", fc.oneof(fc.constantFrom("Web_FW", "-x", ""), optional(notAString))],
+      ["rules.0", fc.constantFrom(22, 23, 3128, 3389, 8006, 5999).map((port) => rule.allowIn({ protocol: "any", from: ["::/1", "8000::/1"], ...(port ? {} : {}) }))],
+    ]);
+    expect(await expectAllRefused(created, bad, ({ args }) => new FirewallGroup("web", args as never), runs)).toBe(runs);
+  });
+
+  it("BackupPolicy", async () => {
+    const bad = fc.oneof(
+      fc.record({ schedule: fc.oneof(notAString, fc.constantFrom("*-*-* 03:00", "mon..fri 04:00", "*-*-* 04:30")) }),
+      fc.record({ schedule: fc.record({ plan: fc.constantFrom("daily", "weekly"), hour: notAWholeNumber }) }),
+      fc.record({ schedule: fc.constant("*-*-* 04:00"), retention: fc.oneof(notAnObject.filter((v) => v !== null), fc.record({ keepDaily: notAWholeNumber })) }),
+    );
+    expect(await expectAllRefused(created, bad, (args) => new BackupPolicy("nightly", args as never), runs)).toBe(runs);
+  });
+
+  it("VmFromTemplate", async () => {
+    const vpc = new Network("lab", { region: "ams3", cidr: "10.30.0.0/20" });
+    const fw = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
+    const valid: VmFromTemplateArgs = { region: "ams3", networks: [{ network: vpc }], firewallGroups: [fw], tags: ["team-a"] };
+    const bad = brokenArgs(valid, [
+      ["region", fc.oneof(fc.string(), notAString)],
+      ["networks", notAList],
+      ["networks.0", notAnObject],
+      ["networks.0.network", fc.oneof(notAWholeNumber.filter((v) => typeof v === "number"), fc.constant({ vpcUuid: "x" }))],
+      ["firewallGroups", notAList],
+      ["firewallGroups.0", fc.oneof(fc.double(), fc.constant({ tag: "x" }), fc.constantFrom("bad tag", ""))],
+      ["tags", fc.oneof(notAList, fc.constantFrom(["has space"], ["hearth-role-ingress"], ["x".repeat(256)]))],
+      ["labels", fc.oneof(notAnObject, fc.constant({ "hearth/role": "ingress" }), fc.constant({ "a.b": "c", "a-b": "c" }), fc.constant({ hearth: "x" }))],
+      ["backups", fc.oneof(fc.string(), fc.double())],
+      ["sshKeys", notAList],
+      ["template", fc.oneof(notAWholeNumber.filter((v) => typeof v === "number"), fc.constantFrom("Debian 12", ""))],
+    ]);
+    expect(await expectAllRefused(created, bad, ({ args }) => new VmFromTemplate("web-1", args), runs)).toBe(runs);
+  });
+
+  it("refuses a second firewall group whose tag another component derived", () => {
+    new FirewallGroup("edge", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
+    expect(() => new FirewallGroup("edge-2", { name: "edge", rules: [rule.allowIn({ protocol: "tcp", ports: [80] })] })).toThrow(
+      /FirewallGroup "edge" already uses the DigitalOcean firewall tag "hearth-fw-edge"/,
+    );
+  });
+});
+
+describe("DigitalOcean components never echo a secret", () => {
+  it("in the error of any field checked when it resolves", async () => {
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(secretText, async (secret) => {
+        const hidden = pulumi.secret(secret);
+        const errors = await lateErrors(() => {
+          new Network("sec-a", { region: hidden as never });
+          new Network("sec-b", { region: "ams3", cidr: hidden });
+          new VmFromTemplate("sec-c", { region: hidden as never });
+          new VmFromTemplate("sec-d", { region: "ams3", template: pulumi.secret(`${secret} x`) });
+        });
+        cases += 4;
+        const messages = errors.map((e) => e.message);
+        for (const component of ["sec-a", "sec-b", "sec-c", "sec-d"]) expect(messages.some((m) => m.includes(`"${component}"`))).toBe(true);
+        for (const message of messages) {
+          expect(message).not.toContain(secret);
+          expect(message).toContain("[secret]");
+        }
+      }),
+      { numRuns: 20 },
+    );
+    expect(cases).toBe(80);
+  }, 120_000);
+});

@@ -1,0 +1,117 @@
+// Property tests: generated bad input to every hcloud component is refused with a
+// HearthValidationError before anything is registered (issue 12, class 2), and a secret given
+// to any field checked when it resolves never appears in the error (class 9).
+import * as pulumi from "@pulumi/pulumi";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { rule } from "@hearth/core";
+import { created } from "../../../test/support/cloudMocks.js";
+import { brokenArgs, optional, cidrWithHostBits, nonCanonicalCidr, nonCanonicalIp, notAList, notAString, notAWholeNumber, notAnObject, secretText } from "../../../test/support/badInputs.js";
+import { expectAllRefused, lateErrors } from "../../../test/support/refused.js";
+import { BackupPolicy } from "./backupPolicy.js";
+import { FirewallGroup } from "./firewallGroup.js";
+import { Network, type NetworkArgs } from "./network.js";
+import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
+
+const runs = 100;
+const publicCidr = fc.constantFrom("8.8.8.0/24", "100.64.0.0/16", "172.32.0.0/16", "192.169.0.0/16", "11.0.0.0/8");
+
+describe("hcloud components refuse generated bad input and register nothing", () => {
+  it("Network", async () => {
+    const valid: NetworkArgs = { cidr: "10.20.0.0/16", subnetCidr: "10.20.1.0/24", labels: { env: "lab" } };
+    const bad = brokenArgs(valid, [
+      ["cidr", fc.oneof(nonCanonicalCidr, cidrWithHostBits, publicCidr, fc.constantFrom("10.0.0.0/25", "2001:db8::/48"), notAString)],
+      ["subnetCidr", fc.oneof(nonCanonicalCidr, fc.constantFrom("10.21.0.0/24", "10.20.0.0/31", "10.0.0.0/8"), optional(notAString))],
+      ["networkZone", fc.oneof(fc.string(), optional(notAString))],
+      ["labels", fc.oneof(notAnObject, fc.constant({ "hearth/role": "x" }), fc.constant({ env: "has space" }))],
+      ["name", optional(notAString)],
+    ]);
+    expect(await expectAllRefused(created, bad, ({ args }) => new Network("lab", args), runs)).toBe(runs);
+    expect(await expectAllRefused(created, notAnObject, (args) => new Network("lab", args as never), 20)).toBe(20);
+  });
+
+  it("FirewallGroup", async () => {
+    const valid = { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] };
+    const bad = brokenArgs(valid, [
+      ["rules", notAList],
+      ["rules.0", notAnObject],
+      ["rules.0.sources", fc.oneof(notAList, nonCanonicalCidr.map((c) => [c]), cidrWithHostBits.map((c) => [c]))],
+      ["rules.0.ports", fc.oneof(notAList, notAWholeNumber.filter((n) => typeof n === "number").map((n) => [n]), fc.constantFrom(["0"], ["65536"], ["9000-80"]))],
+      ["rules.0.protocol", fc.oneof(fc.string({ minLength: 1 }).filter((p) => !["tcp", "udp", "icmp", "icmpv6", "any"].includes(p)), notAString)],
+      ["labels", fc.oneof(notAnObject, fc.constant({ "hearth/managed-by": "me" }))],
+      // Admin ports open to the whole internet, split over CIDRs: refused however it is spelled.
+      ["rules.0", fc.constantFrom(22, 3389, 8006, 5900).map((port) => rule.allowIn({ protocol: "udp", ports: [port], from: ["0.0.0.0/1", "128.0.0.0/1"] }))],
+    ]);
+    expect(await expectAllRefused(created, bad, ({ args }) => new FirewallGroup("web", args as never), runs)).toBe(runs);
+  });
+
+  it("BackupPolicy", async () => {
+    const bad = fc.oneof(
+      notAnObject.filter((v) => v !== null && v !== undefined),
+      fc.record({ retention: fc.oneof(notAnObject, fc.record({ keepLast: notAWholeNumber })) }),
+      fc.record({ schedule: fc.string() }),
+    );
+    expect(await expectAllRefused(created, bad, (args) => new BackupPolicy("daily", args as never), runs)).toBe(runs);
+  });
+
+  it("VmFromTemplate", async () => {
+    const net = new Network("lab", { cidr: "10.20.0.0/16", subnetCidr: "10.20.1.0/24" });
+    const fw = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
+    const valid: VmFromTemplateArgs = { location: "fsn1", networks: [{ network: net, ip: "10.20.1.10" }], firewallGroups: [fw] };
+    const bad = brokenArgs(valid, [
+      ["location", fc.oneof(fc.string(), notAString)],
+      ["size", fc.oneof(fc.string().filter((s) => !/^(cx|cpx|cax|ccx)[1-9][0-9]{1,2}$/.test(s) && !["nano", "small", "medium", "large", "xlarge"].includes(s)), fc.record({ cores: notAWholeNumber, memoryMb: fc.constant(2048) }))],
+      ["networks", notAList],
+      ["networks.0", notAnObject],
+      ["networks.0.network", fc.oneof(fc.string(), notAWholeNumber, fc.constant({ networkId: 1 }))],
+      ["networks.0.ip", fc.oneof(nonCanonicalIp, fc.constant("2001:db8::1"), optional(notAString))],
+      ["firewallGroups", notAList],
+      ["firewallGroups.0", fc.oneof(fc.string(), notAWholeNumber, fc.constant({ firewallId: 1 }))],
+      ["sshKeys", notAList],
+      ["labels", fc.oneof(notAnObject, fc.constant({ "hearth/stack": "prod" }))],
+      ["backups", fc.oneof(fc.string(), fc.double(), fc.constant({ retention: { keepLast: 7 } }))],
+      ["deleteProtection", fc.oneof(fc.string(), fc.double())],
+      ["template", fc.oneof(notAWholeNumber.filter((v) => typeof v === "number"), fc.constantFrom("Debian 12", "../x", ""))],
+      ["hostname", fc.oneof(fc.constantFrom("Web_1", "-web", ""), optional(notAString))],
+    ]);
+    expect(await expectAllRefused(created, bad, ({ args }) => new VmFromTemplate("web-1", args), runs)).toBe(runs);
+  });
+
+  it("refuses a second server or firewall with the name another component derived", async () => {
+    new FirewallGroup("edge", { name: "shared-fw", rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
+    expect(() => new FirewallGroup("edge-2", { name: "shared-fw", rules: [rule.allowIn({ protocol: "tcp", ports: [80] })] })).toThrow(
+      /FirewallGroup "edge" already uses the Hetzner Cloud firewall name "shared-fw"/,
+    );
+    new VmFromTemplate("app-a", { location: "fsn1", hostname: "app" });
+    expect(() => new VmFromTemplate("app-b", { location: "nbg1", hostname: "app" })).toThrow(/already uses the Hetzner Cloud server name "app"/);
+  });
+});
+
+describe("hcloud components never echo a secret", () => {
+  it("in the error of any field checked when it resolves", async () => {
+    const net = new Network("sec-net", { cidr: "10.40.0.0/16" });
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(secretText, async (secret) => {
+        const hidden = pulumi.secret(secret);
+        const errors = await lateErrors(() => {
+          new Network("sec-a", { cidr: hidden });
+          new Network("sec-b", { cidr: "10.41.0.0/16", subnetCidr: hidden });
+          new Network("sec-c", { cidr: "10.42.0.0/16", networkZone: hidden as never });
+          new VmFromTemplate("sec-d", { location: hidden as never });
+          new VmFromTemplate("sec-e", { location: "fsn1", template: pulumi.secret(`${secret} x`) });
+          new VmFromTemplate("sec-f", { location: "fsn1", networks: [{ network: net, ip: hidden }] });
+        });
+        cases += 6;
+        const messages = errors.map((e) => e.message);
+        for (const component of ["sec-a", "sec-b", "sec-c", "sec-d", "sec-e", "sec-f"]) expect(messages.some((m) => m.includes(`"${component}"`))).toBe(true);
+        for (const message of messages) {
+          expect(message).not.toContain(secret);
+          expect(message).toContain("[secret]");
+        }
+      }),
+      { numRuns: 20 },
+    );
+    expect(cases).toBe(120);
+  }, 120_000);
+});
