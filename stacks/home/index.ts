@@ -99,8 +99,8 @@ const web = new FirewallGroup(
   withProvider,
 );
 
-// Clones of one template run one after another (the clone queue), so Proxmox's template
-// lock never fails the run.
+// Clones of the template run side by side (Proxmox locks a template only shared), at most
+// `clonesPerStorage` (8) at once per storage so none times out on the storage's allocation lock.
 const vms = cfg.vms.map(
   (vm) =>
     new VmFromTemplate(

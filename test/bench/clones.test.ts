@@ -22,9 +22,14 @@ describe("failuresOf", () => {
     "+  proxmoxve:index:VmLegacy vm-00 creating (0s)",
     '+  proxmoxve:index:VmLegacy vm-03 creating (12s) error:   sdk-v2/provider2.go:571: sdk.helper_schema: VM clone: task "UPID:pve:00001001:00EF0EF0:6B0489EF:qmclone:9000:root@pam!hearth-sandbox:" failed to complete with exit code: can\'t lock file \'/var/lock/pve-manager/pve-storage-local-lvm\' - got timeout',
     "+  proxmoxve:index:VmLegacy vm-03 creating (12s) error: 1 error occurred:",
-    "+  proxmoxve:index:VmLegacy vm-03 **creating failed** error: 1 error occurred:",
+    "+  proxmoxve:index:VmLegacy vm-03 **creating failed (12s)** error: 1 error occurred:",
+    "+  proxmoxve:index:VmLegacy vm-05 **creating failed** error: 1 error occurred:",
     "+  proxmoxve:index:VmLegacy vm-00 created (20s)",
+    "+  hearth:proxmox:VmFromTemplate vm-03 **creating failed** error: 1 error occurred:",
+    "+  pulumi:pulumi:Stack hearth-clones-raw-0-bench **creating failed** error: update failed",
     "Diagnostics:",
+    "  hearth:proxmox:VmFromTemplate (vm-03):",
+    "    error: 1 error occurred:",
     "  proxmoxve:index:VmLegacy (vm-07):",
     "    error: 1 error occurred:",
     "    \t* can't lock file '/var/lock/qemu-server/lock-20017.conf' - got timeout",
@@ -36,6 +41,7 @@ describe("failuresOf", () => {
   it("finds each failed resource once, with the provider's message", () => {
     expect(failuresOf(output)).toEqual([
       { resource: "vm-03", message: 'VM clone: task "UPID:…" failed to complete with exit code: can\'t lock file \'/var/lock/pve-manager/pve-storage-local-lvm\' - got timeout' },
+      { resource: "vm-05", message: "(no message printed)" },
       { resource: "vm-07", message: "can't lock file '/var/lock/qemu-server/lock-20017.conf' - got timeout" },
     ]);
   });
