@@ -86,7 +86,11 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
   readonly imageFileId: pulumi.Output<string>;
   /** The reference clones use: the vmId Output (so clones wait for the template) and the plain disk facts. */
   readonly ref: TemplateRef;
-  /** The key of this template's clone queue (`node/vmId`, `?` for a part only known at deploy time). */
+  /**
+   * The template's `node/vmId` (`?` for a part only known at deploy time), once the key of its
+   * clone queue. Nothing uses it since clones are bounded per storage, not per template.
+   * @deprecated kept so programs that read it still compile; it will go in the next major.
+   */
   readonly cloneQueueKey: string;
 
   constructor(name: string, args: CloudImageTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
