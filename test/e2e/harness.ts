@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { startSandbox, type Sandbox, type SandboxOptions } from "@hearth/sandbox";
 import { EngineWorkspace } from "../../scripts/lib/engine.js";
 import { assertConformant } from "../support/conformance.js";
@@ -22,7 +24,12 @@ export class SandboxProject {
     readonly sandbox: Sandbox,
     private readonly ws: EngineWorkspace,
   ) {
-    ws.env = sandbox.env();
+    // The proxmoxve provider keeps its VM id lock and sequence file in the machine's temp dir
+    // (bpg/terraform-provider-proxmox proxmox/cluster/id_generator.go), so concurrent runs on one
+    // machine would share them: each project gets its own, as a fresh machine would.
+    const tmp = join(ws.dir, "tmp");
+    mkdirSync(tmp, { recursive: true });
+    ws.env = { ...sandbox.env(), TMPDIR: tmp };
   }
 
   static async create(name: string, program: string, options: SandboxOptions = {}): Promise<SandboxProject> {
