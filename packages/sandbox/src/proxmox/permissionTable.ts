@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { findSpecsDir, SPEC_FILES } from "../conformance/specs.js";
 import { Faults } from "../faults.js";
 import { createProxmoxApi } from "../proxmox.js";
 import { Store } from "../state.js";
@@ -11,13 +12,11 @@ interface SchemaNode {
   children?: SchemaNode[];
 }
 
-/** Find `../shared/specs/pve-api-9.1.3.json` above the working directory (the repository's sibling `shared`). */
+/** `pve-api-9.1.3.json` where the conformance check finds the official descriptions (HEARTH_SPECS_DIR or `../shared/specs`). */
 export function specFile(from = process.cwd()): string {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const candidate = join(dir, "..", "shared", "specs", "pve-api-9.1.3.json");
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error("pve-api-9.1.3.json not found in ../shared/specs above the working directory");
-  }
+  const dir = findSpecsDir(from);
+  if (!dir) throw new Error(`${SPEC_FILES.proxmox} not found: set HEARTH_SPECS_DIR or keep ../shared/specs beside the repository`);
+  return join(dir, SPEC_FILES.proxmox);
 }
 
 /** The schema permission of every emulated route, and the TypeScript source of permissions.data.ts. */
