@@ -13,6 +13,7 @@
  * Loaded through tsx's CJS hook (see engine.ts), so the packages are required, not imported.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { rawVmArgs, sshKey, template } from "./programs.js";
 
 const kind = process.env.CLONES_KIND ?? "";
 const n = Number(process.env.CLONES_N);
@@ -24,9 +25,8 @@ if (!["hearth", "serial", "raw"].includes(kind) || !Number.isInteger(n) || n < 1
   throw new Error(`clones-program: set CLONES_KIND (hearth|serial|raw) and CLONES_N, got ${kind} ${process.env.CLONES_N}`);
 }
 
-const sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthBenchmarkKeyHearthBenchmarkKey0000 bench@hearth";
-/** The sandbox's template: its 10 GB boot disk is kept (VmFromTemplate emits it when `disks` is omitted). */
-const template = { vmId: 9000, node: "pve", diskSizeGb: 10 } as const;
+const { getStack } = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+const stack = getStack();
 const name = (i: number): string => `${prefix}-${String(i).padStart(2, "0")}`;
 
 /** The stack output `ids`: every VM's id, in the program's order. */
@@ -35,34 +35,7 @@ if (kind === "raw") {
   const proxmoxve = require("@muhlba91/pulumi-proxmoxve") as typeof import("@muhlba91/pulumi-proxmoxve");
   for (let i = 0; i < n; i++) {
     // The inputs VmFromTemplate sends for these args (see packages/proxmox/src/vmFromTemplate.ts).
-    const vm = new proxmoxve.VmLegacy(
-      name(i),
-      {
-        nodeName: "pve",
-        name: name(i),
-        description: "Managed by Hearth",
-        tags: ["hearth-component-vmfromtemplate", "hearth-managed-by-hearth"],
-        started: true,
-        onBoot: true,
-        clone: { vmId: template.vmId, nodeName: template.node, full: true, datastoreId: "local-lvm" },
-        operatingSystem: { type: "l26" },
-        cpu: { cores: 1, type: "x86-64-v2-AES" },
-        memory: { dedicated: 2048 },
-        scsiHardware: "virtio-scsi-single",
-        disks: [{ interface: "scsi0", datastoreId: "local-lvm", size: template.diskSizeGb, discard: "on", iothread: true, ssd: true }],
-        networkDevices: [{ bridge: "vmbr0", model: "virtio", firewall: true }],
-        initialization: {
-          datastoreId: "local-lvm",
-          interface: "ide2",
-          userAccount: { username: "ops", keys: [sshKey] },
-          ipConfigs: [{ ipv4: { address: "dhcp" } }],
-        },
-        agent: { enabled: true, timeout: "2m", trim: true },
-        serialDevices: [{ device: "socket" }],
-        vga: { type: "serial0" },
-      },
-      { ignoreChanges: ["disks[0].speed"] },
-    );
+    const vm = new proxmoxve.VmLegacy(name(i), rawVmArgs(name(i), stack), { ignoreChanges: ["disks[0].speed"] });
     ids.push(vm.vmId);
   }
 } else {

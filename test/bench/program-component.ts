@@ -5,7 +5,12 @@ import { sshKey, template, vmName } from "./programs.js";
 
 export function componentProgram(n: number): void {
   const group = new FirewallGroup("web", {
-    rules: [rule.allowIn({ protocol: "tcp", ports: [22, 443] }), rule.allowIn({ protocol: "icmp" })],
+    // SSH only from the admin network: FirewallGroup refuses admin ports open to the world.
+    rules: [
+      rule.allowIn({ protocol: "tcp", ports: [443] }),
+      rule.allowIn({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24"] }),
+      rule.allowIn({ protocol: "icmp" }),
+    ],
   });
   const vms: VmFromTemplate[] = [];
   for (let i = 0; i < n; i++) {

@@ -6,7 +6,7 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { componentClonesPerStorage, sshKey, template, vmName } from "./programs.js";
+import { componentClonesPerStorage, rawVmArgs, vmName } from "./programs.js";
 
 class Bare extends pulumi.ComponentResource {
   constructor(type: string, name: string) {
@@ -39,7 +39,8 @@ export function rawProgram(n: number, { parented = false, lanes = componentClone
       name: "web",
       comment: "Managed by Hearth",
       rules: [
-        { type: "in", action: "ACCEPT", proto: "tcp", dport: "22,443", enabled: true },
+        { type: "in", action: "ACCEPT", proto: "tcp", dport: "443", enabled: true },
+        { type: "in", action: "ACCEPT", proto: "tcp", dport: "22", source: "192.168.1.0/24", enabled: true },
         { type: "in", action: "ACCEPT", proto: "icmp", enabled: true },
       ],
     },
@@ -53,30 +54,7 @@ export function rawProgram(n: number, { parented = false, lanes = componentClone
     const parent = wrap("VmFromTemplate", name);
     const vm = new proxmoxve.VmLegacy(
       name,
-      {
-        nodeName: "pve",
-        name,
-        description: "Managed by Hearth",
-        tags: ["hearth-component-vmfromtemplate", "hearth-managed-by-hearth"],
-        started: true,
-        onBoot: true,
-        clone: { vmId: template.vmId, nodeName: template.node, full: true, datastoreId: "local-lvm" },
-        operatingSystem: { type: "l26" },
-        cpu: { cores: 1, type: "x86-64-v2-AES" },
-        memory: { dedicated: 2048 },
-        scsiHardware: "virtio-scsi-single",
-        disks: [{ interface: "scsi0", datastoreId: "local-lvm", size: template.diskSizeGb, discard: "on", iothread: true, ssd: true }],
-        networkDevices: [{ bridge: "vmbr0", model: "virtio", firewall: true }],
-        initialization: {
-          datastoreId: "local-lvm",
-          interface: "ide2",
-          userAccount: { username: "ops", keys: [sshKey] },
-          ipConfigs: [{ ipv4: { address: "dhcp" } }],
-        },
-        agent: { enabled: true, timeout: "2m", trim: true },
-        serialDevices: [{ device: "socket" }],
-        vga: { type: "serial0" },
-      },
+      rawVmArgs(name, pulumi.getStack()),
       // At most `lanes` clones on the storage at once, as the component does.
       { parent, ...(i >= lanes ? { dependsOn: [vms[i - lanes]!] } : {}), ignoreChanges: ["disks[0].speed"] },
     );

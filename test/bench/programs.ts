@@ -17,6 +17,8 @@
  * ComponentResources) splits the difference into the Pulumi SDK's cost of a component layer
  * and Hearth's own code.
  */
+import type { VmLegacyArgs } from "@muhlba91/pulumi-proxmoxve";
+
 export type ProgramKind = "component" | "raw" | "bare";
 export const programKinds: readonly ProgramKind[] = ["component", "raw", "bare"];
 
@@ -26,6 +28,39 @@ export const template = { vmId: 9000, node: "pve", diskSizeGb: 10 } as const;
 export const vmName = (i: number): string => `vm-${String(i).padStart(4, "0")}`;
 /** VmFromTemplate's default `clonesPerStorage` (defaultClonesPerStorage), written out so the raw worker never loads @hearth/*; clones.test.ts checks they agree. */
 export const componentClonesPerStorage = 8;
+
+/**
+ * The VmLegacy inputs VmFromTemplate sends for the benchmarks' VMs (node "pve", the template
+ * above, cloud-init user ops with `sshKey`, DHCP on vmbr0; see packages/proxmox/src/vmFromTemplate.ts),
+ * written out once for every raw program. `stack` is the stack the program runs in: the component
+ * tags its VMs with it (`hearth-stack-<stack>`).
+ */
+export function rawVmArgs(name: string, stack: string): VmLegacyArgs {
+  return {
+    nodeName: "pve",
+    name,
+    description: "Managed by Hearth",
+    tags: ["hearth-component-vmfromtemplate", "hearth-managed-by-hearth", `hearth-stack-${stack}`],
+    started: true,
+    onBoot: true,
+    clone: { vmId: template.vmId, nodeName: template.node, full: true, datastoreId: "local-lvm" },
+    operatingSystem: { type: "l26" },
+    cpu: { cores: 1, type: "x86-64-v2-AES" },
+    memory: { dedicated: 2048 },
+    scsiHardware: "virtio-scsi-single",
+    disks: [{ interface: "scsi0", datastoreId: "local-lvm", size: template.diskSizeGb, discard: "on", iothread: true, ssd: true }],
+    networkDevices: [{ bridge: "vmbr0", model: "virtio", firewall: true }],
+    initialization: {
+      datastoreId: "local-lvm",
+      interface: "ide2",
+      userAccount: { username: "ops", keys: [sshKey] },
+      ipConfigs: [{ ipv4: { address: "dhcp" } }],
+    },
+    agent: { enabled: true, timeout: "2m", trim: true },
+    serialDevices: [{ device: "socket" }],
+    vga: { type: "serial0" },
+  };
+}
 
 /** How many resources each program registers (custom and component), for the mocks to wait on. */
 export function expectedResources(kind: ProgramKind, n: number): { custom: number; component: number } {
