@@ -13,14 +13,29 @@ export interface ProxmoxTiming {
   /**
    * Sequential disk copy bandwidth of each storage in MiB/s, shared equally by the copies that
    * run on it at the same time (a full clone copies its source's disks onto the target storage).
-   * @default { "local-lvm": 400, local: 200 } (assumed: an SSD-backed host)
+   * Models the copy `clone_vm` runs outside every lock (qemu-server `PVE/QemuServer.pm`
+   * `clone_disk`, qemu-img convert or drive-mirror): its time depends on the hardware only.
+   * @default { "local-lvm": 400, local: 200 } (an assumption: an SSD-backed host; no source gives a real figure)
    */
   copyMiBps?: Record<string, number>;
-  /** How long allocating one volume (lvcreate, qemu-img create, a linked-clone snapshot) holds the storage lock. @default 300 */
+  /**
+   * How long allocating one volume holds the storage lock: the storage plugin's `alloc_image` /
+   * `clone_image` (lvcreate, qemu-img create, a linked-clone snapshot), which pve-storage
+   * `PVE/Storage.pm` `vdisk_alloc` / `vdisk_clone` run inside `cluster_lock_storage`.
+   * @default 300 (an assumption for a local LVM-thin pool)
+   */
   allocateMs?: number;
-  /** How long after `qmstart` the guest agent answers (the guest's boot). @default 20000 */
+  /**
+   * How long after `qmstart` the guest agent answers: the guest's boot, until qemu-guest-agent
+   * runs (before that, qemu-server answers agent calls with "QEMU guest agent is not running").
+   * @default 20000 (an assumption for a cloud image; it depends on the guest)
+   */
   bootMs?: number;
-  /** Base duration of the other tasks (create, start, stop, config, destroy...). @default 1000 */
+  /**
+   * Base duration of the other tasks (create, start, stop, config, destroy...): a worker forked by
+   * pve-manager's RPC environment (`fork_worker`) doing local work.
+   * @default 1000 (an assumption)
+   */
   taskMs?: number;
   /**
    * @deprecated Clones no longer hold an invented template lock. When set, a clone's disk copy
