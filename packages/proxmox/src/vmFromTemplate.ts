@@ -217,10 +217,10 @@ export class VmFromTemplate extends pulumi.ComponentResource {
     });
     // --- Inputs: checked now when plain, when they resolve otherwise ---
     // Plain values stay plain: an Output per field costs the SDK promises and memory per VM.
-    const node = checkedInput(args.node, (n) => checkPveValue(fail, "node", n, "node"));
-    const storage = checkedInput(args.storage ?? "local-lvm", (s) => checkPveValue(fail, "storage", s, "storage"));
-    const pool = args.pool === undefined ? undefined : checkedInput(args.pool, (p) => checkPveValue(fail, "pool", p, "pool"));
-    const cpuType = checkedInput(args.cpuType ?? "x86-64-v2-AES", (c) => checkPveValue(fail, "cpuType", c, "cpuType"));
+    const node = checkedPve(fail, "node", args.node, "node");
+    const storage = checkedPve(fail, "storage", args.storage ?? "local-lvm", "storage");
+    const pool = args.pool === undefined ? undefined : checkedPve(fail, "pool", args.pool, "pool");
+    const cpuType = checkedPve(fail, "cpuType", args.cpuType ?? "x86-64-v2-AES", "cpuType");
     const sizeInput = args.size ?? "small";
     const size = isPlain(sizeInput) ? resolveVmSize(fail, "size", sizeInput) : pulumi.output(sizeInput).apply((s) => resolveVmSize(fail, "size", s));
     const hostname = checkedInput(args.hostname ?? name, (h) => {
