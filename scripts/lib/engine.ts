@@ -54,7 +54,15 @@ export class EngineWorkspace {
     if (sourceDir && configFrom) cpSync(join(sourceDir, configFrom), this.configFile);
     this.backend = join(this.dir, "state");
     mkdirSync(this.backend);
+    // Each workspace is a machine of its own: the proxmoxve provider keeps its VM id lock and
+    // sequence file in the temp dir (bpg/terraform-provider-proxmox proxmox/cluster/id_generator.go),
+    // which concurrent runs on one machine would otherwise share.
+    this.tmpDir = join(this.dir, "tmp");
+    mkdirSync(this.tmpDir);
   }
+
+  /** The workspace's own temp dir (TMPDIR of every run unless `env` sets another). */
+  readonly tmpDir: string;
 
   /** A workspace for a small JavaScript program (`index.js`), written on the spot. */
   static fromProgram(name: string, program: string, stack: string): EngineWorkspace {
@@ -93,6 +101,7 @@ export class EngineWorkspace {
   ): Promise<RunResult> {
     const env = {
       ...process.env,
+      TMPDIR: this.tmpDir,
       ...this.env,
       PULUMI_BACKEND_URL: this.backendUrl ?? `file://${this.backend}`,
       PULUMI_CONFIG_PASSPHRASE: "hearth-engine-test",

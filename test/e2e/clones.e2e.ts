@@ -4,8 +4,6 @@
  * docs/sandbox.md). Parallel clones, ids across two stacks applying at once, and the per-storage
  * bound under a storage whose allocations are slow.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox, type SandboxOptions } from "@hearth/sandbox";
 import { EngineWorkspace } from "../../scripts/lib/engine.js";
@@ -93,10 +91,8 @@ describe("VMs from one template against Proxmox's real lock model", () => {
     ].map(({ name, range }) => {
       const ws = EngineWorkspace.fromProgram(`clones-${name}`, hearthVms(8, name, range), "e2e");
       cleanups.push(() => ws.dispose());
-      // The provider keeps its id lock and sequence file in the temp dir: one per stack is one machine per stack.
-      const tmp = join(ws.dir, "tmp");
-      mkdirSync(tmp);
-      ws.env = { ...sandbox.env(), TMPDIR: tmp };
+      // Each workspace has its own TMPDIR, where the provider keeps its id lock and sequence file: one machine per stack.
+      ws.env = sandbox.env();
       return ws;
     });
     for (const ws of stacks) await ws.run(["stack", "init", "e2e"]);

@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { startSandbox, type Sandbox, type SandboxOptions } from "@hearth/sandbox";
 import { EngineWorkspace } from "../../scripts/lib/engine.js";
 import { assertConformant } from "../support/conformance.js";
@@ -24,12 +22,7 @@ export class SandboxProject {
     readonly sandbox: Sandbox,
     private readonly ws: EngineWorkspace,
   ) {
-    // The proxmoxve provider keeps its VM id lock and sequence file in the machine's temp dir
-    // (bpg/terraform-provider-proxmox proxmox/cluster/id_generator.go), so concurrent runs on one
-    // machine would share them: each project gets its own, as a fresh machine would.
-    const tmp = join(ws.dir, "tmp");
-    mkdirSync(tmp, { recursive: true });
-    ws.env = { ...sandbox.env(), TMPDIR: tmp };
+    ws.env = sandbox.env();
   }
 
   static async create(name: string, program: string, options: SandboxOptions = {}): Promise<SandboxProject> {
