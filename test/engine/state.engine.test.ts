@@ -220,6 +220,11 @@ describe("team state in PostgreSQL (pulumi login postgres://...)", () => {
       await ws.run(["import", "hcloud:index/server:Server", "web-1", serverId, "--parent", `stack=${parent}`, "--protect=false", "--generate-code=false", "--yes", "--stack", "dev"], { allowFailure: true }),
       "import",
     );
+    // Hetzner locks a server while an action runs on it (423 `locked`; hcloud-go does not retry it),
+    // and the killed run's create action may still be running: wait for it, as the runbook says.
+    const running = () => Object.values(sb.inspect().hcloud.actions).filter((a) => a.status === "running" && a.resources.some((r) => String(r.id) === serverId));
+    for (let i = 0; i < 600 && running().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(running()).toEqual([]);
     // The server the killed run made never got its backups turned on (a second API call): up finishes that.
     const up = check(await ws.run(["up", "--yes", "--skip-preview", "--stack", "dev"], { allowFailure: true }), "up after recovery");
     expect(up).toMatch(/~ 1 updated/);
