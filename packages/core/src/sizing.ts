@@ -18,7 +18,12 @@ export const vmSizes = {
   xlarge: { cores: 8, memoryMb: 16384 },
 } as const satisfies Record<string, VmSize>;
 
-export type VmSizeName = keyof typeof vmSizes;
+/**
+ * The named sizes, as an `as const` object with a type of the same name: the form a Pulumi
+ * package schema states as an enum (see firewall.ts).
+ */
+export const VmSizeName = { nano: "nano", small: "small", medium: "medium", large: "large", xlarge: "xlarge" } as const satisfies { [K in keyof typeof vmSizes]: K };
+export type VmSizeName = (typeof VmSizeName)[keyof typeof VmSizeName];
 
 /** Largest values Hearth accepts: a sanity bound against typos such as memoryMb: 40960000. */
 export const sizeLimits = { cores: 512, memoryMb: 4 * 1024 * 1024, diskGb: 64 * 1024 } as const;
