@@ -34,8 +34,9 @@ const schema = z.object({
       }),
     )
     .min(1),
-  backup: z.object({
-    storage: z.string().min(1),
+  // The backups of every VM, the contract's BackupPolicy value plus the storage vzdump writes to.
+  backups: z.object({
+    storage: z.string().min(1).optional(),
     schedule: z.string().default("*-*-* 02:00"),
     retention: z.object({
       keepLast: z.number().int().optional(),
@@ -102,12 +103,7 @@ const web = new FirewallGroup(
 
 // Every VM is backed up by its own vzdump job (backups point from the VM to its policy). vzdump
 // runs one job at a time per node; the others wait for its lock (docs/proxmox.md, "Backups").
-const backups: VmBackupPolicy = {
-  schedule: cfg.backup.schedule,
-  storage: cfg.backup.storage,
-  mode: "snapshot",
-  retention: cfg.backup.retention,
-};
+const backups: VmBackupPolicy = { ...cfg.backups, mode: "snapshot" };
 
 // Clones of the template run side by side (Proxmox locks a template only shared), at most
 // `clonesPerStorage` (8) at once per storage so none times out on the storage's allocation lock.
@@ -133,6 +129,6 @@ const vms = cfg.vms.map(
 );
 
 export const templateVmId = template.vmId;
-export const networkBridge = lab.networkId;
+export const networkId = lab.networkId;
 export const vmIds = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.vmId]));
 export const addresses = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.ipv4Address]));
