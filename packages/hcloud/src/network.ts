@@ -1,19 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
-import {
-  checkArgs,
-  checkCidr,
-  checkNonEmpty,
-  checkOneOf,
-  checked,
-  childName,
-  cidrContains,
-  failFor,
-  isPlain,
-  rfc1918Ranges,
-  type CidrRules,
-  type Fail,
-} from "@hearth/core";
+import { checkArgs, checkCidr, checkNonEmpty, checkOneOf, cidrContains, failFor, rfc1918Ranges, type CidrRules, type Fail } from "@hearth/core";
+import { checked, childName, isPlain } from "@hearth/core/internal";
 import { hcloudNetworkZones, type HcloudNetworkZone } from "./catalog.js";
 import { hcloudLabels } from "./labels.js";
 

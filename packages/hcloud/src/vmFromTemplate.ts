@@ -1,25 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
-import {
-  checkArgs,
-  checkBoolean,
-  checkHostname,
-  checkIpAddress,
-  checkList,
-  checked,
-  childName,
-  cidrContains,
-  claimUniqueName,
-  cloudVmUserData,
-  failFor,
-  isPlain,
-  isWholeNumber,
-  providerScope,
-  sortSshKeys,
-  type CloudVmInit,
-  type Fail,
-  type SshKeyRef,
-} from "@hearth/core";
+import { checkArgs, checkBoolean, checkHostname, checkIpAddress, checkList, cidrContains, failFor, isWholeNumber, type Fail } from "@hearth/core";
+import { checked, childName, claimUniqueName, cloudVmUserData, isPlain, providerScope, sortSshKeys, type CloudVmInit, type SshKeyRef } from "@hearth/core/internal";
 import { BackupPolicy } from "./backupPolicy.js";
 import { checkLocation, resolveServerType, type HcloudLocation, type HcloudSize } from "./catalog.js";
 import { FirewallGroup } from "./firewallGroup.js";

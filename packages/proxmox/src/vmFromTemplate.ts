@@ -1,28 +1,7 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  checkCidr,
-  checkDiskGb,
-  checkHostname,
-  checkInt,
-  checkList,
-  checkIpAddress,
-  checkLabels,
-  checkOneOf,
-  checkSshKeys,
-  checkUserName,
-  checkVlanTag,
-  checked,
-  failFor,
-  hearthLabels,
-  isPlain,
-  labelKeys,
-  labelsToTags,
-  resolveVmSize,
-  type Fail,
-  type VmSize,
-  type VmSizeName,
-} from "@hearth/core";
+import { checkCidr, checkDiskGb, checkHostname, checkInt, checkList, checkIpAddress, checkLabels, checkOneOf, checkSshKeys, checkUserName, checkVlanTag, failFor, hearthLabels, labelKeys, labelsToTags, resolveVmSize, type Fail, type VmSize, type VmSizeName } from "@hearth/core";
+import { checked, isPlain } from "@hearth/core/internal";
 import { CloudImageTemplate, type TemplateRef } from "./cloudImageTemplate.js";
 import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
 import { FirewallGroup } from "./firewallGroup.js";
