@@ -3,4 +3,4 @@
 // without a changeset entry for users (docs/api.md). Import from "@hearth/digitalocean" instead.
 
 export { checkRegion, resolveDropletSize } from "./catalog.js";
-export { toDigitalOceanRules, type DoInboundRule, type DoOutboundRule, type DoRules } from "./rules.js";
+export { toDigitalOceanRules } from "./rules.js";

@@ -3,4 +3,4 @@
 // without a changeset entry for users (docs/api.md). Import from "@hearth/hcloud" instead.
 
 export { checkLocation, resolveServerType } from "./catalog.js";
-export { toHcloudRules, type HcloudFirewallRule } from "./rules.js";
+export { toHcloudRules } from "./rules.js";

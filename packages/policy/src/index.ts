@@ -30,7 +30,7 @@ export {
   type SpendCaps,
   type StackPolicySettings,
 } from "./settings.js";
-export { classifyChange, riskMatrix, type ChangeFacts, type Classification, type RiskCategory } from "./risk.js";
+export { classifyChange, riskMatrix, type ChangeFacts, type Classification, type RiskCategory, type RiskMatrixRow } from "./risk.js";
 export { findApproval, parseApprovals, urnMatches, type Approval, type ApprovalTarget, type ParsedApprovals } from "./approvals.js";
 export { baselineFromStackExport, inferChange, type Baseline, type BaselineResource, type InferredChange } from "./baseline.js";
 export { hearthPolicies } from "./policies/index.js";

@@ -15,3 +15,4 @@ export { Network, type BridgeNetwork, type NetworkArgs, type SdnNetwork, type Vl
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 export { BackupPolicy, backupCompressions, backupModes, type BackupPolicyArgs } from "./backupPolicy.js";
 export { vmIdRange, type VmIdRange } from "./vmIds.js";
+export { type CloneBound } from "./cloneQueue.js";
