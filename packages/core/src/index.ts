@@ -2,8 +2,8 @@
 // recorded in etc/core.api.md (docs/api.md). Helpers that only Hearth packages use live behind
 // "@hearth/core/internal" (src/internal.ts), which is not covered by semver.
 
-export { HearthValidationError, describeValue, failFor, type Fail } from "./errors.js";
-export { checkArgs, checkBoolean, checkInt, checkList, checkNonEmpty, checkObject, checkOneOf, checkStringMap } from "./checks.js";
+export { HearthValidationError, Problems, describeValue, failFor, type Fail, type Problem } from "./errors.js";
+export { checkArgs, checkBoolean, checkInt, checkList, checkNonEmpty, checkObject, checkOneOf, checkStringMap, isUnresolved } from "./checks.js";
 export { isWholeNumber } from "./numbers.js";
 export {
   checkCidr,
@@ -37,31 +37,32 @@ export {
   tagRules,
   type LabelTarget,
 } from "./naming.js";
-export { checkDiskGb, resolveVmSize, sizeLimits, vmSizes, type VmSize, type VmSizeName } from "./sizing.js";
+export { VmSizeName, checkDiskGb, resolveVmSize, sizeLimits, vmSizes, type VmSize } from "./sizing.js";
 export {
+  Action,
+  Direction,
+  Protocol,
   actions,
   adminPorts,
   checkNoWorldOpenAdminPorts,
   describeAdminPort,
   directions,
   formatPortRange,
+  isIpSetReference,
   isWorldOpen,
   mergePortRanges,
   normalizeRule,
   normalizeRules,
-  parsePortSpec,
+  parsePort,
+  parsePortRange,
   protocols,
   rule,
   worldOpenAdminPorts,
-  type Action,
   type AdminPort,
-  type Direction,
   type Endpoint,
   type FirewallRule,
   type NormalizedRule,
   type PortRange,
-  type PortSpec,
-  type Protocol,
   type RuleShorthand,
 } from "./firewall.js";
 export {
@@ -89,7 +90,7 @@ export {
   type CloudInitFile,
   type CloudInitUser,
 } from "./cloudinit.js";
-export { environmentSchema, environments, parseStackConfig, z, type Environment } from "./config.js";
+export { environments, type Environment } from "./environment.js";
 export {
   cloudNames,
   gatewayRoles,
@@ -100,3 +101,19 @@ export {
   type GatewayRole,
   type GatewayState,
 } from "./gateway.js";
+// The contract every provider package implements (docs/contract.md).
+export {
+  validateBackupPolicy,
+  validateFirewallRules,
+  validateVmArgs,
+  vmResources,
+  type ArgsConform,
+  type BackupPolicy,
+  type FirewallGroupArgs,
+  type FirewallGroupOutputs,
+  type NetworkOutputs,
+  type VmArgs,
+  type VmCloudInit,
+  type VmNetworkAttachment,
+  type VmOutputs,
+} from "./contract/index.js";

@@ -2,8 +2,5 @@
 // NOT part of the public API and NOT covered by semver: names here change in any release,
 // without a changeset entry for users (docs/api.md). Import from "@hearth/core" instead.
 
-export { checked, isPlain, redactSecret } from "./checks.js";
 export { childName } from "./naming.js";
 export { checkYamlString, isBareYamlScalar, renderYaml11, yamlStringProblem } from "./yaml11.js";
-export { cloudVmUserData, sortSshKeys, type CloudVmInit, type SortedSshKeys, type SshKeyRef } from "./cloudvm.js";
-export { claimUniqueName, perProgram, providerScope } from "./registry.js";

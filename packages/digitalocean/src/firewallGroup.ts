@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
 import { checkArgs, checkHostname, checkNoWorldOpenAdminPorts, failFor, normalizeRules, type FirewallRule } from "@hearth/core";
-import { childName, claimUniqueName, providerScope } from "@hearth/core/internal";
+import { childName } from "@hearth/core/internal";
+import { claimUniqueName, providerScope } from "@hearth/kit";
 import { toDigitalOceanRules, type DoRules } from "./rules.js";
 
 export interface FirewallGroupArgs {

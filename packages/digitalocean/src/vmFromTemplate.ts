@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkArgs, checkHostname, checkList, failFor, isWholeNumber } from "@hearth/core";
-import { checked, childName, cloudVmUserData, isPlain, sortSshKeys, type CloudVmInit, type SshKeyRef } from "@hearth/core/internal";
+import { checkArgs, checkHostname, checkList, failFor, isWholeNumber, type VmCloudInit } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
+import { checked, cloudVmUserData, isPlain, sortSshKeys, type SshKeyRef } from "@hearth/kit";
 import { BackupPolicy } from "./backupPolicy.js";
 import { checkRegion, resolveDropletSize, type DoRegion, type DoSize } from "./catalog.js";
 import { FirewallGroup } from "./firewallGroup.js";
@@ -38,7 +39,7 @@ export interface VmFromTemplateArgs {
    */
   readonly sshKeys?: readonly SshKeyRef[];
   /** First-boot setup rendered as #cloud-config. @default none */
-  readonly cloudInit?: CloudVmInit;
+  readonly cloudInit?: VmCloudInit;
   /** Raw user data instead of `cloudInit`. @default none */
   readonly userData?: pulumi.Input<string>;
   /** Labels, flattened into tags (`env: lab` -> `env-lab`) next to Hearth's. @default {} */

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
-import { checkArgs, checkBoolean, checkHostname, checkIpAddress, checkList, cidrContains, failFor, isWholeNumber, type Fail } from "@hearth/core";
-import { checked, childName, claimUniqueName, cloudVmUserData, isPlain, providerScope, sortSshKeys, type CloudVmInit, type SshKeyRef } from "@hearth/core/internal";
+import { checkArgs, checkBoolean, checkHostname, checkIpAddress, checkList, cidrContains, failFor, isWholeNumber, type VmCloudInit, type Fail } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
+import { checked, claimUniqueName, cloudVmUserData, isPlain, providerScope, sortSshKeys, type SshKeyRef } from "@hearth/kit";
 import { BackupPolicy } from "./backupPolicy.js";
 import { checkLocation, resolveServerType, type HcloudLocation, type HcloudSize } from "./catalog.js";
 import { FirewallGroup } from "./firewallGroup.js";
@@ -46,7 +47,7 @@ export interface VmFromTemplateArgs {
    */
   readonly sshKeys?: readonly SshKeyRef[];
   /** First-boot setup rendered as #cloud-config. @default none */
-  readonly cloudInit?: CloudVmInit;
+  readonly cloudInit?: VmCloudInit;
   /** Raw user data instead of `cloudInit`. @default none */
   readonly userData?: pulumi.Input<string>;
   /** Extra labels, merged over Hearth's. @default {} */

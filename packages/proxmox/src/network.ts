@@ -1,7 +1,17 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { checkCidr, checkList, checkObject, checkIpAddress, checkOneOf, checkVlanTag, cidrContains, failFor, type Fail } from "@hearth/core";
-import { checked } from "@hearth/core/internal";
+import {
+  checkCidr,
+  checkList,
+  checkObject,
+  checkIpAddress,
+  checkOneOf,
+  checkVlanTag,
+  cidrContains,
+  failFor,
+  type Fail,
+} from "@hearth/core";
+import { checked } from "@hearth/kit";
 import { checkBridgeName, checkGateway, checkInterfaceName, checkSdnId, ipv4ToNumber } from "./validation.js";
 import { checkPveValue } from "./pveFormats.js";
 

@@ -1,12 +1,32 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { checkCidr, checkDiskGb, checkHostname, checkInt, checkList, checkIpAddress, checkLabels, checkOneOf, checkSshKeys, checkUserName, checkVlanTag, failFor, hearthLabels, labelKeys, labelsToTags, resolveVmSize, type Fail, type VmSize, type VmSizeName } from "@hearth/core";
-import { checked, isPlain } from "@hearth/core/internal";
+import {
+  checkCidr,
+  checkDiskGb,
+  checkHostname,
+  checkInt,
+  checkList,
+  checkIpAddress,
+  checkLabels,
+  checkOneOf,
+  checkSshKeys,
+  checkUserName,
+  checkVlanTag,
+  failFor,
+  hearthLabels,
+  labelKeys,
+  labelsToTags,
+  resolveVmSize,
+  type Fail,
+  type VmSize,
+  type VmSizeName,
+} from "@hearth/core";
+import { checked, isPlain } from "@hearth/kit";
 import { CloudImageTemplate, type TemplateRef } from "./cloudImageTemplate.js";
 import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
-import { perProgram } from "./programScope.js";
+import { perProgram } from "@hearth/kit";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { checkBareUserDataValue, checkDiskInterface, checkDuration, checkGateway, cloudInitInterface, preHashedPassword } from "./validation.js";
 import { checkPveValue, type PveFormatKey } from "./pveFormats.js";
