@@ -146,8 +146,10 @@ function extractorConfig(entry: ApiEntry): ExtractorConfig {
           default: { logLevel: ExtractorLogLevel.Warning },
           // Hearth does not mark release stages (@public/@beta): every exported name is public.
           "ae-missing-release-tag": { logLevel: ExtractorLogLevel.None },
-          // Undocumented members are a review matter, not an API change.
+          // Undocumented members and {@link} targets in doc comments are a review matter, not an
+          // API change.
           "ae-undocumented": { logLevel: ExtractorLogLevel.None },
+          "ae-unresolved-link": { logLevel: ExtractorLogLevel.None },
           // A public signature that uses a type the entry does not export (users cannot name it):
           // written into the report as a warning line, so the review sees it.
           "ae-forgotten-export": { logLevel: ExtractorLogLevel.Warning, addToApiReportFile: true },
