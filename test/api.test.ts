@@ -6,8 +6,8 @@
  *
  * Reads dist/: `npm test` builds first; alone, run `npm run build` before this file.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { relative } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiEntries, repoRoot, runApiReports, type ApiResult } from "../scripts/lib/apiReport.js";
 
@@ -31,8 +31,17 @@ describe("API reports", () => {
 
   it("covers every public entry point of every package, and no internal one", () => {
     const names = entries.map((e) => `${e.pkg} ${e.subpath}`);
-    for (const pkg of ["core", "proxmox", "hcloud", "digitalocean", "gateway", "catalog", "policy", "sandbox"]) expect(names).toContain(`${pkg} .`);
+    for (const pkg of ["core", "kit", "proxmox", "hcloud", "digitalocean", "gateway", "catalog", "policy", "sandbox"]) expect(names).toContain(`${pkg} .`);
     expect(names.filter((n) => n.endsWith("/internal"))).toEqual([]);
+  });
+
+  it("every package lists its exports by name (no `export *` in src/index.ts or src/internal.ts)", () => {
+    const barrels = readdirSync(join(repoRoot, "packages")).flatMap((pkg) =>
+      ["index.ts", "internal.ts"].map((f) => join(repoRoot, "packages", pkg, "src", f)).filter((p) => existsSync(p)),
+    );
+    expect(barrels.length).toBeGreaterThanOrEqual(9);
+    const star = barrels.filter((p) => /^\s*export\s+(type\s+)?\*/m.test(readFileSync(p, "utf8"))).map((p) => relative(repoRoot, p));
+    expect(star, "list the exports by name: every name in src/index.ts is public API (docs/api.md)").toEqual([]);
   });
 
   it.each(entries.map((e) => [relative(repoRoot, e.reportPath), e] as const))("%s matches the built declarations", (report, entry) => {
