@@ -6,6 +6,7 @@ import { registerCluster } from "./proxmox/cluster.js";
 import { createContext, type ProxmoxContext } from "./proxmox/context.js";
 import { registerFirewall } from "./proxmox/firewall.js";
 import type { FlockTable } from "./proxmox/locks.js";
+import { registerLxc } from "./proxmox/lxc.js";
 import { registerNetwork } from "./proxmox/network.js";
 import { registerPools } from "./proxmox/pools.js";
 import { registerSdn } from "./proxmox/sdn.js";
@@ -50,6 +51,7 @@ export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToke
   registerBackup(r, c);
   registerSdn(r, c);
   registerNetwork(r, c);
+  registerLxc(r, c);
 
   return {
     name: "proxmox",

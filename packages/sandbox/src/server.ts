@@ -159,6 +159,7 @@ export function computeLeftovers(data: SandboxData): string[] {
   for (const s of Object.keys(pve.sdn.subnets)) out.push(`proxmox sdn subnet ${s}`);
   for (const [node, nets] of Object.entries(pve.networks)) for (const iface of Object.keys(nets)) if (!DEFAULT_INTERFACES.has(iface)) out.push(`proxmox network ${node}/${iface}`);
   for (const p of Object.keys(pve.pools)) out.push(`proxmox pool ${p}`);
+  for (const ct of Object.values(pve.containers ?? {})) out.push(`proxmox container ${ct.vmid} (${String(ct.config.hostname ?? "")})`);
   const h = data.hcloud;
   for (const [kind, coll] of [["server", h.servers], ["primary ip", h.primaryIps], ["firewall", h.firewalls], ["network", h.networks], ["ssh key", h.sshKeys]] as const)
     for (const o of Object.values(coll)) out.push(`hcloud ${kind} ${String(o.id)} (${String(o.name)})`);

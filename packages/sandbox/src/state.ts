@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { PveCt } from "./proxmox/lxcRules.js";
 
 /** A Proxmox VM as the sandbox holds it: the config map the API serves, plus runtime state. */
 export interface PveVm {
@@ -59,6 +60,8 @@ export interface PveState {
   /** Keyed by node, then interface name. */
   networks: Record<string, Record<string, Record<string, string | number>>>;
   pools: Record<string, { poolid: string; comment?: string }>;
+  /** LXC containers by id (proxmox/lxc.ts); absent in state files from before containers. */
+  containers?: Record<string, PveCt>;
   nextPid: number;
   /** VM ids created by `templates` at start: not leftovers of a run. */
   seededVmids: number[];
@@ -160,6 +163,7 @@ export function emptyData(credentials: Credentials = newCredentials(), nodes: st
       sdn: { zones: {}, vnets: {}, subnets: {} },
       networks: Object.fromEntries(nodes.map((n) => [n, defaultNodeNetworks()])),
       pools: {},
+      containers: {},
       nextPid: 0x1000,
       seededVmids: [],
     },
@@ -226,6 +230,7 @@ export class Store {
         }
       }
       for (const vm of Object.values(data.proxmox.vms)) delete vm.lock;
+      for (const ct of Object.values(data.proxmox.containers ?? {})) if (ct.lock !== "create") delete ct.lock;
     }
     this.data = data ?? emptyData({ ...newCredentials() }, init?.nodes);
     if (init?.credentials) Object.assign(this.data.credentials, dropUndefined(init.credentials));
