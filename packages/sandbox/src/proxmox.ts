@@ -6,6 +6,7 @@ import { registerCluster } from "./proxmox/cluster.js";
 import { createContext, type ProxmoxContext } from "./proxmox/context.js";
 import { registerFirewall } from "./proxmox/firewall.js";
 import type { FlockTable } from "./proxmox/locks.js";
+import { registerImages } from "./proxmox/images.js";
 import { registerLxc } from "./proxmox/lxc.js";
 import { registerNetwork } from "./proxmox/network.js";
 import { registerPools } from "./proxmox/pools.js";
@@ -27,6 +28,7 @@ export type { SeedTemplate } from "./proxmox/seed.js";
 export { seedTemplates } from "./proxmox/seed.js";
 export { guestAddress } from "./proxmox/agent.js";
 export { formatSize, parseSize } from "./proxmox/props.js";
+export { downloadedFileHash, downloadedFileContent } from "./proxmox/images.js";
 
 export type { ProxmoxApiToken, ProxmoxAclEntry } from "./proxmox/permissions.js";
 
@@ -52,6 +54,7 @@ export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToke
   registerSdn(r, c);
   registerNetwork(r, c);
   registerLxc(r, c);
+  registerImages(r, c);
 
   return {
     name: "proxmox",
