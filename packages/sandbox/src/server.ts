@@ -161,8 +161,9 @@ export function computeLeftovers(data: SandboxData): string[] {
   for (const p of Object.keys(pve.pools)) out.push(`proxmox pool ${p}`);
   for (const ct of Object.values(pve.containers ?? {})) out.push(`proxmox container ${ct.vmid} (${String(ct.config.hostname ?? "")})`);
   const h = data.hcloud;
-  for (const [kind, coll] of [["server", h.servers], ["primary ip", h.primaryIps], ["firewall", h.firewalls], ["network", h.networks], ["ssh key", h.sshKeys]] as const)
+  for (const [kind, coll] of [["server", h.servers], ["primary ip", h.primaryIps], ["firewall", h.firewalls], ["network", h.networks], ["ssh key", h.sshKeys], ["volume", h.volumes ?? {}]] as const)
     for (const o of Object.values(coll)) out.push(`hcloud ${kind} ${String(o.id)} (${String(o.name)})`);
+  for (const o of Object.values(h.images ?? {})) out.push(`hcloud ${String(o.type)} image ${String(o.id)} (${String(o.description)})`);
   const d = data.digitalocean;
   for (const o of Object.values(d.droplets)) out.push(`digitalocean droplet ${String(o.id)} (${String(o.name)})`);
   for (const o of Object.values(d.reservedIps)) out.push(`digitalocean reserved ip ${String(o.ip)}`);
@@ -210,6 +211,7 @@ function applyMutation(data: SandboxData, m: Mutation): void {
     "hcloud/firewall": data.hcloud.firewalls,
     "hcloud/network": data.hcloud.networks,
     "hcloud/sshKey": data.hcloud.sshKeys,
+    "hcloud/volume": (data.hcloud.volumes ??= {}),
     "digitalocean/droplet": data.digitalocean.droplets,
     "digitalocean/reservedIp": data.digitalocean.reservedIps,
     "digitalocean/firewall": data.digitalocean.firewalls,

@@ -87,6 +87,9 @@ export interface HcloudState {
   networks: Record<string, Record<string, unknown>>;
   sshKeys: Record<string, Record<string, unknown>>;
   actions: Record<string, HcloudAction>;
+  /** Volumes (hcloud/volumes.ts) and snapshot/backup images (hcloud/snapshots.ts); absent in older state files. */
+  volumes?: Record<string, Record<string, unknown>>;
+  images?: Record<string, Record<string, unknown>>;
 }
 
 export interface DoAction {
@@ -167,7 +170,7 @@ export function emptyData(credentials: Credentials = newCredentials(), nodes: st
       nextPid: 0x1000,
       seededVmids: [],
     },
-    hcloud: { servers: {}, primaryIps: {}, firewalls: {}, networks: {}, sshKeys: {}, actions: {} },
+    hcloud: { servers: {}, primaryIps: {}, firewalls: {}, networks: {}, sshKeys: {}, actions: {}, volumes: {}, images: {} },
     digitalocean: {
       droplets: {},
       reservedIps: {},

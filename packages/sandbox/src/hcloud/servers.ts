@@ -6,6 +6,8 @@ import { checkFirewallLimit, firewallsOf } from "./firewalls.js";
 import { labelsOf } from "./labels.js";
 import { attachToNetwork, detachFromNetwork } from "./networks.js";
 import { attachIp, detachIp, newPrimaryIp } from "./primaryIps.js";
+import { deleteBackupsOf } from "./snapshots.js";
+import { detachVolumesOf } from "./volumes.js";
 
 /**
  * The server as hcloud-go v2.47.0 `schema/server.go` reads it: no `datacenter` since 2026-07-01
@@ -149,6 +151,8 @@ export function registerServers(kit: HcloudKit): void {
     }
     for (const fw of Object.values(kit.firewalls)) fw.applied_to = fw.applied_to.filter((a) => !(a.type === "server" && a.server.id === server.id));
     for (const p of [...server.private_net]) detachFromNetwork(kit, server, p.network);
+    detachVolumesOf(kit, server.id);
+    deleteBackupsOf(kit, server.id);
     delete kit.servers[server.id];
     store.changed();
     return ok({ action: kit.newAction("delete_server", [{ id: server.id, type: "server" }]) });
