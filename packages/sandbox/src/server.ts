@@ -170,6 +170,8 @@ export function computeLeftovers(data: SandboxData): string[] {
   for (const o of Object.values(d.firewalls)) out.push(`digitalocean firewall ${String(o.id)} (${String(o.name)})`);
   for (const o of Object.values(d.vpcs)) if (o.default !== true) out.push(`digitalocean vpc ${String(o.id)} (${String(o.name)})`);
   for (const o of Object.values(d.sshKeys)) out.push(`digitalocean ssh key ${String(o.id)} (${String(o.name)})`);
+  for (const o of Object.values(d.volumes ?? {})) out.push(`digitalocean volume ${String(o.id)} (${String(o.name)})`);
+  for (const o of Object.values(d.snapshots ?? {})) out.push(`digitalocean snapshot ${String(o.id)} (${String(o.name)})`);
   // Tags a droplet create made on the way (`implicit`) are not the program's own resources.
   for (const t of Object.values(d.tags ?? {})) if (!t.implicit) out.push(`digitalocean tag ${t.name}`);
   return out;
@@ -217,6 +219,7 @@ function applyMutation(data: SandboxData, m: Mutation): void {
     "digitalocean/firewall": data.digitalocean.firewalls,
     "digitalocean/vpc": data.digitalocean.vpcs,
     "digitalocean/sshKey": data.digitalocean.sshKeys,
+    "digitalocean/volume": (data.digitalocean.volumes ??= {}),
   };
   const coll = collections[`${m.api}/${m.kind}`] ?? (() => { throw new ApiError(400, `unknown kind ${m.api}/${m.kind}`); })();
   const key = String(m.id);

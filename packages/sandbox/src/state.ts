@@ -98,7 +98,7 @@ export interface DoAction {
   type: string;
   started_at: string;
   completed_at: string | null;
-  resource_id: number;
+  resource_id: number | null;
   resource_type: string;
   region_slug: string;
 }
@@ -114,6 +114,9 @@ export interface DoState {
   /** Tags by name: created by `POST /v2/tags` or by a droplet create that names them. */
   tags: Record<string, { name: string; implicit?: boolean }>;
   actions: Record<string, DoAction>;
+  /** Volumes and volume snapshots (digitalocean/volumes.ts); absent in older state files. */
+  volumes?: Record<string, Record<string, unknown>>;
+  snapshots?: Record<string, Record<string, unknown>>;
 }
 
 /** Fake, local-only credentials; they live in the state file so a restarted sandbox accepts the same ones. */
@@ -180,6 +183,8 @@ export function emptyData(credentials: Credentials = newCredentials(), nodes: st
       backupPolicies: {},
       tags: {},
       actions: {},
+      volumes: {},
+      snapshots: {},
     },
   };
 }
