@@ -71,10 +71,10 @@ export interface CloudEndpoint {
 }
 
 export type Mutation =
-  | { api: "proxmox"; kind: "vm"; id: number; config?: Record<string, string | number | null>; status?: "running" | "stopped"; delete?: boolean }
+  | { api: "proxmox"; kind: "vm" | "container"; id: number; config?: Record<string, string | number | null>; status?: "running" | "stopped"; delete?: boolean }
   | { api: "proxmox"; kind: "firewallGroup" | "backupJob" | "sdnZone" | "sdnVnet" | "sdnSubnet" | "pool"; id: string; set?: Record<string, unknown>; delete?: boolean }
-  | { api: "hcloud"; kind: "server" | "primaryIp" | "firewall" | "network" | "sshKey"; id: number; set?: Record<string, unknown>; delete?: boolean }
-  | { api: "digitalocean"; kind: "droplet" | "reservedIp" | "firewall" | "vpc" | "sshKey"; id: string | number; set?: Record<string, unknown>; delete?: boolean };
+  | { api: "hcloud"; kind: "server" | "primaryIp" | "firewall" | "network" | "sshKey" | "volume"; id: number; set?: Record<string, unknown>; delete?: boolean }
+  | { api: "digitalocean"; kind: "droplet" | "reservedIp" | "firewall" | "vpc" | "sshKey" | "volume"; id: string | number; set?: Record<string, unknown>; delete?: boolean };
 
 export interface SandboxSnapshot {
   proxmox: SandboxData["proxmox"];
@@ -187,10 +187,11 @@ function applyMutation(data: SandboxData, m: Mutation): void {
       else target[k] = v;
     }
   };
-  if (m.api === "proxmox" && m.kind === "vm") {
-    const vm = data.proxmox.vms[m.id] ?? missing();
+  if (m.api === "proxmox" && (m.kind === "vm" || m.kind === "container")) {
+    const vm = (m.kind === "vm" ? data.proxmox.vms[m.id] : data.proxmox.containers?.[m.id]) ?? missing();
     if (m.delete) {
-      delete data.proxmox.vms[m.id];
+      if (m.kind === "vm") delete data.proxmox.vms[m.id];
+      else delete data.proxmox.containers?.[m.id];
       return;
     }
     // `lock` is the config's lock property (`lock: backup`), which the sandbox keeps beside the config.
