@@ -45,8 +45,10 @@ const volumeProgram = `
 const hcloud = require("@pulumi/hcloud");
 const server = new hcloud.Server("db-1", { serverType: "cx23", image: "debian-12", location: "fsn1" });
 const data = new hcloud.Volume("pgdata", { size: 20, location: "fsn1", format: "ext4", deleteProtection: false });
-new hcloud.VolumeAttachment("pgdata-on-db-1", { volumeId: data.id.apply(Number), serverId: server.id.apply(Number), automount: false });
-const snap = new hcloud.Snapshot("db-1-before", { serverId: server.id.apply(Number), description: "before upgrade" });
+const attachment = new hcloud.VolumeAttachment("pgdata-on-db-1", { volumeId: data.id.apply(Number), serverId: server.id.apply(Number), automount: false });
+// The attach_volume action locks the server, and terraform-provider-hcloud's snapshot resource
+// does not retry 423 locked (internal/snapshot/resource.go): the snapshot waits for the attachment.
+const snap = new hcloud.Snapshot("db-1-before", { serverId: server.id.apply(Number), description: "before upgrade" }, { dependsOn: [attachment] });
 exports.device = data.linuxDevice;
 exports.snapshot = snap.id;
 `;

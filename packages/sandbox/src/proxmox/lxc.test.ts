@@ -69,7 +69,8 @@ describe("LXC containers (pve-container src/PVE/API2/LXC.pm)", () => {
     expect(config).toMatchObject({ hostname: "web", cores: 2, memory: 1024, swap: 256, unprivileged: 1, features: "nesting=1", onboot: 1, tags: "web;hearth" });
     expect(config.rootfs).toBe("local-lvm:vm-200-disk-0,size=8G");
     expect(config.mp0).toBe("local-lvm:vm-200-disk-1,mp=/srv/data,backup=1,size=2G");
-    expect(config.net0).toMatch(/^name=eth0,bridge=vmbr0,ip=dhcp,firewall=1,hwaddr=BC:24:11:[0-9A-F:]{8},type=veth$/);
+    // print_lxc_network: name (required) first, then the other keys sorted.
+    expect(config.net0).toMatch(/^name=eth0,bridge=vmbr0,firewall=1,hwaddr=BC:24:11:[0-9A-F:]{8},ip=dhcp,type=veth$/);
     // Secrets go into the container, never into its config.
     expect(JSON.stringify(config)).not.toContain("s3cret-pw");
     expect(JSON.stringify(config)).not.toContain("AAAAC3");

@@ -5,8 +5,8 @@ import { guestAddress } from "./agent.js";
 import { removeVmidFromJob } from "./backup.js";
 import type { PveContext } from "./context.js";
 import { LOCK_TIMEOUT_S, LockTimeoutError } from "./locks.js";
-import { applyCtConfig, applyCtPending, ctInterfaces, ctLockFile, effectiveCtConfig, mountSize, mountVolume, NEW_DISK_RE, printMountpoint, type PveCt, REQUIRED, VOLUME_KEY } from "./lxcRules.js";
-import { bool, deterministicMac, formatSize, joinProp, parseSize, splitProp, STORAGES, str } from "./props.js";
+import { applyCtConfig, applyCtPending, ctInterfaces, ctLockFile, effectiveCtConfig, mountSize, mountVolume, NEW_DISK_RE, parseProp, printMountpoint, printProp, type PveCt, REQUIRED, VOLUME_KEY } from "./lxcRules.js";
+import { bool, deterministicMac, parseSize, STORAGES, str } from "./props.js";
 
 export type { PveCt } from "./lxcRules.js";
 
@@ -111,14 +111,12 @@ export function registerLxc(r: Router, c: PveContext): void {
   const normalize = (ct: PveCt, key: string, raw: unknown): string | number => {
     let value = String(raw);
     if (/^net\d+$/.test(key)) {
-      const { head, opts } = splitProp(value);
-      const all: [string, string][] = [...(head.includes("=") ? [head.split("=", 2) as [string, string]] : []), ...opts].filter(([k]) => k !== "type");
-      const previous = str(ct.config[key]);
-      const prevMac = previous ? /(?:^|,)hwaddr=([^,]+)/.exec(previous)?.[1] : undefined;
-      if (!all.some(([k]) => k === "hwaddr")) all.push(["hwaddr", prevMac ?? deterministicMac(ct.vmid, Number(key.slice(3)))]);
-      all.push(["type", "veth"]);
-      const name = all.find(([k]) => k === "name");
-      value = joinProp(`name=${name?.[1] ?? ""}`, all.filter(([k]) => k !== "name"));
+      // parse_lxc_network then print_lxc_network: `type` is always veth, `hwaddr` kept or new; `name` is required.
+      const net = parseProp(value);
+      const prevMac = ct.config[key] !== undefined ? parseProp(String(ct.config[key])).hwaddr : undefined;
+      net.hwaddr ||= prevMac ?? deterministicMac(ct.vmid, Number(key.slice(3)));
+      net.type = "veth";
+      value = printProp(net, undefined, ["name"]);
     } else if (key === "tags") value = [...new Set(value.split(/[;,\s]+/).filter(Boolean))].join(";");
     return NUMERIC.has(key) && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   };
@@ -152,7 +150,6 @@ export function registerLxc(r: Router, c: PveContext): void {
   async function createDisks(ct: PveCt, mps: Record<string, string>, target: Record<string, string | number>): Promise<PveVolume[]> {
     const made: PveVolume[] = [];
     for (const [key, value] of Object.entries(mps).sort(([a], [b]) => (a === "rootfs" ? -1 : b === "rootfs" ? 1 : a.localeCompare(b, undefined, { numeric: true })))) {
-      const { opts } = splitProp(value);
       const volume = mountVolume(value);
       const m = NEW_DISK_RE.exec(volume);
       if (!m) {
@@ -167,7 +164,7 @@ export function registerLxc(r: Router, c: PveContext): void {
         return vol;
       });
       made.push(v);
-      target[key] = printMountpoint(v.volid, opts, bytes);
+      target[key] = printMountpoint(key, value, v.volid, bytes);
     }
     return made;
   }
@@ -219,8 +216,9 @@ export function registerLxc(r: Router, c: PveContext): void {
       if (CREATE_ONLY.has(key) || raw === undefined || raw === null) continue;
       if (key === "rootfs" || /^mp\d+$/.test(key)) {
         // "allow to use simple numbers (add default storage in that case)".
-        const v = String(raw).replace(/^volume=/, "");
-        mps[key] = /^\d+(\.\d+)?(,|$)/.test(v) ? `${storage}:${v}` : v;
+        const mp = parseProp(String(raw), "volume");
+        if (mp.volume !== undefined && /^\d+(\.\d+)?$/.test(mp.volume)) mp.volume = `${storage}:${mp.volume}`;
+        mps[key] = printProp(mp, "volume", ["mp"]);
       } else if (/^unused\d+$/.test(key)) continue; // "ignoring '$opt', cannot create/restore with unused volume"
       else values[key] = normalize(ct, key, raw);
     }
@@ -313,10 +311,11 @@ export function registerLxc(r: Router, c: PveContext): void {
       }
       // A mount point's size is the volume's: keep the size Proxmox knows when a write leaves it out.
       for (const [key, value] of Object.entries(mps)) {
-        if (NEW_DISK_RE.test(mountVolume(value))) continue;
-        const known = findVolume(mountVolume(value));
-        const { opts } = splitProp(value);
-        values[key] = joinProp(mountVolume(value), [...opts.filter(([k]) => k !== "size" && k !== "volume"), ["size", formatSize(known?.v.size ?? (opts.find(([k]) => k === "size") ? parseSize(opts.find(([k]) => k === "size")![1]) : 0))]]);
+        const volid = mountVolume(value);
+        if (NEW_DISK_RE.test(volid)) continue;
+        // apply_pending_mountpoint: an existing volume's size is rescanned (`$rescan_volume`).
+        const known = findVolume(volid)?.v.size ?? mountSize(value);
+        values[key] = printMountpoint(key, value, volid, known);
         delete mps[key];
       }
       await createDisks(now, mps, values);
@@ -398,8 +397,7 @@ export function registerLxc(r: Router, c: PveContext): void {
         const { volid, newsize } = loadAndCheck(now);
         const hit = findVolume(volid);
         if (hit) hit.v.size = newsize;
-        const { opts } = splitProp(String(now.config[disk]));
-        now.config[disk] = printMountpoint(volid, opts, newsize);
+        now.config[disk] = printMountpoint(disk, String(now.config[disk]), volid, newsize);
         store.changed();
       })));
   });

@@ -4,7 +4,7 @@
  * written. The HTTP handlers are in lxc.ts.
  */
 
-import { formatSize, joinProp, parseSize, splitProp } from "./props.js";
+import { formatSize, parseSize } from "./props.js";
 
 /** A container as the sandbox holds it: the config map the API serves, plus runtime state. */
 export interface PveCt {
@@ -96,7 +96,7 @@ export function applyCtPending(ct: PveCt): void {
 
 /** pve-guest-common AbstractConfig.pm `add_unused_volume`: the first free unusedN. */
 export function addUnused(ct: PveCt, value: string): void {
-  const volid = splitProp(value).head.replace(/^volume=/, "");
+  const volid = mountVolume(value);
   if (!volid.includes(":")) return;
   if (Object.entries(ct.config).some(([k, v]) => /^unused\d+$/.test(k) && v === volid)) return;
   let i = 0;
@@ -111,23 +111,51 @@ export function effectiveCtConfig(ct: PveCt): Record<string, string | number> {
   return out;
 }
 
-/** A mount point's volume (the property string's default key may be written `volume=`). */
+/** pve-common JSONSchema.pm `parse_property_string`: `key=value` items, an item without `=` is the default key's value. */
+export function parseProp(value: string, defaultKey?: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of value.split(",")) {
+    if (item === "") continue;
+    const i = item.indexOf("=");
+    if (i < 0 && defaultKey) out[defaultKey] = item;
+    else if (i < 0) out[item] = "";
+    else out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}
+
+/**
+ * pve-common JSONSchema.pm `print_property_string`: the default key's value first, then the
+ * required keys sorted, then the other keys sorted.
+ */
+export function printProp(data: Record<string, string>, defaultKey?: string, required: string[] = []): string {
+  const parts: string[] = [];
+  if (defaultKey && data[defaultKey] !== undefined) parts.push(data[defaultKey]);
+  const keys = Object.keys(data).filter((k) => k !== defaultKey).sort();
+  for (const k of [...keys.filter((k) => required.includes(k)), ...keys.filter((k) => !required.includes(k))]) parts.push(`${k}=${data[k]}`);
+  return parts.join(",");
+}
+
+/** A mount point's volume (`volume` is the default key of `$mp_desc`, src/PVE/LXC/Config.pm). */
 export function mountVolume(value: string): string {
-  return splitProp(value).head.replace(/^volume=/, "");
+  return parseProp(value, "volume").volume ?? "";
 }
 
 /** A mount point's size in bytes, from its `size=` option. */
 export function mountSize(value: string): number {
-  const size = splitProp(value).opts.find(([k]) => k === "size")?.[1];
+  const size = parseProp(value, "volume").size;
   return size ? parseSize(size) : 0;
 }
 
 /**
- * `print_ct_mountpoint` after `create_disks` (src/PVE/LXC.pm): the new volume id replaces
- * `<storage>:<GiB>`, `size=` is the allocated size, the other options are kept.
+ * `print_ct_mountpoint` (src/PVE/LXC/Config.pm): `print_property_string` of the mount point with
+ * `size` (format `disk-size`, printed by pve-common `format_size`); `mp` is required for mp[n]
+ * and skipped for rootfs.
  */
-export function printMountpoint(volid: string, opts: [string, string][], bytes: number): string {
-  return joinProp(volid, [...opts.filter(([k]) => k !== "size" && k !== "volume"), ["size", formatSize(bytes)]]);
+export function printMountpoint(key: string, value: string, volid: string, bytes: number): string {
+  const data = { ...parseProp(value, "volume"), volume: volid, size: formatSize(bytes) };
+  if (key === "rootfs") delete (data as Record<string, string>).mp;
+  return printProp(data, "volume", key === "rootfs" ? [] : ["mp"]);
 }
 
 /**
