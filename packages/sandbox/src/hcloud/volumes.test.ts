@@ -30,7 +30,8 @@ describe("hcloud volume rules (hcloud-openapi.json POST /volumes, resize)", () =
 
 describe("hcloud volumes and snapshots over HTTP", () => {
   beforeAll(async () => {
-    sb = await startSandbox({ hcloud: { actionMs: 40 } });
+    // Long enough that a request right after a create still finds its actions running, even on a loaded machine.
+    sb = await startSandbox({ hcloud: { actionMs: 300 } });
   });
   afterAll(async () => {
     await sb.stop();
@@ -115,6 +116,13 @@ describe("hcloud volumes and snapshots over HTTP", () => {
     expect((await del(`/servers/${server.id}`)).status).toBe(200);
     expect((await get(`/images/${backup.body.image.id}`)).status).toBe(404);
     expect((await get(`/images/${id}`)).status).toBe(200);
+    // A new server starts from the snapshot.
+    const restored = await send("POST", "/servers", { name: "snapme-2", server_type: "cx23", image: id, location: "fsn1" });
+    expect(restored.status).toBe(201);
+    expect(restored.body.server.image).toMatchObject({ id, type: "snapshot" });
+    await settled(restored.body.action.id);
+    for (const a of restored.body.next_actions) await settled(a.id);
+    expect((await del(`/servers/${restored.body.server.id}`)).status).toBe(200);
     // System images cannot be deleted; a protected snapshot neither.
     expect((await del("/images/161547269")).status).toBe(422);
     await settled((await send("POST", `/images/${id}/actions/change_protection`, { delete: true })).body.action.id);

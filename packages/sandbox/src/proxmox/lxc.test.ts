@@ -99,6 +99,7 @@ describe("LXC containers (pve-container src/PVE/API2/LXC.pm)", () => {
     expect((await put("/nodes/pve1/lxc/200/config", { hostname: "web2", memory: 2048, features: "nesting=1,keyctl=1" })).status).toBe(200);
     expect((await get("/nodes/pve1/lxc/200/config?current=1")).body.data).toMatchObject({ hostname: "web2", memory: 2048, features: "nesting=1" });
     expect((await get("/nodes/pve1/lxc/200/config")).body.data.features).toBe("nesting=1,keyctl=1");
+    expect((await get("/nodes/pve1/lxc/200/pending")).body.data).toContainEqual({ key: "features", value: "nesting=1", pending: "nesting=1,keyctl=1" });
     const required = await put("/nodes/pve1/lxc/200/config", { delete: "memory" });
     expect(required.body.message).toBe("unable to delete required option 'memory'\n");
     expect((await put("/nodes/pve1/lxc/200/config", { unprivileged: 0 })).body.message).toBe("unable to modify read-only option: 'unprivileged'\n");

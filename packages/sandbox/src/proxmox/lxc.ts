@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type ApiRequest, type ApiResponse, type Router, sleep } from "../router.js";
 import type { PveVolume } from "../state.js";
 import { guestAddress } from "./agent.js";
+import { pendingArray } from "./hotplug.js";
 import { removeVmidFromJob } from "./backup.js";
 import type { PveContext } from "./context.js";
 import { LOCK_TIMEOUT_S, LockTimeoutError } from "./locks.js";
@@ -323,6 +324,12 @@ export function registerLxc(r: Router, c: PveContext): void {
       store.changed();
     });
     return ok();
+  });
+
+  /** `vm_pending` (API2/LXC.pm): `{key, value, pending, delete}` per option (pve-guest-common GuestHelpers.pm `config_with_pending_array`). */
+  r.get("/nodes/:node/lxc/:vmid/pending", (q) => {
+    const ct = getCt(q.params.node!, q.params.vmid);
+    return ok(pendingArray({ ...ct.config, digest: digestOf(ct) }, ct.pending ?? {}, ct.pendingDelete ?? []));
   });
 
   r.get("/nodes/:node/lxc/:vmid/status/current", (q) => {

@@ -38,6 +38,7 @@ export const PERMISSIONS: Record<string, Permission> = Object.fromEntries(
   "GET /nodes/{node}/lxc": {"user":"all"},
   "GET /nodes/{node}/lxc/{vmid}/config": {"check":["perm","/vms/{vmid}",["VM.Audit"]]},
   "GET /nodes/{node}/lxc/{vmid}/interfaces": {"check":["perm","/vms/{vmid}",["VM.Audit"]]},
+  "GET /nodes/{node}/lxc/{vmid}/pending": {"check":["perm","/vms/{vmid}",["VM.Audit"]]},
   "GET /nodes/{node}/lxc/{vmid}/status/current": {"check":["perm","/vms/{vmid}",["VM.Audit"]]},
   "GET /nodes/{node}/network": {"user":"all"},
   "GET /nodes/{node}/network/{iface}": {"check":["perm","/nodes/{node}",["Sys.Audit"]]},
