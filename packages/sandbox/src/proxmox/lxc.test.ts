@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../server.js";
 import { call, waitFor } from "../testClient.js";
-import { applyCtConfig, type PveCt } from "./lxcRules.js";
+import fc from "fast-check";
+import { applyCtConfig, FASTPLUG, hotpluggable, parseProp, printProp, type PveCt } from "./lxcRules.js";
 
 let sb: Sandbox;
 const api = (path: string): string => `${sb.proxmox.endpoint}api2/json${path}`;
@@ -40,6 +41,35 @@ describe("config writes (pve-container src/PVE/LXC/Config.pm update_pct_config)"
     expect(c.config).toMatchObject({ hostname: "b", memory: 1024, features: "nesting=1", mp0: "local-lvm:vm-100-disk-1,mp=/data,size=1G" });
     expect(c.pending).toEqual({ features: "nesting=1,keyctl=1" });
     expect(c.pendingDelete).toEqual(["mp0"]);
+  });
+});
+
+describe("config writes, generated", () => {
+  const keys = ["hostname", "cores", "memory", "swap", "features", "nameserver", "onboot", "tags", "cpulimit", "net0", "mp1", "description", "arch"];
+  it("a stopped container takes everything; a running one applies exactly the hot-pluggable keys and keeps the rest pending", () => {
+    fc.assert(fc.property(fc.boolean(), fc.dictionary(fc.constantFrom(...keys), fc.stringMatching(/^[a-z0-9=]{1,8}$/)), (running, values) => {
+      const ct: PveCt = { vmid: 100, node: "pve1", status: running ? "running" : "stopped", config: { hostname: "a", memory: 512, mp0: "local-lvm:vm-100-disk-1,mp=/x,size=1G" } };
+      const before = { ...ct.config };
+      applyCtConfig(ct, values, []);
+      for (const [k, v] of Object.entries(values)) {
+        const now = !running || hotpluggable(k, before, false);
+        if (now) expect(ct.config[k]).toBe(v);
+        else if (String(before[k]) !== v) expect(ct.pending?.[k]).toBe(v);
+        if (FASTPLUG.has(k)) expect(ct.config[k]).toBe(v);
+      }
+      if (!running) expect(ct.pending).toBeUndefined();
+    }));
+  });
+  it("prints property strings like print_property_string, and parses them back", () => {
+    fc.assert(fc.property(fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/), fc.stringMatching(/^[a-z0-9:/.]{1,10}$/)), (data) => {
+      const printed = printProp(data, undefined, ["name"]);
+      expect(parseProp(printed)).toEqual(data);
+      const keys = printed === "" ? [] : printed.split(",").map((kv) => kv.split("=")[0]!);
+      const rest = keys.filter((k) => k !== "name");
+      expect(rest).toEqual([...rest].sort());
+      if (keys.includes("name")) expect(keys[0]).toBe("name");
+    }));
+    expect(printProp({ mp: "/srv", volume: "local-lvm:vm-1-disk-0", backup: "1", size: "2G" }, "volume", ["mp"])).toBe("local-lvm:vm-1-disk-0,mp=/srv,backup=1,size=2G");
   });
 });
 
