@@ -29,6 +29,8 @@ export { seedTemplates } from "./proxmox/seed.js";
 export { guestAddress } from "./proxmox/agent.js";
 export { formatSize, parseSize } from "./proxmox/props.js";
 export { downloadedFileHash, downloadedFileContent } from "./proxmox/images.js";
+export type { ChecksumAlgorithm } from "./proxmox/images.js";
+export type { PveCt } from "./proxmox/lxcRules.js";
 
 export type { ProxmoxApiToken, ProxmoxAclEntry } from "./proxmox/permissions.js";
 

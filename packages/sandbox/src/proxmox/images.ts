@@ -11,8 +11,8 @@ import { encodeText, normalizeContentFilename } from "./storage.js";
  */
 
 /** The algorithms of `download-url`'s `checksum-algorithm` (schema enum; pve-common Tools.pm `get_file_hash`). */
-export const CHECKSUM_ALGORITHMS = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"] as const;
-export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
+export type ChecksumAlgorithm = "md5" | "sha1" | "sha224" | "sha256" | "sha384" | "sha512";
+export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
 
 /**
  * What the sandbox "downloads" from a URL: it has no internet, so the file's bytes are this

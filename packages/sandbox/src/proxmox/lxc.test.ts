@@ -181,7 +181,10 @@ describe("LXC containers (pve-container src/PVE/API2/LXC.pm)", () => {
 
   it("waits for the container's config lock and refuses a locked config", async () => {
     await downloadTemplate();
+    // A slow create task, so the config write below surely meets it running, even on a loaded machine.
+    sb.setFaults({ slowTaskMs: 1500 });
     const plain = await post("/nodes/pve1/lxc", { vmid: 210, ostemplate: TEMPLATE, storage: "local-lvm" });
+    sb.setFaults({});
     // While the create task holds lock_config and the config says `lock: create`, a config write is refused.
     const during = await put("/nodes/pve1/lxc/210/config", { cores: 2 });
     expect(during.status).toBe(500);
