@@ -14,6 +14,7 @@ export {
   type VmFromTemplateArgs,
   type VmNetwork,
 } from "./vmFromTemplate.js";
+export { Container, type ContainerArgs, type ContainerFeatures, type ContainerMountPoint, type ContainerNetwork } from "./container.js";
 export { Network, SdnZoneType, type BridgeNetwork, type DhcpRange, type NetworkArgs, type SdnNetwork, type VlanNetwork } from "./network.js";
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 export { BackupJob, BackupCompression, BackupMode, backupCompressions, backupModes, defaultBackupStorage, type BackupJobArgs } from "./backupJob.js";

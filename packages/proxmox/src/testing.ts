@@ -57,6 +57,10 @@ export async function installMocks(): Promise<void> {
             state.vmId = args.inputs.vmId ?? nextVmId++;
             state.ipv4Addresses = [["127.0.0.1"], ["10.20.0.15"], [], ["10.30.0.2"]];
             break;
+          case "proxmoxve:index/containerLegacy:ContainerLegacy":
+            state.vmId = args.inputs.vmId ?? nextVmId++;
+            state.ipv4 = { eth1: "10.30.0.2", eth0: "10.20.0.40" };
+            break;
           case "proxmoxve:download/file:File":
             state.fileName = args.inputs.fileName ?? "image.qcow2";
             state.id = `${args.inputs.datastoreId}:${args.inputs.contentType}/${state.fileName}`;
@@ -111,6 +115,7 @@ export function settle(): Promise<void> {
 
 export const types = {
   vm: "proxmoxve:index/vmLegacy:VmLegacy",
+  container: "proxmoxve:index/containerLegacy:ContainerLegacy",
   file: "proxmoxve:download/file:File",
   group: "proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy",
   rules: "proxmoxve:firewall/rulesLegacy:RulesLegacy",

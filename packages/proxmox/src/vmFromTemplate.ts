@@ -1,15 +1,12 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  checkCidr,
   checkDiskGb,
   checkHostname,
   checkInt,
   checkIpAddress,
-  checkOneOf,
   checkSshKeys,
   checkUserName,
-  checkVlanTag,
   hearthLabels,
   labelKeys,
   labelsToTags,
@@ -19,17 +16,16 @@ import {
   type BackupPolicy,
   type CloudInitFile,
   type Fail,
-  type Problem,
   type VmArgs,
   type VmOutputs,
   type VmSizeName,
 } from "@hearth/core";
 import { checked, isPlain, perProgram, type Outputs } from "@hearth/kit";
-import { checkVzdump, vzdumpJobInputs, type BackupCompression, type BackupMode } from "./backupJob.js";
+import { checkVzdump, type BackupCompression, type BackupMode } from "./backupJob.js";
+import { attachFirewallGroups, checkedInput, checkedPve, checkFirewallGroups, checkNics, ownBackupJob, plainList, throwFirstPerField } from "./guest.js";
 import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
-import { checkSecurityGroupName } from "./rules.js";
-import { checkBareUserDataValue, checkDiskInterface, checkDuration, checkGateway, cloudInitInterface, preHashedPassword } from "./validation.js";
+import { checkBareUserDataValue, checkDiskInterface, checkDuration, cloudInitInterface, preHashedPassword } from "./validation.js";
 import { checkPveValue, type PveFormatKey } from "./pveFormats.js";
 import { checkVmIdRange, vmIdRange, vmIdRegistry, type VmIdRange } from "./vmIds.js";
 
@@ -282,9 +278,8 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
     }
     const templateInterface = template?.diskInterface ?? "scsi0";
     const disks = template && checkDisks(problems, args.disks, template, templateInterface);
-    const nics = checkNics(problems, args.networks ?? [{ networkId: "vmbr0" }]);
-    // The contract's checks refuse firewallGroups that are not a list.
-    const groups = (Array.isArray(args.firewallGroups) ? args.firewallGroups : []).map((g, i) => problems.check((fail) => checkedInput(g, (v) => checkSecurityGroupName(fail, `firewallGroups[${i}]`, v))));
+    const nics = checkNics(problems, args.networks ?? [{ networkId: "vmbr0" }], "ipconfig's ip", Object.values(NicModel));
+    const groups = checkFirewallGroups(problems, args.firewallGroups);
     const cloudInit = checkCloudInit(problems, args.cloudInit ?? {});
     const agentTimeout = problems.check((fail) => checkDuration(fail, "agentTimeout", args.agentTimeout ?? "2m", 15 * 60));
     const clonesPerStorage = problems.check((fail) => checkClonesPerStorage(fail, args.clonesPerStorage));
@@ -385,20 +380,9 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
       ),
     );
 
-    if (groups.length > 0) {
-      const scope = { nodeName: node!, vmId: vm.vmId };
-      new proxmoxve.firewall.RulesLegacy(
-        `${name}-fw`,
-        { ...scope, rules: groups.map((g) => ({ securityGroup: g!, enabled: true, comment: "Managed by Hearth" })) },
-        { parent: this },
-      );
-      new proxmoxve.firewall.OptionsLegacy(`${name}-fw-options`, { ...scope, enabled: true, inputPolicy: "DROP", outputPolicy: "ACCEPT" }, { parent: this });
-    }
-
-    if (backups !== undefined) {
-      // Backups point from the VM to its policy: the VM's own vzdump job, selecting its id.
-      new proxmoxve.backup.Job(`${name}-backup`, { ...vzdumpJobInputs(backups), enabled: true, vmids: [vm.vmId.apply(String)] }, { parent: this });
-    }
+    attachFirewallGroups(name, this, { nodeName: node!, vmId: vm.vmId }, groups as pulumi.Input<string>[]);
+    // Backups point from the VM to its policy: the VM's own vzdump job, selecting its id.
+    if (backups !== undefined) ownBackupJob(name, this, backups, vm.vmId);
 
     this.vmId = vm.vmId;
     this.instanceId = vm.vmId.apply(String);
@@ -435,44 +419,12 @@ function contractView(args: VmFromTemplateArgs): VmArgs {
   return view as unknown as VmArgs;
 }
 
-/** True when a value is known now, and so is every item when it is a list (a YAML program may put Outputs inside a list). */
-function plainList(value: unknown): boolean {
-  return isPlain(value as pulumi.Input<unknown>) && (!Array.isArray(value) || value.every((v) => isPlain(v as pulumi.Input<unknown>)));
-}
-
-/**
- * Throws one HearthValidationError listing every problem, the first one found per field: the
- * contract and Proxmox check some fields both (a host name, a schedule), and one field needs
- * one fix.
- */
-function throwFirstPerField(component: string, found: readonly Problem[]): void {
-  const seen = new Set<string>();
-  const unique = new Problems(component);
-  unique.add(found.filter((p) => !seen.has(p.field) && seen.add(p.field)));
-  unique.throwIfAny();
-}
-
 /** `clonesPerStorage`: 1-64, or 0 for no bound; the default when left out. */
 function checkClonesPerStorage(fail: Fail, value: unknown): CloneBound {
   if (value === undefined) return defaultClonesPerStorage;
   if (value === 0) return "unbounded";
   if (value === "unbounded") fail("clonesPerStorage", value, 'use 0 for no bound ("unbounded" was the word before 1.0; docs/MIGRATING.md), or a whole number from 1 to 64');
   return checkInt(fail, "clonesPerStorage", value, 1, 64);
-}
-
-/** Like kit's `checked`, but a plain value is checked now and returned as it is, not wrapped in an Output. */
-function checkedInput<T>(value: pulumi.Input<T>, check: (v: T) => void): pulumi.Input<T> {
-  if (!isPlain(value)) return checked(value, check);
-  check(value as T);
-  return value;
-}
-
-/**
- * A value bound for a Proxmox id or property string, checked against its PVE format (see
- * pveFormats.ts): now when plain, when it resolves otherwise. Use the returned Input.
- */
-function checkedPve(fail: Fail, field: string, value: pulumi.Input<string>, key: PveFormatKey): pulumi.Input<string> {
-  return checkedInput(value, (v) => checkPveValue(fail, field, v, key));
 }
 
 /** The agent's per-interface address lists, flattened, without loopback or link-local addresses. */
@@ -571,37 +523,6 @@ function templateBootDisk(fail: Fail, templateSize: pulumi.Input<number> | undef
   }
   const size = checkedInput(templateSize!, (gb) => checkDiskGb(fail, "template.diskSizeGb", gb));
   return { interface: templateInterface, size };
-}
-
-function checkNics(problems: Problems, nics: VmNetwork[]): VmNetwork[] | undefined {
-  if (!Array.isArray(nics) || nics.length === 0 || nics.length > 32) {
-    problems.check((fail) => fail("networks", nics, 'give 1 to 32 network cards such as [{ networkId: "vmbr0" }]'));
-    return undefined;
-  }
-  const before = problems.list.length;
-  const checkedNics = nics.map((nic, i) => {
-    const field = `networks[${i}]`;
-    // The contract's checks refuse a card that is not an object or has no networkId.
-    if (nic === null || typeof nic !== "object" || nic.networkId === undefined) return nic;
-    const networkId = problems.check((fail) => checkedPve(fail, `${field}.networkId`, nic.networkId, "bridge"));
-    const macAddress = nic.macAddress === undefined ? undefined : problems.check((fail) => checkedPve(fail, `${field}.macAddress`, nic.macAddress!, "mac"));
-    if (nic.vlanTag !== undefined) problems.check((fail) => checkVlanTag(fail, `${field}.vlanTag`, nic.vlanTag));
-    if (nic.model !== undefined) problems.check((fail) => checkOneOf(fail, `${field}.model`, nic.model, Object.values(NicModel)));
-    if (nic.firewall !== undefined && typeof nic.firewall !== "boolean") problems.check((fail) => fail(`${field}.firewall`, nic.firewall, "use true or false"));
-    const address =
-      nic.ipv4Address === undefined
-        ? undefined
-        : problems.check((fail) => checkCidr(fail, `${field}.ipv4Address`, nic.ipv4Address, { family: "ipv4", kind: "interface", target: "ipconfig's ip" }));
-    if (nic.gateway !== undefined) {
-      problems.check((fail) => {
-        if (nic.ipv4Address === undefined) fail(`${field}.gateway`, nic.gateway, "a gateway goes with a fixed address: set ipv4Address too (DHCP brings its own gateway)");
-        if (address !== undefined) checkGateway(fail, `${field}.gateway`, nic.gateway, nic.ipv4Address!);
-        else checkIpAddress(fail, `${field}.gateway`, nic.gateway);
-      });
-    }
-    return { ...nic, ...(networkId === undefined ? {} : { networkId }), ...(macAddress === undefined ? {} : { macAddress }) };
-  });
-  return problems.list.length > before ? undefined : checkedNics;
 }
 
 function checkCloudInit(problems: Problems, init: VmCloudInit): VmCloudInit | undefined {
