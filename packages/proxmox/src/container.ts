@@ -233,7 +233,10 @@ export class Container extends pulumi.ComponentResource implements Outputs<VmOut
       {
         nodeName: node!,
         vmId,
-        description: "Managed by Hearth",
+        // Given with the newline Proxmox appends to a container's description, as the provider's
+        // state keeps it (bpg/terraform-provider-proxmox proxmoxtf/resource/container/container.go,
+        // the description's StateFunc): without it every preview proposes a description change.
+        description: "Managed by Hearth\n",
         tags: labelsToTags(labels),
         poolId: pool,
         unprivileged,
