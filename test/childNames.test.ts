@@ -88,6 +88,31 @@ const fixtures: Record<string, Fixture> = {
       ["proxmoxve:backup/job:Job", "pin-vm-backup", "hearth:proxmox:VmFromTemplate::pin-vm"],
     ],
   },
+  "proxmox Container": {
+    make: (opts) => {
+      const cache = new proxmox.FirewallGroup("pin-cache", { rules: [rule.allowIn({ protocol: "tcp", ports: [6379] })] });
+      return new proxmox.Container(
+        "pin-ct",
+        {
+          node: "pve1",
+          vmId: 311,
+          template: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst",
+          mountPoints: [{ path: "/srv/data", sizeGb: 10 }],
+          sshKeys: [sshKey],
+          firewallGroups: [cache.groupId],
+          backups: { schedule: "*-*-* 03:00", storage: "backups", retention: { keepDaily: 7 } },
+        },
+        opts,
+      );
+    },
+    children: [
+      ["hearth:proxmox:Container", "pin-ct", ""],
+      ["proxmoxve:index/containerLegacy:ContainerLegacy", "pin-ct", "hearth:proxmox:Container::pin-ct"],
+      ["proxmoxve:firewall/rulesLegacy:RulesLegacy", "pin-ct-fw", "hearth:proxmox:Container::pin-ct"],
+      ["proxmoxve:firewall/optionsLegacy:OptionsLegacy", "pin-ct-fw-options", "hearth:proxmox:Container::pin-ct"],
+      ["proxmoxve:backup/job:Job", "pin-ct-backup", "hearth:proxmox:Container::pin-ct"],
+    ],
+  },
   "proxmox Network (bridge)": {
     make: (opts) => new proxmox.Network("pin-lan", { bridge: { node: "pve1", name: "vmbr7", ports: ["eno2"], cidr: "192.168.70.2/24" } }, opts),
     children: [
