@@ -289,9 +289,13 @@ export function firstAddress(perCard: Record<string, string> | undefined): strin
   return found;
 }
 
-/** A container template volume id: `<storage>:vztmpl/<file>` (pve-storage's `vztmpl` content; API2/LXC.pm checks the volume's content type). */
+/**
+ * A container template volume id: `<storage>:vztmpl/<file>`, the file ending in `.tar` or
+ * `.tar.gz|xz|zst|bz2` (proxmox/pve-storage src/PVE/Storage/Plugin.pm `parse_volname` with
+ * `$VZTMPL_EXT_RE_1` of src/PVE/Storage.pm); API2/LXC.pm checks the volume's content type.
+ */
 function checkTemplateVolume(fail: Fail, value: unknown): void {
-  if (typeof value !== "string" || !/^[a-z][a-z0-9\-_.]*[a-z0-9]:vztmpl\/[^/\s]+\.(tar\.(gz|xz|zst|bz2)|tar|tgz)$/i.test(value)) {
+  if (typeof value !== "string" || !/^[a-z][a-z0-9\-_.]*[a-z0-9]:vztmpl\/[^/\s]+\.(tar|tar\.(gz|xz|zst|bz2))$/i.test(value)) {
     fail("template", value, 'use a container template volume such as "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"');
   }
 }
