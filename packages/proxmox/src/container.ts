@@ -153,6 +153,7 @@ export interface ContainerArgs {
 export class Container extends pulumi.ComponentResource implements Outputs<VmOutputs> {
   /** The container's id, as a string (the contract's `instanceId`). */
   readonly instanceId: pulumi.Output<string>;
+  /** The container's host name. */
   readonly hostname: pulumi.Output<string>;
   /** The first IPv4 address Proxmox reports (eth0 first), undefined when there is none. */
   readonly ipv4Address: pulumi.Output<string | undefined>;
@@ -160,6 +161,7 @@ export class Container extends pulumi.ComponentResource implements Outputs<VmOut
   readonly labels: pulumi.Output<Record<string, string>>;
   /** The container's id. */
   readonly vmId: pulumi.Output<number>;
+  /** The node the container runs on. */
   readonly node: pulumi.Output<string>;
 
   constructor(name: string, args: ContainerArgs, opts?: pulumi.ComponentResourceOptions) {
