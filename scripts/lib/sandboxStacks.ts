@@ -21,6 +21,8 @@ export interface SandboxStackConfig {
 
 /** The image the home template "downloads": the sandbox answers download-url without fetching it. */
 export const sandboxImageUrl = "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-generic-amd64.qcow2";
+/** The container template home's containers start from (the sandbox answers download-url without fetching it). */
+export const sandboxContainerTemplateUrl = "http://download.proxmox.com/images/system/debian-12-standard_12.7-1_amd64.tar.zst";
 const sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxStackKeyOnlyAAAAAAAAAAAAAAAA ops@sandbox";
 /** Home's WireGuard public key as in stacks/cloud/Pulumi.dev.yaml (no private key behind it is used). */
 const homeWireguardPublicKey = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
@@ -46,6 +48,8 @@ export function sandboxStackConfig(sandbox: Sandbox, stack: SandboxStack): Sandb
             { name: "web-2", vmId: 2002, size: "small", diskGb: 20 },
             { name: "web-3", vmId: 2003, size: "small" },
           ],
+          containerTemplate: { url: sandboxContainerTemplateUrl, fileName: "debian-12-standard_12.7-1_amd64.tar.zst", storage: "local" },
+          containers: [{ name: "cache-1", vmId: 2101, cores: 1, memoryMb: 512, diskGb: 8, nesting: true }],
           // `local` is the sandbox's directory storage with the backup content type.
           backups: { storage: "local", schedule: "*-*-* 02:00", retention: { keepDaily: 7, keepWeekly: 4, keepMonthly: 6 } },
         },

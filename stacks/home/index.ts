@@ -2,7 +2,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { rule, vmSizes } from "@hearth/core";
 import { environmentSchema, parseStackConfig, z } from "../lib/config";
-import { CloudImageTemplate, FirewallGroup, Network, VmFromTemplate, type VmBackupPolicy } from "@hearth/proxmox";
+import { CloudImageTemplate, Container, FirewallGroup, Network, VmFromTemplate, type VmBackupPolicy } from "@hearth/proxmox";
 
 // Stack config, checked up front so `pulumi preview` names the key to fix.
 const schema = z.object({
@@ -34,6 +34,26 @@ const schema = z.object({
       }),
     )
     .min(1),
+  // LXC containers next to the VMs, from one container template downloaded to the node.
+  containerTemplate: z
+    .object({
+      url: z.string().regex(/^https?:\/\//, "use an http(s) URL of a container template"),
+      fileName: z.string().regex(/\.tar(\.(gz|xz|zst|bz2))?$/, "a container template file ends in .tar, .tar.gz, .tar.xz, .tar.zst or .tar.bz2"),
+      storage: z.string().min(1).default("local"),
+    })
+    .optional(),
+  containers: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        vmId: z.number().int().min(100).optional(),
+        cores: z.number().int().positive().default(1),
+        memoryMb: z.number().int().min(16).default(512),
+        diskGb: z.number().int().positive().default(8),
+        nesting: z.boolean().default(false),
+      }),
+    )
+    .default([]),
   // The backups of every VM, the contract's BackupPolicy value plus the storage vzdump writes to.
   backups: z.object({
     storage: z.string().min(1).optional(),
@@ -48,7 +68,11 @@ const schema = z.object({
   }),
 });
 
-const cfg = parseStackConfig("stacks/home", schema, new pulumi.Config().requireObject("home"));
+const cfg = parseStackConfig(
+  "stacks/home",
+  schema.refine((c) => c.containers.length === 0 || c.containerTemplate !== undefined, { message: "containers need a containerTemplate to start from", path: ["containerTemplate"] }),
+  new pulumi.Config().requireObject("home"),
+);
 
 // An explicit provider: credentials come from this stack's config only, never from the
 // environment a CI runner happens to have.
@@ -128,7 +152,39 @@ const vms = cfg.vms.map(
     ),
 );
 
+// Containers start from a container template the node downloads (content type vztmpl); they
+// join the same network and are backed up like the VMs, each by its own vzdump job.
+const ctTemplate =
+  cfg.containerTemplate &&
+  new proxmoxve.download.File(
+    "ct-template",
+    { nodeName: cfg.node, datastoreId: cfg.containerTemplate.storage, contentType: "vztmpl", url: cfg.containerTemplate.url, fileName: cfg.containerTemplate.fileName },
+    { provider },
+  );
+const containers = cfg.containers.map(
+  (ct) =>
+    new Container(
+      ct.name,
+      {
+        node: cfg.node,
+        template: ctTemplate!.id,
+        vmId: ct.vmId,
+        cores: ct.cores,
+        memoryMb: ct.memoryMb,
+        rootDiskGb: ct.diskGb,
+        storage: cfg.template.storage,
+        networks: [{ networkId: lab.networkId }],
+        sshKeys: cfg.sshKeys,
+        features: { nesting: ct.nesting },
+        labels,
+        backups,
+      },
+      withProvider,
+    ),
+);
+
 export const templateVmId = template.vmId;
 export const networkId = lab.networkId;
 export const vmIds = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.vmId]));
 export const addresses = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.ipv4Address]));
+export const containerIds = Object.fromEntries(containers.map((ct, i) => [cfg.containers[i]!.name, ct.vmId]));

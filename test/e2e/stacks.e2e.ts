@@ -63,8 +63,11 @@ describe("stacks against the sandbox: the real programs, engine and providers", 
     for (const id of ["2001", "2002", "2003"]) expect(pve.vms[id]).toMatchObject({ status: "running", config: { memory: "2048" } });
     expect(pve.vms["2001"]!.config.scsi0).toMatch(/size=20G/);
     expect(pve.vms["2003"]!.config.scsi0).toMatch(/size=10G/); // no diskGb: the template's disk
-    // Every VM has its own vzdump job (backups point from the VM to its policy).
-    expect(Object.values(pve.backupJobs).map((j) => String(j.vmid)).sort()).toEqual(["2001", "2002", "2003"]);
+    // The container runs next to the VMs, unprivileged, on the lab network.
+    expect(pve.containers?.[2101]).toMatchObject({ status: "running", config: { hostname: "cache-1", cores: 1, memory: 512, unprivileged: 1, features: "nesting=1" } });
+    expect(String(pve.containers?.[2101]?.config.net0)).toMatch(/bridge=lab/);
+    // Every VM and container has its own vzdump job (backups point from the guest to its policy).
+    expect(Object.values(pve.backupJobs).map((j) => String(j.vmid)).sort()).toEqual(["2001", "2002", "2003", "2101"]);
 
     await ok(w, "preview", "--expect-no-changes");
 
