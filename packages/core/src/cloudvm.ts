@@ -1,47 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
-import { checked, isPlain } from "./checks.js";
-import { checkCloudConfig, checkUserDataSize, isSshPublicKey, renderCloudConfig, userDataLimits, type CloudConfig } from "./cloudinit.js";
-import type { Fail } from "./errors.js";
-import { isWholeNumber } from "./numbers.js";
-
-/** An SSH key the cloud should install: a public key line, or an existing key's id or name. */
-export type SshKeyRef = pulumi.Input<string | number>;
-
-export interface SortedSshKeys {
-  /** Public key lines to register as keys of their own, with their index in the list. */
-  readonly publicKeys: ReadonlyArray<{ readonly index: number; readonly key: string }>;
-  /** Ids, names or fingerprints of keys that already exist, passed through. */
-  readonly references: ReadonlyArray<pulumi.Input<string>>;
-}
-
-/**
- * Splits `sshKeys` into public keys (to register) and references (to pass through). A plain
- * string that looks like an OpenSSH key must be a valid one; private keys are refused without
- * echoing them. Outputs are treated as references because they cannot be inspected yet.
- */
-export function sortSshKeys(fail: Fail, field: string, keys: readonly SshKeyRef[] | undefined): SortedSshKeys {
-  const publicKeys: Array<{ index: number; key: string }> = [];
-  const references: Array<pulumi.Input<string>> = [];
-  if (keys !== undefined && !Array.isArray(keys)) fail(field, keys, "use a list of public keys, key ids or key names");
-  (keys ?? []).forEach((key, index) => {
-    if (typeof key === "number") {
-      if (!isWholeNumber(key) || key < 1) fail(`${field}[${index}]`, key, "a key id is a positive whole number");
-      references.push(String(key));
-    } else if (typeof key === "string") {
-      if (key.includes("PRIVATE KEY")) fail(`${field}[${index}]`, "[private key]", "give the public key line (never a private key)");
-      if (/^(ssh-|ecdsa-|sk-)/.test(key.trim())) {
-        if (!isSshPublicKey(key)) fail(`${field}[${index}]`, key, 'use one OpenSSH public key line such as "ssh-ed25519 AAAAC3Nz... you@host"');
-        publicKeys.push({ index, key: key.trim() });
-      } else {
-        if (key.trim() === "") fail(`${field}[${index}]`, key, "use a public key, a key id or a key name");
-        references.push(key);
-      }
-    } else {
-      references.push(pulumi.output(key).apply(String));
-    }
-  });
-  return { publicKeys, references };
-}
+import type { CloudConfig } from "./cloudinit.js";
 
 /**
  * First-boot setup for a cloud VM, in the words the Proxmox components use (`user`,
@@ -60,43 +17,4 @@ export interface CloudVmInit {
   readonly runcmd?: CloudConfig["runcmd"];
   /** @default the image's (usually UTC) */
   readonly timezone?: string;
-}
-
-/**
- * The user data of a cloud VM: `userData` as given, or `cloudInit` rendered as a
- * `#cloud-config` document with the VM's host name; undefined when neither is set.
- * Giving both is an error (one way to configure first boot). Either is refused when larger
- * than the cloud takes (`userDataLimits`): now when known, when it resolves otherwise.
- */
-export function cloudVmUserData(
-  fail: Fail,
-  hostname: string,
-  cloudInit: CloudVmInit | undefined,
-  userData: pulumi.Input<string> | undefined,
-  cloud: keyof typeof userDataLimits,
-): pulumi.Input<string> | undefined {
-  if (cloudInit !== undefined && userData !== undefined) {
-    fail("userData", "[user data]", "give either cloudInit (rendered by Hearth) or userData (used as is), not both");
-  }
-  if (userData !== undefined) {
-    const check = (text: unknown) => {
-      if (typeof text !== "string") fail("userData", "[user data]", "use a string: a #cloud-config document or a script");
-      checkUserDataSize(fail, "userData", text as string, cloud);
-    };
-    if (!isPlain(userData)) return checked(userData, check);
-    check(userData);
-    return userData;
-  }
-  if (cloudInit === undefined) return undefined;
-  if (cloudInit === null || typeof cloudInit !== "object") fail("cloudInit", cloudInit, "use an object such as { user: \"ops\", sshKeys: [...] }");
-  const config: CloudConfig = {
-    hostname,
-    users: [{ name: cloudInit.user ?? "hearth", sshKeys: cloudInit.sshKeys ?? [] }],
-    ...(cloudInit.packages ? { packages: cloudInit.packages } : {}),
-    ...(cloudInit.writeFiles ? { writeFiles: cloudInit.writeFiles } : {}),
-    ...(cloudInit.runcmd ? { runcmd: cloudInit.runcmd } : {}),
-    ...(cloudInit.timezone ? { timezone: cloudInit.timezone } : {}),
-  };
-  checkCloudConfig(fail, "cloudInit", config);
-  return checkUserDataSize(fail, "cloudInit", renderCloudConfig(config, fail), cloud);
 }

@@ -9,7 +9,6 @@ export * from "./firewall.js";
 export * from "./backup.js";
 export * from "./cloudinit.js";
 export * from "./yaml11.js";
-export * from "./config.js";
+export * from "./environment.js";
 export * from "./gateway.js";
 export * from "./cloudvm.js";
-export * from "./registry.js";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkArgs, checkHostname, checkList, checked, childName, cloudVmUserData, failFor, isPlain, isWholeNumber, sortSshKeys, type CloudVmInit, type SshKeyRef } from "@hearth/core";
+import { checkArgs, checkHostname, checkList, childName, failFor, isWholeNumber, type CloudVmInit } from "@hearth/core";
+import { checked, cloudVmUserData, isPlain, sortSshKeys, type SshKeyRef } from "@hearth/kit";
 import { BackupPolicy } from "./backupPolicy.js";
 import { checkRegion, resolveDropletSize, type DoRegion, type DoSize } from "./catalog.js";
 import { FirewallGroup } from "./firewallGroup.js";

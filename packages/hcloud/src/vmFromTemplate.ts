@@ -6,20 +6,14 @@ import {
   checkHostname,
   checkIpAddress,
   checkList,
-  checked,
   childName,
   cidrContains,
-  claimUniqueName,
-  cloudVmUserData,
   failFor,
-  isPlain,
   isWholeNumber,
-  providerScope,
-  sortSshKeys,
   type CloudVmInit,
   type Fail,
-  type SshKeyRef,
 } from "@hearth/core";
+import { checked, claimUniqueName, cloudVmUserData, isPlain, providerScope, sortSshKeys, type SshKeyRef } from "@hearth/kit";
 import { BackupPolicy } from "./backupPolicy.js";
 import { checkLocation, resolveServerType, type HcloudLocation, type HcloudSize } from "./catalog.js";
 import { FirewallGroup } from "./firewallGroup.js";

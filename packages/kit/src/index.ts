@@ -1,0 +1,3 @@
+export { checked, isPlain, redactSecret } from "./checked.js";
+export { claimUniqueName, perProgram, providerScope } from "./registry.js";
+export { cloudVmUserData, sortSshKeys, type SortedSshKeys, type SshKeyRef } from "./cloudVm.js";
