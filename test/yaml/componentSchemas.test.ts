@@ -1,0 +1,115 @@
+// Every Hearth package that ships a component plugin (an executable `pulumi-resource-<name>` in
+// its folder, docs/yaml.md) is a Pulumi package: Pulumi YAML and every other language see its
+// components through the schema that @pulumi/pulumi's component provider host infers from the
+// TypeScript args interfaces (provider/experimental/analyzer.js). The inference refuses whole
+// packages: one arg it cannot express (a union other than `T | undefined`, a `readonly T[]`, a
+// literal type, an intersection, a reference to a non-@pulumi class) and `pulumi preview` of any
+// YAML program using the package fails at GetSchema. This test runs that same inference, exactly
+// as the plugin does (ComponentProvider.getSchema over the package's exported components), and
+// pins each component's inputs and outputs: what a YAML program may write and read.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provider";
+import { beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../scripts/lib/engine.js";
+
+interface SchemaProperty {
+  type?: string;
+  $ref?: string;
+  items?: SchemaProperty;
+  additionalProperties?: SchemaProperty;
+  plain?: boolean;
+}
+interface SchemaResource {
+  isComponent?: boolean;
+  inputProperties: Record<string, SchemaProperty>;
+  requiredInputs: string[];
+  properties: Record<string, SchemaProperty>;
+  required: string[];
+}
+interface PackageSchema {
+  name: string;
+  resources: Record<string, SchemaResource>;
+  types: Record<string, { type: string; properties?: Record<string, SchemaProperty>; enum?: unknown[] }>;
+}
+
+/** A component's contract as a YAML program sees it: inputs (required ones marked `!`) and outputs. */
+interface Contract {
+  inputs: string[];
+  outputs: string[];
+}
+
+// The documented args and outputs of each component (docs/proxmox.md, docs/yaml.md). A renamed,
+// added or removed arg shows up here as a reviewed change, like the API report.
+const expected: Record<string, Record<string, Contract>> = {
+  "@hearth/proxmox": {
+    CloudImageTemplate: {
+      inputs: ["node!", "imageUrl!", "vmId!", "name", "storage", "imageStorage", "checksum", "checksumAlgorithm", "diskSizeGb", "cpuType"],
+      outputs: ["vmId", "node", "templateName", "diskSizeGb"],
+    },
+  },
+};
+
+/** Folders of packages/ that hold an executable `pulumi-resource-<name>`. */
+function pluginPackages(): { dir: string; npmName: string; plugin: string }[] {
+  const out: { dir: string; npmName: string; plugin: string }[] = [];
+  for (const name of readdirSync(join(repoRoot, "packages"))) {
+    const dir = join(repoRoot, "packages", name);
+    for (const file of readdirSync(dir)) {
+      if (!file.startsWith("pulumi-resource-")) continue;
+      const mode = statSync(join(dir, file)).mode;
+      if ((mode & 0o111) === 0) throw new Error(`${dir}/${file} is not executable: the engine runs it directly`);
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string };
+      out.push({ dir, npmName: pkg.name, plugin: file.slice("pulumi-resource-".length) });
+    }
+  }
+  return out;
+}
+
+const packages = pluginPackages();
+
+it("the YAML-usable packages are the ones with a component plugin, and each has its contract here", () => {
+  expect(packages.map((p) => p.npmName).sort()).toEqual(Object.keys(expected).sort());
+});
+
+describe.each(packages)("$npmName as a Pulumi package", ({ dir, npmName, plugin }) => {
+  let schema: PackageSchema | undefined;
+  let failure: unknown;
+
+  beforeAll(async () => {
+    // What @pulumi/pulumi's cmd/run-plugin does with the package: its exported component classes,
+    // a provider named after package.json's name without the scope, the schema from the sources.
+    const components = getPulumiComponents(await import(npmName));
+    const scope = /^@([^/]+)\//.exec(npmName)?.[1];
+    const provider = new ComponentProvider({ name: plugin, namespace: scope, dirname: dir, components });
+    try {
+      schema = JSON.parse(await provider.getSchema()) as PackageSchema;
+    } catch (e) {
+      failure = e;
+    }
+  }, 120_000);
+
+  it(`the plugin's name is the package name without its scope (what run-plugin serves)`, () => {
+    expect(npmName.replace(/^@[^/]+\//, "")).toBe(plugin);
+  });
+
+  it("every arg of every component is expressible in a package schema", () => {
+    // The analyzer's own message names the component, the property and the type it refused.
+    expect(failure instanceof Error ? failure.message : failure).toBeUndefined();
+    expect(schema?.name).toBe(plugin);
+  });
+
+  it.each(Object.entries(expected[npmName] ?? {}))("%s has its documented inputs and outputs", (component, contract) => {
+    const resource = schema?.resources[`${plugin}:index:${component}`];
+    expect(resource, `${plugin}:index:${component} in the schema`).toBeDefined();
+    expect(resource!.isComponent).toBe(true);
+    const inputs = Object.keys(resource!.inputProperties).map((k) => (resource!.requiredInputs.includes(k) ? `${k}!` : k));
+    expect(inputs.sort()).toEqual([...contract.inputs].sort());
+    expect(Object.keys(resource!.properties).sort()).toEqual([...contract.outputs].sort());
+  });
+
+  it("exports no other component than the documented ones", () => {
+    const names = Object.keys(schema?.resources ?? {}).map((t) => t.split(":")[2]);
+    expect(names.sort()).toEqual(Object.keys(expected[npmName] ?? {}).sort());
+  });
+});
