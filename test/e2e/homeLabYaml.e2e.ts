@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SandboxProject, repoRoot } from "./harness.js";
 
 const example = join(repoRoot, "examples/home-lab-yaml");
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxTestKeyOnlyAAAAAAAAAAAAAAAAAAA ops@laptop";
 const toolchainBin = join(process.env.HEARTH_TOOLCHAIN_DIR ?? join(process.env.HOME ?? "", ".cache/hearth-toolchain"), "bin");
 
 let project: SandboxProject | undefined;
@@ -35,6 +36,7 @@ describe("Pulumi YAML: the home lab example against the sandbox", () => {
 
     project = await SandboxProject.fromDirectory(example, {}, pointAtPackage);
     const p = project;
+    ok(await p.pulumi(["config", "set", "sshKey", KEY]));
 
     const timings: Record<string, number> = {};
     const timed = async (label: string, args: string[]) => {
