@@ -11,4 +11,4 @@ export * from "./cloudinit.js";
 export * from "./yaml11.js";
 export * from "./environment.js";
 export * from "./gateway.js";
-export * from "./cloudvm.js";
+export * from "./contract/index.js";

@@ -10,7 +10,7 @@ import {
   cidrContains,
   failFor,
   isWholeNumber,
-  type CloudVmInit,
+  type VmCloudInit,
   type Fail,
 } from "@hearth/core";
 import { checked, claimUniqueName, cloudVmUserData, isPlain, providerScope, sortSshKeys, type SshKeyRef } from "@hearth/kit";
@@ -58,7 +58,7 @@ export interface VmFromTemplateArgs {
    */
   readonly sshKeys?: readonly SshKeyRef[];
   /** First-boot setup rendered as #cloud-config. @default none */
-  readonly cloudInit?: CloudVmInit;
+  readonly cloudInit?: VmCloudInit;
   /** Raw user data instead of `cloudInit`. @default none */
   readonly userData?: pulumi.Input<string>;
   /** Extra labels, merged over Hearth's. @default {} */

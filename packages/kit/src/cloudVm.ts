@@ -7,7 +7,7 @@ import {
   renderCloudConfig,
   userDataLimits,
   type CloudConfig,
-  type CloudVmInit,
+  type VmCloudInit,
   type Fail,
 } from "@hearth/core";
 import { checked, isPlain } from "./checked.js";
@@ -60,7 +60,7 @@ export function sortSshKeys(fail: Fail, field: string, keys: readonly SshKeyRef[
 export function cloudVmUserData(
   fail: Fail,
   hostname: string,
-  cloudInit: CloudVmInit | undefined,
+  cloudInit: VmCloudInit | undefined,
   userData: pulumi.Input<string> | undefined,
   cloud: keyof typeof userDataLimits,
 ): pulumi.Input<string> | undefined {
