@@ -44,8 +44,29 @@ interface Contract {
 const expected: Record<string, Record<string, Contract>> = {
   "@hearth/proxmox": {
     CloudImageTemplate: {
-      inputs: ["node!", "imageUrl!", "vmId!", "name", "storage", "imageStorage", "checksum", "checksumAlgorithm", "diskSizeGb", "cpuType"],
-      outputs: ["vmId", "node", "templateName", "diskSizeGb"],
+      inputs: ["node!", "imageUrl!", "vmId!", "checksum", "checksumAlgorithm", "fileName", "templateName", "storage", "imageStorage", "diskSizeGb", "diskInterface", "bridge", "cpuType", "labels"],
+      outputs: ["vmId", "node", "diskSizeGb", "diskInterface", "templateName", "imageFileId", "ref"],
+    },
+    VmFromTemplate: {
+      inputs: [
+        // the contract (VmArgs in @hearth/core)
+        "hostname", "size", "cores", "memoryMb", "networks", "firewallGroups", "cloudInit", "labels", "backups", "deleteProtection",
+        // Proxmox's own
+        "node!", "template!", "full", "cpuType", "disks", "storage", "vmId", "vmIdRange", "agent", "agentTimeout", "pool", "started", "onBoot", "clonesPerStorage",
+      ],
+      outputs: ["instanceId", "hostname", "ipv4Address", "labels", "vmId", "name", "node", "ipv4Addresses"],
+    },
+    Network: {
+      inputs: ["bridge", "vlan", "sdn"],
+      outputs: ["networkId", "bridgeName", "cidr"],
+    },
+    FirewallGroup: {
+      inputs: ["rules!", "name", "description", "groupName", "comment"],
+      outputs: ["groupId", "groupName", "rules"],
+    },
+    BackupJob: {
+      inputs: ["schedule!", "retention!", "storage", "pool", "all", "mode", "compress", "lockWaitMinutes", "enabled", "node", "jobId"],
+      outputs: ["jobId", "schedule", "pruneBackups"],
     },
   },
 };
