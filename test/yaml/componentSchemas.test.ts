@@ -7,10 +7,11 @@
 // YAML program using the package fails at GetSchema. This test runs that same inference, exactly
 // as the plugin does (ComponentProvider.getSchema over the package's exported components), and
 // pins each component's inputs and outputs: what a YAML program may write and read.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provider";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { repoRoot } from "../../scripts/lib/engine.js";
 
 interface SchemaProperty {
@@ -89,6 +90,43 @@ function pluginPackages(): { dir: string; npmName: string; plugin: string }[] {
 
 const packages = pluginPackages();
 
+/** The YAML examples that use a package, by the `packages:` key that names its plugin. */
+interface YamlProgram {
+  packages?: Record<string, string>;
+  resources?: Record<string, { type: string; properties?: Record<string, unknown> }>;
+}
+const yamlExamples: Record<string, string[]> = { proxmox: ["examples/home-lab-yaml"] };
+
+/**
+ * Where a YAML value does not fit the schema: keys that are no property, required properties
+ * left out, down through nested object types and lists. `${...}` expressions are not checked.
+ */
+function objectProblems(schema: PackageSchema, path: string, value: Record<string, unknown>, properties: Record<string, SchemaProperty>, required: string[]): string[] {
+  const problems: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    const property = properties[key];
+    if (!property) problems.push(`${path}.${key}: no such property`);
+    else problems.push(...valueProblems(schema, `${path}.${key}`, v, property));
+  }
+  for (const key of required) if (!(key in value)) problems.push(`${path}.${key}: required, missing`);
+  return problems;
+}
+
+function valueProblems(schema: PackageSchema, path: string, value: unknown, property: SchemaProperty): string[] {
+  if (typeof value === "string" && value.startsWith("${")) return [];
+  if (property.items) {
+    return Array.isArray(value) ? value.flatMap((v, i) => valueProblems(schema, `${path}[${i}]`, v, property.items!)) : [`${path}: a list expected`];
+  }
+  const ref = property.$ref?.replace(/^#\/types\//, "");
+  const type = ref ? schema.types[ref] : undefined;
+  if (type?.properties) {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return [`${path}: an object expected`];
+    const required = Object.entries(type.properties).filter(([, p]) => !(p as { optional?: boolean }).optional).map(([k]) => k);
+    return objectProblems(schema, path, value as Record<string, unknown>, type.properties, (type as { required?: string[] }).required ?? required);
+  }
+  return [];
+}
+
 it("the YAML-usable packages are the ones with a component plugin, and each has its contract here", () => {
   expect(packages.map((p) => p.npmName).sort()).toEqual(Object.keys(expected).sort());
 });
@@ -133,4 +171,21 @@ describe.each(packages)("$npmName as a Pulumi package", ({ dir, npmName, plugin 
     const names = Object.keys(schema?.resources ?? {}).map((t) => t.split(":")[2]);
     expect(names.sort()).toEqual(Object.keys(expected[npmName] ?? {}).sort());
   });
+
+  it.each(yamlExamples[plugin] ?? [])("%s writes only properties the schema has, and every required one, nested ones too", (example) => {
+    const program = parse(readFileSync(join(repoRoot, example, "Pulumi.yaml"), "utf8")) as YamlProgram;
+    expect(program.packages?.[plugin], `packages: ${plugin}: in ${example}`).toBeDefined();
+    const used = Object.entries(program.resources ?? {}).filter(([, r]) => r.type.startsWith(`${plugin}:`));
+    expect(used.length).toBeGreaterThan(0);
+    for (const [name, r] of used) {
+      const resource = schema?.resources[r.type];
+      expect(resource, `${example}: ${name} has type ${r.type}, which the schema does not have`).toBeDefined();
+      expect(objectProblems(schema!, `${name}`, r.properties ?? {}, resource!.inputProperties, resource!.requiredInputs), example).toEqual([]);
+    }
+  });
+});
+
+it("docs/yaml.md shows the home lab example as it is", () => {
+  const program = readFileSync(join(repoRoot, "examples/home-lab-yaml/Pulumi.yaml"), "utf8").trim();
+  expect(readFileSync(join(repoRoot, "docs/yaml.md"), "utf8")).toContain("```yaml\n" + program + "\n```");
 });
