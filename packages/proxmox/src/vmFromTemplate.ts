@@ -274,7 +274,7 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
 
     // --- the contract's checks, then Proxmox's: every problem, reported at once before anything is registered ---
     problems.add(validateVmArgs(owner, contractView(args), "proxmox"));
-    const resources = problems.check(() => vmResources(args));
+    const resources = problems.list.some((p) => ["size", "cores", "memoryMb"].includes(p.field)) ? undefined : vmResources(args);
     const template = checkTemplate(problems, args.template);
     const full = args.full ?? true;
     if (template && !full && isPlain(template.node) && isPlain(args.node) && template.node !== undefined && template.node !== args.node) {
@@ -283,7 +283,8 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
     const templateInterface = template?.diskInterface ?? "scsi0";
     const disks = template && checkDisks(problems, args.disks, template, templateInterface);
     const nics = checkNics(problems, args.networks ?? [{ networkId: "vmbr0" }]);
-    const groups = (args.firewallGroups ?? []).map((g, i) => problems.check((fail) => checkedInput(g, (v) => checkSecurityGroupName(fail, `firewallGroups[${i}]`, v))));
+    // The contract's checks refuse firewallGroups that are not a list.
+    const groups = (Array.isArray(args.firewallGroups) ? args.firewallGroups : []).map((g, i) => problems.check((fail) => checkedInput(g, (v) => checkSecurityGroupName(fail, `firewallGroups[${i}]`, v))));
     const cloudInit = checkCloudInit(problems, args.cloudInit ?? {});
     const agentTimeout = problems.check((fail) => checkDuration(fail, "agentTimeout", args.agentTimeout ?? "2m", 15 * 60));
     const clonesPerStorage = problems.check((fail) => checkClonesPerStorage(fail, args.clonesPerStorage));
