@@ -63,6 +63,14 @@ export interface CloudImageTemplateArgs {
   readonly labels?: Record<string, string>;
 }
 
+/** What a CloudImageTemplate's `ref` holds: a clone's `template`, with the template's own id output and disk facts. */
+export interface CloudImageTemplateRef extends TemplateRef {
+  /** The template's VM id, an Output: clones that take it wait for the template. */
+  readonly vmId: pulumi.Output<number>;
+  readonly diskSizeGb: number;
+  readonly diskInterface: string;
+}
+
 /**
  * A VM template made from a cloud image: the image is downloaded to a node (`import` content
  * type) and imported as the boot disk of a template VM with a cloud-init drive, the QEMU guest
@@ -87,7 +95,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
   /** The id of the downloaded image file (`local:import/debian-12.qcow2`). */
   readonly imageFileId: pulumi.Output<string>;
   /** What a clone takes as `template`: the vmId Output (so clones wait for the template) and the disk facts, known now. */
-  readonly ref: TemplateRef;
+  readonly ref: CloudImageTemplateRef;
 
   constructor(name: string, args: CloudImageTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
     const owner = `CloudImageTemplate "${name}"`;

@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { rule } from "@hearth/core";
-import { FirewallGroup } from "./firewallGroup.js";
+import { rule, type ArgsConform, type FirewallGroupArgs as ContractArgs } from "@hearth/core";
+import { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 import { captureChildren, expectRefused, installMocks, recordedOf, resetMocks, settle, types, value } from "./testing.js";
 
 beforeAll(installMocks);
@@ -40,6 +40,11 @@ describe("FirewallGroup", () => {
     expect(await value(group.groupId)).toBe("ssh_lan");
     await settle();
     expect(recordedOf(types.group)[0]?.inputs).toMatchObject({ name: "ssh_lan", comment: "SSH from the LAN" });
+  });
+
+  it("takes the contract's FirewallGroupArgs under the contract's names (compile-time)", () => {
+    const conforms: ArgsConform<ContractArgs, FirewallGroupArgs> = true;
+    expect(conforms).toBe(true);
   });
 
   it("still reads the deprecated groupName and comment", async () => {

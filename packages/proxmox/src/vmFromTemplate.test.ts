@@ -295,6 +295,14 @@ describe("VmFromTemplate and the contract", () => {
     expect(clone?.inputs.disks).toEqual([expect.objectContaining({ interface: "scsi0", size: 16 })]);
   });
 
+  it("takes SSH keys known only at deploy time inside a list, as a YAML program gives them", async () => {
+    new VmFromTemplate("yaml-keys", { ...base, cloudInit: { sshKeys: [pulumi.output(key)] as never } });
+    await settle();
+    expect(recordedOf(types.vm)[0]?.inputs.initialization.userAccount.keys).toEqual([key]);
+    const bad = new VmFromTemplate("late-keys", { ...base, cloudInit: { sshKeys: [pulumi.output("not a key")] as never } });
+    await expect(value(bad.vmId)).rejects.toThrow(/cloudInit\.sshKeys/);
+  });
+
   it("checks a networkId or firewall group known only at deploy time when it resolves", async () => {
     const vm = new VmFromTemplate("late-net", { ...base, networks: [{ networkId: pulumi.output("not a bridge") }] });
     await expect(value(vm.vmId)).rejects.toThrow(/networks\[0\]\.networkId "not a bridge"/);

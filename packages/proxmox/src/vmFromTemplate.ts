@@ -428,11 +428,16 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
 function contractView(args: VmFromTemplateArgs): VmArgs {
   const init = args.cloudInit;
   const view = { ...args } as unknown as { cloudInit?: Record<string, unknown> };
-  if (init !== null && typeof init === "object" && init.sshKeys !== undefined && !isPlain(init.sshKeys)) {
+  if (init !== null && typeof init === "object" && init.sshKeys !== undefined && !plainList(init.sshKeys)) {
     const { sshKeys: _later, ...rest } = init;
     view.cloudInit = rest;
   }
   return view as unknown as VmArgs;
+}
+
+/** True when a value is known now, and so is every item when it is a list (a YAML program may put Outputs inside a list). */
+function plainList(value: unknown): boolean {
+  return isPlain(value as pulumi.Input<unknown>) && (!Array.isArray(value) || value.every((v) => isPlain(v as pulumi.Input<unknown>)));
 }
 
 /**
@@ -618,7 +623,7 @@ function checkCloudInit(problems: Problems, init: VmCloudInit): VmCloudInit | un
     init.sshKeys === undefined
       ? undefined
       : problems.check((fail) =>
-          checkedInput(init.sshKeys!, (keys) => {
+          checkedInput(plainList(init.sshKeys) ? init.sshKeys! : (pulumi.output(init.sshKeys!) as pulumi.Output<string[]>), (keys) => {
             checkSshKeys(fail, "cloudInit.sshKeys", keys);
             keys.forEach((key, i) => checkBareUserDataValue(fail, `cloudInit.sshKeys[${i}]`, key));
           }),
