@@ -1,8 +1,20 @@
-export * from "./cloudImageTemplate.js";
-export * from "./vmFromTemplate.js";
-export * from "./network.js";
-export * from "./firewallGroup.js";
-export * from "./backupJob.js";
-export { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
-export { toProxmoxRule, toProxmoxRules, checkSecurityGroupName, securityGroupNamePattern, type ProxmoxRule } from "./rules.js";
-export { vmIdRange, homeSlot, type VmIdRange } from "./vmIds.js";
+// The public API of @hearth/proxmox, listed by name: every name here is covered by semver and
+// recorded in etc/proxmox.api.md (docs/api.md). Everything else in src/ is internal.
+
+export { CloudImageTemplate, ChecksumAlgorithm, checksumAlgorithms, type CloudImageTemplateArgs, type CloudImageTemplateRef } from "./cloudImageTemplate.js";
+export {
+  VmFromTemplate,
+  NicModel,
+  defaultClonesPerStorage,
+  type TemplateRef,
+  type VmBackupPolicy,
+  type VmCloudInit,
+  type VmDisk,
+  type VmDns,
+  type VmFromTemplateArgs,
+  type VmNetwork,
+} from "./vmFromTemplate.js";
+export { Network, SdnZoneType, type BridgeNetwork, type DhcpRange, type NetworkArgs, type SdnNetwork, type VlanNetwork } from "./network.js";
+export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
+export { BackupJob, BackupCompression, BackupMode, backupCompressions, backupModes, defaultBackupStorage, type BackupJobArgs } from "./backupJob.js";
+export { vmIdRange, type VmIdRange } from "./vmIds.js";
