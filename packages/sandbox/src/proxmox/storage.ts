@@ -50,11 +50,7 @@ export function registerStorage(r: Router, c: PveContext): void {
     const used = usedBytes(node, storage);
     return { storage, type: s.type, content: s.content, active: 1, enabled: 1, shared: 0, total: s.total, used, avail: s.total - used, used_fraction: used / s.total };
   };
-  r.get("/storage", () => ok(Object.entries(STORAGES).map(([storage, s]) => ({ storage, type: s.type, content: s.content, ...(s.path ? { path: s.path } : {}), digest: "0" }))));
-  r.get("/storage/:storage", (q) => {
-    const s = STORAGES[q.params.storage!] ?? fail(500, `storage '${q.params.storage}' does not exist`);
-    return ok({ storage: q.params.storage, type: s.type, content: s.content, ...(s.path ? { path: s.path } : {}), digest: "0" });
-  });
+  // GET /storage and /storage/{storage}: storageConfig.ts (the storage definitions).
   r.get("/nodes/:node/storage", (q) => {
     checkNode(q.params.node!);
     const content = str(q.body.content);
