@@ -77,6 +77,7 @@ export function registerPools(r: Router, c: PveContext): void {
     store.changed();
     return ok();
   });
+  // read_pool (deprecated) answers `index($param)->[0]`: the same entry, `poolid` included.
   r.get("/pools/:poolid", (q) => ok(poolInfo(q.params.poolid!, str(q.body.type))));
 
   /** Pool.pm `update_pool`: comment, and add or (with `delete`) remove guests and storages. */
