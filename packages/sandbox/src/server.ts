@@ -11,6 +11,7 @@ import type { ProxmoxTiming } from "./proxmox/physics.js";
 import { ApiError, type ApiResponse, type EmulatedApi, parseBody } from "./router.js";
 import { clone, type Credentials, type SandboxData, Store, type UnknownCall } from "./state.js";
 import { selfSignedCertificate } from "./tls.js";
+import { configLeftovers } from "./proxmox/configLeftovers.js";
 
 export type ApiName = "proxmox" | "hcloud" | "digitalocean";
 
@@ -159,6 +160,7 @@ export function computeLeftovers(data: SandboxData): string[] {
   for (const s of Object.keys(pve.sdn.subnets)) out.push(`proxmox sdn subnet ${s}`);
   for (const [node, nets] of Object.entries(pve.networks)) for (const iface of Object.keys(nets)) if (!DEFAULT_INTERFACES.has(iface)) out.push(`proxmox network ${node}/${iface}`);
   for (const p of Object.keys(pve.pools)) out.push(`proxmox pool ${p}`);
+  out.push(...configLeftovers(pve));
   const h = data.hcloud;
   for (const [kind, coll] of [["server", h.servers], ["primary ip", h.primaryIps], ["firewall", h.firewalls], ["network", h.networks], ["ssh key", h.sshKeys]] as const)
     for (const o of Object.values(coll)) out.push(`hcloud ${kind} ${String(o.id)} (${String(o.name)})`);
