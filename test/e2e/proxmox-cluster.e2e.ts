@@ -20,6 +20,22 @@ new proxmox.Acl("token-on-pool", { path, roleId: role.roleId, tokenId: token.id,
 exports.token = token.value;
 `;
 
+// Storage definitions, HA and replication: a ZFS pool and a PBS storage, a VM on the ZFS pool made
+// highly available with a node affinity rule, and replicated to the second node.
+const resilienceProgram = `
+const proxmox = require("@muhlba91/pulumi-proxmoxve");
+const provider = ${provider};
+const tank = new proxmox.storage.Zfspool("tank", { resourceId: "tank", zfsPool: "tank/vm", contents: ["images", "rootdir"], thinProvision: true }, { provider });
+new proxmox.storage.Pbs("pbs", { resourceId: "pbs", server: "pbs.lan", datastore: "main", username: "backup@pbs", password: "pbs-secret-password", fingerprint: "${"ab:".repeat(31)}ab", contents: ["backup"] }, { provider });
+const vm = new proxmox.VmLegacy("db", {
+  nodeName: "pve1", vmId: 100, name: "db", started: false,
+  disks: [{ datastoreId: tank.id, interface: "scsi0", size: 4 }],
+}, { provider });
+const ha = new proxmox.Haresource("db", { resourceId: vm.vmId.apply((id) => "vm:" + id), state: "started", maxRestart: 2, maxRelocate: 1 }, { provider });
+new proxmox.Harule("db-prefers-pve1", { rule: "db-prefers-pve1", type: "node-affinity", resources: [ha.resourceId], nodes: { pve1: 2, pve2: 1 } }, { provider });
+new proxmox.Replication("db-to-pve2", { resourceId: vm.vmId.apply((id) => id + "-0"), target: "pve2", type: "local", schedule: "*/30", rate: 50 }, { provider });
+`;
+
 let project: SandboxProject | undefined;
 afterEach(async () => {
   await project?.dispose();
@@ -28,7 +44,7 @@ afterEach(async () => {
 
 const ok = (r: { code: number; output: string }): void => expect(r.code, r.output).toBe(0);
 
-describe("proxmoxve access resources against the sandbox", () => {
+describe("proxmoxve access, pools, storage, HA and replication resources against the sandbox", () => {
   it("creates a pool, role, user, privilege-separated token and ACLs; the token is enforced like a real one; destroy leaves nothing", async () => {
     project = await SandboxProject.create("pve-access", accessProgram, { proxmox: { templates: [{ vmid: 9000, name: "debian-12" }] } });
     const p = project;
@@ -60,5 +76,24 @@ describe("proxmoxve access resources against the sandbox", () => {
     expect(p.sandbox.inspect().leftovers).toEqual([]);
     expect(p.sandbox.inspect().unknownCalls).toEqual([]);
     expect((await call(api("/version"), { headers: as })).status).toBe(401);
+  });
+
+  it("defines ZFS and PBS storages, makes a VM on ZFS highly available with a rule, replicates it; secrets stay out of reads; destroy leaves nothing", async () => {
+    project = await SandboxProject.create("pve-resilience", resilienceProgram, { proxmox: { nodes: ["pve1", "pve2"] } });
+    const p = project;
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    const pve = p.sandbox.inspect().proxmox;
+    expect(pve.storageConfig).toMatchObject({ tank: { type: "zfspool", pool: "tank/vm" }, pbs: { type: "pbs", datastore: "main" } });
+    expect(JSON.stringify(pve)).not.toContain("pbs-secret-password");
+    expect(pve.ha!.resources["vm:100"]).toMatchObject({ type: "vm", state: "started", max_restart: 2, max_relocate: 1 });
+    expect(pve.ha!.rules["db-prefers-pve1"]).toMatchObject({ type: "node-affinity", resources: "vm:100" });
+    expect(pve.replication!["100-0"]).toMatchObject({ target: "pve2", guest: 100, schedule: "*/30", rate: 50 });
+    // Nothing to change but the VM's known upstream disk-speed diff (muhlba91/pulumi-proxmoxve#664; see proxmox.e2e.ts).
+    const changes = await p.previewChanges();
+    expect(changes.flatMap((c) => c.paths.filter((path) => !/^disks\[\d+\]\.speed$/.test(path)).map((path) => `${c.name} ${path}`))).toEqual([]);
+    expect(changes.map((c) => c.name)).toEqual(changes.length ? ["db"] : []);
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+    expect(p.sandbox.inspect().unknownCalls).toEqual([]);
   });
 });
