@@ -82,10 +82,12 @@ export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToke
       const auth = headers.authorization;
       if (!auth) return new ApiError(401, "No ticket");
       if (auth === `PVEAPIToken=${store.data.credentials.proxmoxApiToken}` || configured(headers)) return undefined;
-      // AccessControl.pm `verify_token` for the tokens created through the API.
+      // AccessControl.pm `verify_token` decides; whatever its reason (disabled or expired user,
+      // expired or missing token, wrong secret), the answer is 401 "Authentication failed!"
+      // (pve-manager PVE/HTTPServer.pm `auth_handler`: the reason only goes to the log).
       const t = parseTokenHeader(auth);
       const error = t && access.isApiToken(t.id) ? access.verifyToken(t.id, t.secret) : "invalid token value!";
-      return error ? new ApiError(401, error) : undefined;
+      return error ? new ApiError(401, "Authentication failed!") : undefined;
     },
     renderError(err: ApiError): ApiResponse {
       return {

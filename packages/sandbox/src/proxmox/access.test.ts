@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../server.js";
 import { call } from "../testClient.js";
-import { checkPath, SPECIAL_ROLES, VALID_PRIVS } from "./access.js";
+import { emptyData } from "../state.js";
+import { accessState, checkPath, createAccess, SPECIAL_ROLES, VALID_PRIVS } from "./access.js";
 import { specFile } from "./permissionTable.js";
 
 let sb: Sandbox;
@@ -123,7 +125,7 @@ describe("access: users, roles, ACLs, API tokens (pve-access-control)", () => {
     );
   });
 
-  it("a token without privilege separation has its user's rights; expired tokens and users, wrong secrets get 401", async () => {
+  it("a token without privilege separation has its user's rights; expired tokens and users, wrong secrets get 401 Authentication failed!", async () => {
     const r = rootApi();
     await r.post("/access/users", { userid: "ops@pve" });
     await r.put("/access/acl", { path: "/", roles: "PVEAuditor", users: "ops@pve" });
@@ -139,12 +141,12 @@ describe("access: users, roles, ACLs, API tokens (pve-access-control)", () => {
     const old = await r.post("/access/users/ops@pve/token/old", { privsep: 0, expire: past });
     const expired = await as(tokenAuth("ops@pve!old", old.body.data.value)).get("/version");
     expect(expired.status).toBe(401);
-    expect(expired.body.message).toBe("token 'old' access expired\n");
+    expect(expired.body.message).toBe("Authentication failed!\n");
     expect((await as(tokenAuth("ops@pve!full", "00000000-0000-0000-0000-000000000000")).get("/version")).status).toBe(401);
     await r.put("/access/users/ops@pve", { enable: 0 });
     const disabled = await as(fullAuth).get("/version");
     expect(disabled.status).toBe(401);
-    expect(disabled.body.message).toBe("user 'ops@pve' is disabled\n");
+    expect(disabled.body.message).toBe("Authentication failed!\n");
   });
 
   it("ACL paths propagate unless told not to; the deepest entry wins; NoAccess trumps", async () => {
@@ -201,7 +203,7 @@ describe("access: users, roles, ACLs, API tokens (pve-access-control)", () => {
     expect((await r.del("/access/users/ci@pve/token/deploy")).status).toBe(200);
     const after = await as(auth).get("/version");
     expect(after.status).toBe(401);
-    expect(after.body.message).toBe("no such token 'deploy' for user 'ci@pve'\n");
+    expect(after.body.message).toBe("Authentication failed!\n");
     expect((await r.get("/access/acl")).body.data.filter((e: { type: string }) => e.type === "token")).toEqual([]);
     expect((await r.del("/access/users/ci@pve")).status).toBe(200);
     expect((await r.get("/access/acl")).body.data).toEqual([]);
@@ -221,6 +223,25 @@ describe("access: users, roles, ACLs, API tokens (pve-access-control)", () => {
     await r.put("/access/acl", { path: "/access", roles: "HearthCI", tokens: id, delete: 1 });
     const own = await t.get("/access/users/ci@pve/token");
     expect(own.status).toBe(403);
+  });
+});
+
+describe("verify_token's reasons (AccessControl.pm), which a real host logs", () => {
+  it("names a disabled or expired user, an expired or missing token, a wrong secret", () => {
+    const pve = emptyData().proxmox;
+    const access = createAccess(pve, () => ({ vms: [], storage: [] }));
+    const now = 1_800_000_000;
+    const sha = (s: string): string => createHash("sha256").update(s).digest("hex");
+    accessState(pve).users["ci@pve"] = { enable: 1, tokens: { ok: { privsep: 1, secretSha256: sha("s1") }, old: { privsep: 1, expire: now - 1, secretSha256: sha("s2") } } };
+    expect(access.verifyToken("ci@pve!ok", "s1", now)).toBeUndefined();
+    expect(access.verifyToken("ci@pve!ok", "nope", now)).toBe("invalid token value!");
+    expect(access.verifyToken("ci@pve!old", "s2", now)).toBe("token 'old' access expired");
+    expect(access.verifyToken("ci@pve!gone", "s1", now)).toBe("no such token 'gone' for user 'ci@pve'");
+    expect(access.verifyToken("x@pve!ok", "s1", now)).toBe("no such user ('x@pve')");
+    accessState(pve).users["ci@pve"]!.expire = now - 1;
+    expect(access.verifyToken("ci@pve!ok", "s1", now)).toBe("user 'ci@pve' access expired");
+    accessState(pve).users["ci@pve"]!.enable = 0;
+    expect(access.verifyToken("ci@pve!ok", "s1", now)).toBe("user 'ci@pve' is disabled");
   });
 });
 
