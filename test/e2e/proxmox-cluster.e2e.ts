@@ -78,7 +78,7 @@ describe("proxmoxve access, pools, storage, HA and replication resources against
     expect((await call(api("/version"), { headers: as })).status).toBe(401);
   });
 
-  it("defines ZFS and PBS storages, makes a VM on ZFS highly available with a rule, replicates it; secrets stay out of reads; destroy leaves nothing", async () => {
+  it("defines ZFS and PBS storages, makes a VM on ZFS highly available with a rule, replicates it; secrets stay out of reads; HA drift is reverted; destroy leaves nothing", async () => {
     project = await SandboxProject.create("pve-resilience", resilienceProgram, { proxmox: { nodes: ["pve1", "pve2"] } });
     const p = project;
     ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
@@ -92,6 +92,13 @@ describe("proxmoxve access, pools, storage, HA and replication resources against
     const changes = await p.previewChanges();
     expect(changes.flatMap((c) => c.paths.filter((path) => !/^disks\[\d+\]\.speed$/.test(path)).map((path) => `${c.name} ${path}`))).toEqual([]);
     expect(changes.map((c) => c.name)).toEqual(changes.length ? ["db"] : []);
+    // Drift on the HA resource is seen and reverted.
+    p.sandbox.mutate({ api: "proxmox", kind: "haResource", id: "vm:100", set: { max_restart: 5 } });
+    const drift = await p.pulumi(["preview", "--refresh", "--diff"]);
+    ok(drift);
+    expect(drift.output).toMatch(/maxRestart\s*:\s*5 => 2/);
+    ok(await p.pulumi(["up", "--refresh", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().proxmox.ha!.resources["vm:100"]!.max_restart).toBe(2);
     ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
     expect(p.sandbox.inspect().leftovers).toEqual([]);
     expect(p.sandbox.inspect().unknownCalls).toEqual([]);

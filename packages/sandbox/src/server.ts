@@ -73,7 +73,7 @@ export interface CloudEndpoint {
 
 export type Mutation =
   | { api: "proxmox"; kind: "vm"; id: number; config?: Record<string, string | number | null>; status?: "running" | "stopped"; delete?: boolean }
-  | { api: "proxmox"; kind: "firewallGroup" | "backupJob" | "sdnZone" | "sdnVnet" | "sdnSubnet" | "pool"; id: string; set?: Record<string, unknown>; delete?: boolean }
+  | { api: "proxmox"; kind: "firewallGroup" | "backupJob" | "sdnZone" | "sdnVnet" | "sdnSubnet" | "pool" | "haResource" | "haRule" | "replicationJob" | "storage"; id: string; set?: Record<string, unknown>; delete?: boolean }
   | { api: "hcloud"; kind: "server" | "primaryIp" | "firewall" | "network" | "sshKey"; id: number; set?: Record<string, unknown>; delete?: boolean }
   | { api: "digitalocean"; kind: "droplet" | "reservedIp" | "firewall" | "vpc" | "sshKey"; id: string | number; set?: Record<string, unknown>; delete?: boolean };
 
@@ -206,6 +206,10 @@ function applyMutation(data: SandboxData, m: Mutation): void {
     "proxmox/sdnVnet": data.proxmox.sdn.vnets,
     "proxmox/sdnSubnet": data.proxmox.sdn.subnets,
     "proxmox/pool": data.proxmox.pools as Record<string, Record<string, unknown>>,
+    "proxmox/haResource": (data.proxmox.ha ??= { resources: {}, rules: {} }).resources,
+    "proxmox/haRule": data.proxmox.ha.rules,
+    "proxmox/replicationJob": (data.proxmox.replication ??= {}),
+    "proxmox/storage": (data.proxmox.storageConfig ??= {}),
     "hcloud/server": data.hcloud.servers,
     "hcloud/primaryIp": data.hcloud.primaryIps,
     "hcloud/firewall": data.hcloud.firewalls,
