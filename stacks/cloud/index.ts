@@ -2,7 +2,8 @@ import * as digitalocean from "@pulumi/digitalocean";
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";
 import { GatewayCatalog } from "@hearth/catalog";
-import { HearthValidationError, environmentSchema, parseStackConfig, z } from "@hearth/core";
+import { HearthValidationError } from "@hearth/core";
+import { environmentSchema, parseStackConfig, z } from "../lib/config";
 import { GatewayNode } from "@hearth/gateway";
 
 // Stack config, checked up front so `pulumi preview` names the key to fix. The components

@@ -1,6 +1,7 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { environmentSchema, parseStackConfig, rule, vmSizes, z } from "@hearth/core";
+import { rule, vmSizes } from "@hearth/core";
+import { environmentSchema, parseStackConfig, z } from "../lib/config";
 import { BackupPolicy, CloudImageTemplate, FirewallGroup, Network, VmFromTemplate } from "@hearth/proxmox";
 
 // Stack config, checked up front so `pulumi preview` names the key to fix.

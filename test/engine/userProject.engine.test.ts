@@ -14,7 +14,7 @@ import { repoRoot } from "../../scripts/lib/engine.js";
 // templates/home.
 
 const exec = promisify(execFile);
-const packages = ["core", "proxmox", "hcloud", "digitalocean", "gateway", "catalog", "policy", "sandbox"];
+const packages = ["core", "kit", "proxmox", "hcloud", "digitalocean", "gateway", "catalog", "policy", "sandbox"];
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxTestKeyOnlyAAAAAAAAAAAAAAAAAAA ops@laptop";
 
 /** TypeScript settings of Pulumi's `typescript` template (pulumi/templates typescript/tsconfig.json). */

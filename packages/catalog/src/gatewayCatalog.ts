@@ -1,7 +1,17 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { checkObject, checked, failFor, isPlain, isWholeNumber, type CloudName, type GatewayEntry, type GatewayPort, type GatewayRole, type GatewayState } from "@hearth/core";
+import {
+  checkObject,
+  failFor,
+  isWholeNumber,
+  type CloudName,
+  type GatewayEntry,
+  type GatewayPort,
+  type GatewayRole,
+  type GatewayState,
+} from "@hearth/core";
+import { checked, isPlain } from "@hearth/kit";
 import { canonicalize } from "./canonical.js";
 import { checkGateway, checkKeyId, parseTimestamp } from "./schema.js";
 import { catalogDocument, catalogPublicKey, publishedGateways, ed25519PrivateKey, issuedAtRule, parseValidFor, serializeSignedCatalog, signCatalog, validForRule } from "./sign.js";

@@ -5,6 +5,11 @@
  */
 export class HearthValidationError extends Error {
   override readonly name = "HearthValidationError";
+  /**
+   * Every problem found in the args, in field order of checking; one entry when the error was
+   * raised by a single check. `field`, `value` and `allowed` are those of the first.
+   */
+  readonly problems: readonly Problem[];
 
   constructor(
     /** The component, for example `VmFromTemplate "web"`. */
@@ -15,8 +20,73 @@ export class HearthValidationError extends Error {
     readonly value: unknown,
     /** What would have been accepted, phrased for a person. */
     readonly allowed: string,
+    problems?: readonly Problem[],
   ) {
-    super(`${component}: ${field} ${describeValue(value)} is not valid; ${allowed}`);
+    const all = problems && problems.length > 0 ? problems : [{ field, value, allowed }];
+    super(
+      all.length === 1
+        ? `${component}: ${describeProblem(all[0]!)}`
+        : `${component}: ${all.length} problems:\n${all.map((p) => `  - ${describeProblem(p)}`).join("\n")}`,
+    );
+    this.problems = all;
+  }
+}
+
+/** One refused field: where, what was given (never a secret), and what is allowed. */
+export interface Problem {
+  readonly field: string;
+  readonly value: unknown;
+  readonly allowed: string;
+}
+
+const describeProblem = (p: Problem) => `${p.field} ${describeValue(p.value)} is not valid; ${p.allowed}`;
+
+/**
+ * Collects every problem of one component's args instead of stopping at the first, so one
+ * `pulumi preview` shows everything to fix. Each check runs with a {@link Fail} as usual; a
+ * HearthValidationError it raises is recorded and the check's result is `undefined`.
+ *
+ * ```ts
+ * const problems = new Problems(`VmFromTemplate "web"`);
+ * const size = problems.check((fail) => resolveVmSize(fail, "size", args.size ?? "small"));
+ * problems.throwIfAny(); // one HearthValidationError listing them all
+ * ```
+ */
+export class Problems {
+  private readonly found: Problem[] = [];
+
+  constructor(readonly component: string) {}
+
+  /** The problems found so far. */
+  get list(): readonly Problem[] {
+    return this.found;
+  }
+
+  /** A {@link Fail} that raises for this component (use inside {@link check}). */
+  readonly fail: Fail = (field, value, allowed) => {
+    throw new HearthValidationError(this.component, field, value, allowed);
+  };
+
+  /** Runs one check; records the HearthValidationError(s) it raises. Other errors propagate. */
+  check<T>(run: (fail: Fail) => T): T | undefined {
+    try {
+      return run(this.fail);
+    } catch (error) {
+      if (!(error instanceof HearthValidationError)) throw error;
+      this.found.push(...error.problems);
+      return undefined;
+    }
+  }
+
+  /** Records problems returned by a contract validator. */
+  add(problems: readonly Problem[]): void {
+    this.found.push(...problems);
+  }
+
+  /** Throws one HearthValidationError naming every problem; does nothing when there is none. */
+  throwIfAny(): void {
+    const first = this.found[0];
+    if (first) throw new HearthValidationError(this.component, first.field, first.value, first.allowed, [...this.found]);
   }
 }
 

@@ -8,25 +8,39 @@ import {
   isWorldOpen,
   mergePortRanges,
   normalizeRules,
-  parsePortSpec,
+  parsePort,
+  parsePortRange,
   rule,
   worldOpenAdminPorts,
 } from "./firewall.js";
 
 const fail = failFor("FirewallGroup", "web");
 
-describe("parsePortSpec", () => {
+describe("parsePort and parsePortRange", () => {
   it.each([
     [443, { from: 443, to: 443 }],
-    ["8000-8100", { from: 8000, to: 8100 }],
-    ["22", { from: 22, to: 22 }],
-    [{ from: 1, to: 65535 }, { from: 1, to: 65535 }],
-  ])("parses %j", (spec, expected) => {
-    expect(parsePortSpec(fail, "ports[0]", spec)).toEqual(expected);
+    [65535, { from: 65535, to: 65535 }],
+  ])("parses port %j", (port, expected) => {
+    expect(parsePort(fail, "ports[0]", port)).toEqual(expected);
   });
 
-  it.each([0, 65536, -1, 1.5, "80-70", "http", "80:90", { from: 10, to: 5 }])("refuses %j", (spec) => {
-    expect(() => parsePortSpec(fail, "ports[0]", spec as never)).toThrow(HearthValidationError);
+  it.each([0, 65536, -1, 1.5, Number.NaN, "22", "8000-8100", null])("refuses port %j", (port) => {
+    expect(() => parsePort(fail, "ports[0]", port)).toThrow(HearthValidationError);
+  });
+
+  it("points a range written as a string to portRanges", () => {
+    expect(() => parsePort(fail, "ports[0]", "8000-8100")).toThrow(/portRanges: \[\{ from: 8000, to: 8100 \}\]/);
+  });
+
+  it.each([
+    [{ from: 8000, to: 8100 }, { from: 8000, to: 8100 }],
+    [{ from: 1, to: 65535 }, { from: 1, to: 65535 }],
+  ])("parses range %j", (range, expected) => {
+    expect(parsePortRange(fail, "portRanges[0]", range)).toEqual(expected);
+  });
+
+  it.each([{ from: 10, to: 5 }, { from: 0, to: 5 }, { from: 1 }, "80-90", 80, null])("refuses range %j", (range) => {
+    expect(() => parsePortRange(fail, "portRanges[0]", range)).toThrow(HearthValidationError);
   });
 });
 
@@ -53,8 +67,8 @@ describe("normalizeRules", () => {
   });
 
   it("keeps group references and comments", () => {
-    const [r] = normalizeRules(fail, "rules", [rule.allowOut({ protocol: "udp", ports: ["51820"], to: [{ group: "vpn" }], comment: "wg" })]);
-    expect(r?.destinations).toEqual([{ group: "vpn" }]);
+    const [r] = normalizeRules(fail, "rules", [rule.allowOut({ protocol: "udp", portRanges: [{ from: 51820, to: 51820 }], to: ["+vpn"], comment: "wg" })]);
+    expect(r?.destinations).toEqual(["+vpn"]);
     expect(r?.comment).toBe("wg");
   });
 
@@ -68,7 +82,7 @@ describe("normalizeRules", () => {
     [{ direction: "in", action: "accept", protocol: "icmp", ports: [80] }, /ports apply only to tcp and udp/],
     [{ direction: "in", action: "accept", sources: ["10.0.0.0/33"] }, /rules\[0\]\.sources\[0\]/],
     [{ direction: "in", action: "accept", sources: ["not-a-cidr"] }, /use a CIDR/],
-    [{ direction: "in", action: "accept", sources: [{ group: "x" }] }, /group reference/],
+    [{ direction: "in", action: "accept", sources: ["+x"] }, /IP set reference/],
   ])("refuses %j", (bad, message) => {
     expect(() => normalizeRules(fail, "rules", [bad as never])).toThrow(message);
   });
@@ -81,7 +95,7 @@ describe("world-open admin ports: one definition", () => {
   it("finds admin ports open to the world by port, range, all ports, and on every protocol", () => {
     expect(names(one({ protocol: "tcp", ports: [22] }))).toEqual([22]);
     expect(names(one({ protocol: "udp", ports: [22] }))).toEqual([22]);
-    expect(names(one({ protocol: "tcp", ports: ["8000-9000"], from: ["0.0.0.0/0"] }))).toEqual([8006]);
+    expect(names(one({ protocol: "tcp", portRanges: [{ from: 8000, to: 9000 }], from: ["0.0.0.0/0"] }))).toEqual([8006]);
     expect(names(one({ protocol: "any", from: ["::/0"] }))).toEqual(adminPorts.map((p) => p.from));
     expect(names(one({ protocol: "tcp", ports: [5901] }))).toEqual([5900]);
   });
@@ -107,15 +121,16 @@ describe("world-open admin ports: one definition", () => {
   it("finds an admin port open to the world however the sources are split over CIDRs and rules", () => {
     fc.assert(
       fc.property(worldSplit, ([pieces, ruleCount, admin, protocol, asRange]) => {
-        const ports = protocol === "any" ? undefined : [asRange ? { from: Math.max(1, admin.from - 3), to: admin.to + 3 } : admin.from];
+        const ports = protocol === "any" || asRange ? undefined : [admin.from];
+        const portRanges = protocol !== "any" && asRange ? [{ from: Math.max(1, admin.from - 3), to: admin.to + 3 }] : undefined;
         const rules = Array.from({ length: ruleCount }, (_, k) =>
-          rule.allowIn({ protocol, ports, from: pieces.filter((_, i) => i % ruleCount === k).length ? pieces.filter((_, i) => i % ruleCount === k) : [pieces[0]!] }),
+          rule.allowIn({ protocol, ports, portRanges, from: pieces.filter((_, i) => i % ruleCount === k).length ? pieces.filter((_, i) => i % ruleCount === k) : [pieces[0]!] }),
         );
         const normalized = normalizeRules(fail, "rules", rules);
         expect(worldOpenAdminPorts(normalized)).toContainEqual(admin);
         expect(() => checkNoWorldOpenAdminPorts(fail, "rules", normalized)).toThrow(/never opened to the whole internet/);
         // Leave one piece out and the port is no longer open to the whole world.
-        const partial = normalizeRules(fail, "rules", [rule.allowIn({ protocol, ports, from: pieces.slice(1) })].filter((r) => r.sources!.length > 0));
+        const partial = normalizeRules(fail, "rules", [rule.allowIn({ protocol, ports, portRanges, from: pieces.slice(1) })].filter((r) => r.sources!.length > 0));
         if (partial.length) expect(worldOpenAdminPorts(partial)).not.toContainEqual(admin);
       }),
       { numRuns: 300 },

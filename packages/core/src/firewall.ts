@@ -11,11 +11,11 @@ export const directions: readonly Direction[] = ["in", "out"];
 export const actions: readonly Action[] = ["accept", "drop", "reject"];
 export const protocols: readonly Protocol[] = ["tcp", "udp", "icmp", "icmpv6", "any"];
 
-/** A port, a range as `"8000-8100"`, or `{ from, to }`. */
-export type PortSpec = number | string | { readonly from: number; readonly to: number };
-
-/** A source or destination: a CIDR (`10.0.0.0/8`), a bare address, or a firewall group by name. */
-export type Endpoint = string | { readonly group: string };
+/**
+ * A source or destination: a CIDR (`10.0.0.0/8`), a bare address (`10.0.0.7`), or, at home
+ * only, a Proxmox IP set written as Proxmox writes it, `+name` (the clouds refuse it).
+ */
+export type Endpoint = string;
 
 /** One firewall rule, the same on every provider. */
 export interface FirewallRule {
@@ -24,8 +24,10 @@ export interface FirewallRule {
   readonly action: Action;
   /** @default "any" */
   readonly protocol?: Protocol;
-  /** Ports or ranges; only for tcp and udp. @default every port */
-  readonly ports?: readonly PortSpec[];
+  /** Single ports (`[22, 443]`); only for tcp and udp. With `portRanges` left out too: every port. @default every port */
+  readonly ports?: readonly number[];
+  /** Port ranges (`[{ from: 8000, to: 8100 }]`); only for tcp and udp. @default none */
+  readonly portRanges?: readonly PortRange[];
   /** @default anywhere (0.0.0.0/0 and ::/0) */
   readonly sources?: readonly Endpoint[];
   /** @default anywhere */
@@ -54,7 +56,8 @@ export interface NormalizedRule {
 
 export interface RuleShorthand {
   readonly protocol?: Protocol;
-  readonly ports?: readonly PortSpec[];
+  readonly ports?: readonly number[];
+  readonly portRanges?: readonly PortRange[];
   readonly comment?: string;
 }
 
@@ -68,36 +71,32 @@ export const rule = {
 };
 
 function inbound(action: Action, r: RuleShorthand & { readonly from?: readonly Endpoint[] }): FirewallRule {
-  return { direction: "in", action, protocol: r.protocol, ports: r.ports, sources: r.from, comment: r.comment };
+  return { direction: "in", action, protocol: r.protocol, ports: r.ports, portRanges: r.portRanges, sources: r.from, comment: r.comment };
 }
 
 function outbound(action: Action, r: RuleShorthand & { readonly to?: readonly Endpoint[] }): FirewallRule {
-  return { direction: "out", action, protocol: r.protocol, ports: r.ports, destinations: r.to, comment: r.comment };
+  return { direction: "out", action, protocol: r.protocol, ports: r.ports, portRanges: r.portRanges, destinations: r.to, comment: r.comment };
 }
 
 const groupNamePattern = /^[A-Za-z][A-Za-z0-9_-]{1,17}$/;
 
-/** Parses one port spec into a range; `fail`s on anything else. */
-export function parsePortSpec(fail: Fail, field: string, spec: PortSpec): PortRange {
-  let from: number;
-  let to: number;
-  if (typeof spec === "number") {
-    from = to = spec;
-  } else if (typeof spec === "string" && /^\d+(-\d+)?$/.test(spec)) {
-    const [a, b] = spec.split("-");
-    from = Number(a);
-    to = b === undefined ? from : Number(b);
-  } else if (spec !== null && typeof spec === "object") {
-    from = spec.from;
-    to = spec.to;
-  } else {
-    return fail(field, spec, 'use a port (443), a range ("8000-8100") or { from, to }');
+const isPort = (p: unknown): p is number => isWholeNumber(p) && p >= 1 && p <= 65535;
+
+/** Checks one port (a whole number from 1 to 65535) and returns it as a one-port range. */
+export function parsePort(fail: Fail, field: string, port: unknown): PortRange {
+  if (!isPort(port)) {
+    return fail(field, port, typeof port === "string" ? "use a number such as 443; for a range use portRanges: [{ from: 8000, to: 8100 }]" : "ports are whole numbers from 1 to 65535");
   }
-  const valid = (p: number) => isWholeNumber(p) && p >= 1 && p <= 65535;
-  if (!valid(from) || !valid(to) || from > to) {
-    fail(field, spec, "ports are whole numbers from 1 to 65535, and a range's start is not above its end");
+  return { from: port, to: port };
+}
+
+/** Checks one `{ from, to }` range: ports from 1 to 65535, and `from` not above `to`. */
+export function parsePortRange(fail: Fail, field: string, range: unknown): PortRange {
+  const r = range as Partial<PortRange> | null;
+  if (r === null || typeof r !== "object" || !isPort(r.from) || !isPort(r.to) || r.from > r.to) {
+    return fail(field, range, "use { from, to } with whole-number ports from 1 to 65535, from not above to");
   }
-  return { from, to };
+  return { from: r.from, to: r.to };
 }
 
 /** Sorts and merges overlapping or adjacent ranges. */
@@ -117,18 +116,24 @@ export function formatPortRange(range: PortRange, separator = "-"): string {
   return range.from === range.to ? String(range.from) : `${range.from}${separator}${range.to}`;
 }
 
+/** True for a Proxmox IP set reference (`+name`) among a rule's sources or destinations. */
+export const isIpSetReference = (endpoint: Endpoint): boolean => endpoint.startsWith("+");
+
 function normalizeEndpoint(fail: Fail, field: string, endpoint: Endpoint): Endpoint {
-  if (typeof endpoint === "string") {
-    // A bare address is the one-host network; anything else must be a network (no host bits),
-    // in canonical notation: the strict parser in address.ts decides, for every provider.
-    const ip = parseIp(endpoint);
-    if (ip) return ip.family === "ipv6" ? `${endpoint}/128` : `${endpoint}/32`;
-    return checkCidr(fail, field, endpoint);
+  if (typeof endpoint !== "string") {
+    return fail(field, endpoint, 'use a CIDR such as "192.168.1.0/24", an address such as "192.168.1.10", or (at home) a Proxmox IP set as "+name"');
   }
-  if (endpoint === null || typeof endpoint !== "object" || typeof endpoint.group !== "string" || !groupNamePattern.test(endpoint.group)) {
-    return fail(field, endpoint, "use a CIDR such as 192.168.1.0/24, an address such as 192.168.1.10, or a group reference { group: name } with a name of 2-18 letters, digits, '-' or '_', starting with a letter");
+  if (isIpSetReference(endpoint)) {
+    if (!groupNamePattern.test(endpoint.slice(1))) {
+      fail(field, endpoint, "an IP set reference is '+' and a name of 2-18 letters, digits, '-' or '_', starting with a letter");
+    }
+    return endpoint;
   }
-  return { group: endpoint.group };
+  // A bare address is the one-host network; anything else must be a network (no host bits),
+  // in canonical notation: the strict parser in address.ts decides, for every provider.
+  const ip = parseIp(endpoint);
+  if (ip) return ip.family === "ipv6" ? `${endpoint}/128` : `${endpoint}/32`;
+  return checkCidr(fail, field, endpoint);
 }
 
 /** Checks and normalizes a rule list. An empty list is refused: a group without rules is a mistake. */
@@ -145,12 +150,17 @@ export function normalizeRule(fail: Fail, field: string, r: FirewallRule): Norma
   const direction = checkOneOf(fail, `${field}.direction`, r.direction, directions);
   const action = checkOneOf(fail, `${field}.action`, r.action, actions);
   const protocol = checkOneOf(fail, `${field}.protocol`, r.protocol ?? "any", protocols);
-  const portSpecs = r.ports ?? [];
-  if (!Array.isArray(portSpecs)) fail(`${field}.ports`, r.ports, "use a list of ports or ranges");
-  if (portSpecs.length > 0 && protocol !== "tcp" && protocol !== "udp") {
-    fail(`${field}.ports`, r.ports, `ports apply only to tcp and udp, not ${protocol}; remove ports or set protocol`);
+  const single = r.ports ?? [];
+  const ranges = r.portRanges ?? [];
+  if (!Array.isArray(single)) fail(`${field}.ports`, r.ports, "use a list of ports such as [22, 443]");
+  if (!Array.isArray(ranges)) fail(`${field}.portRanges`, r.portRanges, "use a list of ranges such as [{ from: 8000, to: 8100 }]");
+  if (single.length + ranges.length > 0 && protocol !== "tcp" && protocol !== "udp") {
+    fail(single.length > 0 ? `${field}.ports` : `${field}.portRanges`, single.length > 0 ? r.ports : r.portRanges, `ports apply only to tcp and udp, not ${protocol}; remove them or set protocol`);
   }
-  const ports = mergePortRanges(portSpecs.map((p, i) => parsePortSpec(fail, `${field}.ports[${i}]`, p)));
+  const ports = mergePortRanges([
+    ...single.map((p, i) => parsePort(fail, `${field}.ports[${i}]`, p)),
+    ...ranges.map((p, i) => parsePortRange(fail, `${field}.portRanges[${i}]`, p)),
+  ]);
   if (r.sources !== undefined && !Array.isArray(r.sources)) fail(`${field}.sources`, r.sources, 'use a list such as ["192.168.1.0/24"]');
   if (r.destinations !== undefined && !Array.isArray(r.destinations)) fail(`${field}.destinations`, r.destinations, 'use a list such as ["192.168.1.0/24"]');
   const sources = (r.sources ?? []).map((e, i) => normalizeEndpoint(fail, `${field}.sources[${i}]`, e));

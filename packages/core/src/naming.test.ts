@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HearthValidationError, failFor } from "./errors.js";
 import { checkHostname, checkLabels, childName, hearthLabels, labelKeys, labelsToTags, tagRules } from "./naming.js";
-import { claimUniqueName } from "./registry.js";
 import { resolveVmSize, vmSizes } from "./sizing.js";
 
 const fail = failFor("VmFromTemplate", "web");
@@ -113,17 +112,4 @@ describe("labels and tags per target (properties)", () => {
     );
   });
 
-  it("refuses a derived name two components share, in the same provider scope only", () => {
-    fc.assert(
-      fc.property(name(12), fc.integer({ min: 0, max: 1_000_000 }), (jobName, salt) => {
-        const scope = `proxmox:test-${salt}`;
-        const other = failFor("BackupPolicy", "other");
-        expect(claimUniqueName(fail, "jobId", "backup job id", scope, jobName, 'BackupPolicy "a"')).toBe(jobName);
-        expect(claimUniqueName(fail, "jobId", "backup job id", scope, jobName, 'BackupPolicy "a"')).toBe(jobName);
-        expect(() => claimUniqueName(other, "jobId", "backup job id", scope, jobName, 'BackupPolicy "b"')).toThrow(/already uses the backup job id/);
-        expect(claimUniqueName(other, "jobId", "backup job id", `${scope}-2`, jobName, 'BackupPolicy "b"')).toBe(jobName);
-      }),
-      { numRuns: 200 },
-    );
-  });
 });

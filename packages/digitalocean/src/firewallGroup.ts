@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkArgs, checkHostname, checkNoWorldOpenAdminPorts, childName, claimUniqueName, failFor, normalizeRules, providerScope, type FirewallRule } from "@hearth/core";
+import { checkArgs, checkHostname, checkNoWorldOpenAdminPorts, childName, failFor, normalizeRules, type FirewallRule } from "@hearth/core";
+import { claimUniqueName, providerScope } from "@hearth/kit";
 import { toDigitalOceanRules, type DoRules } from "./rules.js";
 
 export interface FirewallGroupArgs {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkArgs, checkCidr, checkNonEmpty, checked, failFor, rfc1918Ranges, type CidrRules } from "@hearth/core";
+import { checkArgs, checkCidr, checkNonEmpty, failFor, rfc1918Ranges, type CidrRules } from "@hearth/core";
+import { checked } from "@hearth/kit";
 import { checkRegion, type DoRegion } from "./catalog.js";
 
 export interface NetworkArgs {

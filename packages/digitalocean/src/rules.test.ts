@@ -11,7 +11,7 @@ describe("toDigitalOceanRules", () => {
     ["one port from anywhere", rule.allowIn({ protocol: "tcp", ports: [443] }), [{ protocol: "tcp", portRange: "443", sourceAddresses: world }]],
     [
       "each range as its own rule",
-      rule.allowIn({ protocol: "udp", ports: [53, "8000-8100"], from: ["192.168.1.0/24", "10.0.0.7"] }),
+      rule.allowIn({ protocol: "udp", ports: [53], portRanges: [{ from: 8000, to: 8100 }], from: ["192.168.1.0/24", "10.0.0.7"] }),
       [
         { protocol: "udp", portRange: "53", sourceAddresses: ["192.168.1.0/24", "10.0.0.7/32"] },
         { protocol: "udp", portRange: "8000-8100", sourceAddresses: ["192.168.1.0/24", "10.0.0.7/32"] },
@@ -44,7 +44,7 @@ describe("toDigitalOceanRules", () => {
     ["a drop rule", rule.dropIn({ protocol: "tcp", ports: [22] }), /action "drop".*allow-lists/],
     ["a reject rule", rule.rejectIn({ protocol: "tcp", ports: [22] }), /allow-lists/],
     ["icmpv6", rule.allowIn({ protocol: "icmpv6" }), /use "icmp"/],
-    ["a group reference", rule.allowIn({ protocol: "tcp", ports: [22], from: [{ group: "admins" }] }), /not group references/],
+    ["a group reference", rule.allowIn({ protocol: "tcp", ports: [22], from: ["+admins"] }), /not Proxmox IP set references/],
     ["destinations on an inbound rule", { direction: "in", action: "accept", protocol: "tcp", ports: [22], destinations: ["10.0.0.1"] }, /source only/],
     ["sources on an outbound rule", { direction: "out", action: "accept", protocol: "tcp", ports: [22], sources: ["10.0.0.1"] }, /destination only/],
   ])("refuses %s", (_, input, message) => {

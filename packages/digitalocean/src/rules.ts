@@ -1,4 +1,4 @@
-import { formatPortRange, type Fail, type NormalizedRule } from "@hearth/core";
+import { formatPortRange, isIpSetReference, type Fail, type NormalizedRule } from "@hearth/core";
 
 /** An inbound rule in the shape `digitalocean.Firewall` takes. */
 export interface DoInboundRule {
@@ -51,7 +51,7 @@ export function toDigitalOceanRules(fail: Fail, field: string, rules: readonly N
     if (r.protocol === "icmpv6") fail(`${at}.protocol`, r.protocol, 'DigitalOcean filters ICMP as one protocol: use "icmp"');
     const addresses = (list: NormalizedRule["sources"], name: "sources" | "destinations"): string[] =>
       list.map((e, j) =>
-        typeof e === "string" ? e : fail(`${at}.${name}[${j}]`, e, "DigitalOcean rules here take CIDRs or addresses, not group references"),
+        isIpSetReference(e) ? fail(`${at}.${name}[${j}]`, e, "DigitalOcean rules take CIDRs or addresses, not Proxmox IP set references") : e,
       );
     if (r.direction === "in" && r.destinations.length > 0) fail(`${at}.destinations`, r.destinations, "DigitalOcean inbound rules match on source only; remove destinations");
     if (r.direction === "out" && r.sources.length > 0) fail(`${at}.sources`, r.sources, "DigitalOcean outbound rules match on destination only; remove sources");

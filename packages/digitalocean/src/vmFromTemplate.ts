@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkArgs, checkHostname, checkList, checked, childName, cloudVmUserData, failFor, isPlain, isWholeNumber, sortSshKeys, type CloudVmInit, type SshKeyRef } from "@hearth/core";
+import { checkArgs, checkHostname, checkList, childName, failFor, isWholeNumber, type VmCloudInit } from "@hearth/core";
+import { checked, cloudVmUserData, isPlain, sortSshKeys, type SshKeyRef } from "@hearth/kit";
 import { BackupPolicy } from "./backupPolicy.js";
 import { checkRegion, resolveDropletSize, type DoRegion, type DoSize } from "./catalog.js";
 import { FirewallGroup } from "./firewallGroup.js";
@@ -37,7 +38,7 @@ export interface VmFromTemplateArgs {
    */
   readonly sshKeys?: readonly SshKeyRef[];
   /** First-boot setup rendered as #cloud-config. @default none */
-  readonly cloudInit?: CloudVmInit;
+  readonly cloudInit?: VmCloudInit;
   /** Raw user data instead of `cloudInit`. @default none */
   readonly userData?: pulumi.Input<string>;
   /** Labels, flattened into tags (`env: lab` -> `env-lab`) next to Hearth's. @default {} */

@@ -7,12 +7,9 @@ import {
   checkLabels,
   checkList,
   checkNoWorldOpenAdminPorts,
-  claimUniqueName,
   coversWholeInternet,
-  providerScope,
   checkOneOf,
   checkSshKeys,
-  checked,
   childName,
   checkHostname,
   cloudNames,
@@ -36,6 +33,7 @@ import {
   type GatewayRole,
   type GatewayState,
 } from "@hearth/core";
+import { claimUniqueName, providerScope, checked } from "@hearth/kit";
 import { checkLocation, resolveServerType, toHcloudRules } from "@hearth/hcloud";
 import { checkRegion, resolveDropletSize, toDigitalOceanRules } from "@hearth/digitalocean";
 import { gatewayCloudConfig, type GatewayBootstrap } from "./bootstrap.js";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
-import { checkArgs, checkNoWorldOpenAdminPorts, checkNonEmpty, claimUniqueName, failFor, normalizeRules, providerScope, type FirewallRule } from "@hearth/core";
+import { checkArgs, checkNoWorldOpenAdminPorts, checkNonEmpty, failFor, normalizeRules, type FirewallRule } from "@hearth/core";
+import { claimUniqueName, providerScope } from "@hearth/kit";
 import { hcloudLabels } from "./labels.js";
 import { toHcloudRules, type HcloudFirewallRule } from "./rules.js";
 

@@ -5,15 +5,14 @@ import {
   checkCidr,
   checkNonEmpty,
   checkOneOf,
-  checked,
   childName,
   cidrContains,
   failFor,
-  isPlain,
   rfc1918Ranges,
   type CidrRules,
   type Fail,
 } from "@hearth/core";
+import { checked, isPlain } from "@hearth/kit";
 import { hcloudNetworkZones, type HcloudNetworkZone } from "./catalog.js";
 import { hcloudLabels } from "./labels.js";
 

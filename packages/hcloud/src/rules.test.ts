@@ -11,7 +11,7 @@ describe("toHcloudRules", () => {
     ["one port from anywhere", rule.allowIn({ protocol: "tcp", ports: [443] }), [{ direction: "in", protocol: "tcp", port: "443", sourceIps: world }]],
     [
       "each range as its own rule",
-      rule.allowIn({ protocol: "tcp", ports: [80, 443, "8000-8100"], from: ["192.168.1.0/24"] }),
+      rule.allowIn({ protocol: "tcp", ports: [80, 443], portRanges: [{ from: 8000, to: 8100 }], from: ["192.168.1.0/24"] }),
       [
         { direction: "in", protocol: "tcp", port: "80", sourceIps: ["192.168.1.0/24"] },
         { direction: "in", protocol: "tcp", port: "443", sourceIps: ["192.168.1.0/24"] },
@@ -45,7 +45,7 @@ describe("toHcloudRules", () => {
     ["a drop rule", rule.dropIn({ protocol: "tcp", ports: [22] }), /rules\[0\]\.action "drop".*allow-lists/],
     ["a reject rule", rule.rejectIn({ protocol: "tcp", ports: [22] }), /allow-lists/],
     ["icmpv6", rule.allowIn({ protocol: "icmpv6" }), /protocol "icmpv6".*use "icmp"/],
-    ["a group reference", rule.allowIn({ protocol: "tcp", ports: [22], from: [{ group: "admins" }] }), /sources\[0\].*not group references/],
+    ["a group reference", rule.allowIn({ protocol: "tcp", ports: [22], from: ["+admins"] }), /sources\[0\].*not Proxmox IP set references/],
     ["destinations on an inbound rule", { direction: "in", action: "accept", protocol: "tcp", ports: [22], destinations: ["10.0.0.1"] }, /source only/],
     ["sources on an outbound rule", { direction: "out", action: "accept", protocol: "tcp", ports: [22], sources: ["10.0.0.1"] }, /destination only/],
     ["ports on any", { direction: "in", action: "accept", protocol: "any", ports: [22] }, /ports apply only to tcp and udp/],

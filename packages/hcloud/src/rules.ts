@@ -1,4 +1,4 @@
-import { formatPortRange, type Fail, type NormalizedRule } from "@hearth/core";
+import { formatPortRange, isIpSetReference, type Fail, type NormalizedRule } from "@hearth/core";
 
 /** One rule in the shape `hcloud.Firewall` takes. */
 export interface HcloudFirewallRule {
@@ -36,8 +36,8 @@ export function toHcloudRules(fail: Fail, field: string, rules: readonly Normali
     }
     const cidrs = (list: NormalizedRule["sources"], name: "sources" | "destinations"): string[] =>
       list.map((e, j) => {
-        if (typeof e !== "string") {
-          return fail(`${at}.${name}[${j}]`, e, "Hetzner Cloud rules take CIDRs or addresses, not group references");
+        if (isIpSetReference(e)) {
+          return fail(`${at}.${name}[${j}]`, e, "Hetzner Cloud rules take CIDRs or addresses, not Proxmox IP set references");
         }
         // Core's normalizeRules already refused host bits: the CIDR goes to Hetzner as written.
         return e;

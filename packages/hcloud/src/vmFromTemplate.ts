@@ -6,20 +6,14 @@ import {
   checkHostname,
   checkIpAddress,
   checkList,
-  checked,
   childName,
   cidrContains,
-  claimUniqueName,
-  cloudVmUserData,
   failFor,
-  isPlain,
   isWholeNumber,
-  providerScope,
-  sortSshKeys,
-  type CloudVmInit,
+  type VmCloudInit,
   type Fail,
-  type SshKeyRef,
 } from "@hearth/core";
+import { checked, claimUniqueName, cloudVmUserData, isPlain, providerScope, sortSshKeys, type SshKeyRef } from "@hearth/kit";
 import { BackupPolicy } from "./backupPolicy.js";
 import { checkLocation, resolveServerType, type HcloudLocation, type HcloudSize } from "./catalog.js";
 import { FirewallGroup } from "./firewallGroup.js";
@@ -64,7 +58,7 @@ export interface VmFromTemplateArgs {
    */
   readonly sshKeys?: readonly SshKeyRef[];
   /** First-boot setup rendered as #cloud-config. @default none */
-  readonly cloudInit?: CloudVmInit;
+  readonly cloudInit?: VmCloudInit;
   /** Raw user data instead of `cloudInit`. @default none */
   readonly userData?: pulumi.Input<string>;
   /** Extra labels, merged over Hearth's. @default {} */

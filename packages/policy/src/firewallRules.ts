@@ -4,7 +4,7 @@ import { isUnknown, list, record, str } from "./unknown.js";
 import type { ResourceView } from "./types.js";
 
 /** A source the policies cannot tell anything about (an ipset, a tag, a droplet id): never "the world". */
-const opaque = (name: string): Endpoint => ({ group: name });
+const opaque = (name: string): Endpoint => `+${name}`;
 
 /** Proxmox firewall macros that carry admin ports; other macros are treated as not opening them. */
 const proxmoxMacros: Record<string, { protocol: Protocol; ports: PortRange[] }> = {

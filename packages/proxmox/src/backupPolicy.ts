@@ -1,17 +1,7 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  claimUniqueName,
-  providerScope,
-  checkCalendarEvent,
-  checkInt,
-  checkOneOf,
-  checkRetention,
-  checked,
-  failFor,
-  retentionToPruneMap,
-  type Retention,
-} from "@hearth/core";
+import { checkCalendarEvent, checkInt, checkOneOf, checkRetention, failFor, retentionToPruneMap, type Retention } from "@hearth/core";
+import { claimUniqueName, providerScope, checked } from "@hearth/kit";
 import { VmFromTemplate } from "./vmFromTemplate.js";
 import { vmIdRange } from "./vmIds.js";
 import { checkPveValue } from "./pveFormats.js";

@@ -1,6 +1,7 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { checkDiskGb, checkHostname, checkLabels, checkOneOf, checked, failFor, hearthLabels, isPlain, labelKeys, labelsToTags } from "@hearth/core";
+import { checkDiskGb, checkHostname, checkLabels, checkOneOf, failFor, hearthLabels, labelKeys, labelsToTags } from "@hearth/core";
+import { checked, isPlain } from "@hearth/kit";
 import { templateQueueKey } from "./cloneQueue.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { vmIdRegistry } from "./vmIds.js";

@@ -13,9 +13,9 @@ describe("FirewallGroup", () => {
       "web",
       {
         rules: [
-          rule.allowIn({ protocol: "tcp", ports: [443, 80, "8100-8200"] }),
+          rule.allowIn({ protocol: "tcp", ports: [443, 80], portRanges: [{ from: 8100, to: 8200 }] }),
           rule.allowIn({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24", "10.0.0.5"] }),
-          rule.dropOut({ to: [{ group: "blocked" }] }),
+          rule.dropOut({ to: ["+blocked"] }),
         ],
       },
       { transformations: [transformation] },
@@ -41,11 +41,11 @@ describe("FirewallGroup", () => {
 
   it.each([
     ["an empty rule set", { rules: [] }, /rules \[\] is not valid; give at least one rule/],
-    ["a malformed port range", { rules: [rule.allowIn({ protocol: "tcp", ports: ["9000-80"] })] }, /rules\[0\]\.ports\[0\]/],
+    ["a malformed port range", { rules: [rule.allowIn({ protocol: "tcp", portRanges: [{ from: 9000, to: 80 }] })] }, /rules\[0\]\.portRanges\[0\]/],
     ["a malformed CIDR", { rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: ["10.0.0.0/33"] })] }, /sources\[0\]/],
-    ["a group mixed with addresses", { rules: [rule.allowIn({ from: [{ group: "lan" }, "10.0.0.0/8"] })] }, /one group \(IPSet\) reference alone/],
+    ["a group mixed with addresses", { rules: [rule.allowIn({ from: ["+lan", "10.0.0.0/8"] })] }, /one group \(IPSet\) reference alone/],
     ["IPv4 and IPv6 in one rule", { rules: [rule.allowIn({ from: ["10.0.0.0/8", "2001:db8::/32"] })] }, /cannot mix IPv4 and IPv6/],
-    ["the Proxmox UI open to the world in a port range", { rules: [rule.allowIn({ protocol: "tcp", ports: ["8000-8100"] })] }, /the Proxmox UI and API \(8006\)/],
+    ["the Proxmox UI open to the world in a port range", { rules: [rule.allowIn({ protocol: "tcp", portRanges: [{ from: 8000, to: 8100 }] })] }, /the Proxmox UI and API \(8006\)/],
     ["SSH open to the world in two halves over two rules", { rules: [rule.allowIn({ protocol: "udp", ports: [22], from: ["0.0.0.0/1"] }), rule.allowIn({ protocol: "any", from: ["128.0.0.0/1"] })] }, /SSH \(22\)/],
     ["a source with host bits", { rules: [rule.allowIn({ protocol: "tcp", ports: [443], from: ["10.0.0.5/8"] })] }, /did you mean 10\.0\.0\.0\/8\?/],
     ["a too long group name", { groupName: "a-very-long-group-name", rules: [rule.allowIn({})] }, /groupName "a-very-long-group-name"/],

@@ -1,6 +1,7 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { checkNoWorldOpenAdminPorts, claimUniqueName, failFor, normalizeRules, providerScope, type FirewallRule, type NormalizedRule } from "@hearth/core";
+import { checkNoWorldOpenAdminPorts, failFor, normalizeRules, type FirewallRule, type NormalizedRule } from "@hearth/core";
+import { claimUniqueName, providerScope } from "@hearth/kit";
 import { checkSecurityGroupName, toProxmoxRules } from "./rules.js";
 import { checkPveComment } from "./pveFormats.js";
 

@@ -4,7 +4,6 @@ import {
   checkCidr,
   checkList,
   checkObject,
-  checked,
   checkIpAddress,
   checkOneOf,
   checkVlanTag,
@@ -12,6 +11,7 @@ import {
   failFor,
   type Fail,
 } from "@hearth/core";
+import { checked } from "@hearth/kit";
 import { checkBridgeName, checkGateway, checkInterfaceName, checkSdnId, ipv4ToNumber } from "./validation.js";
 import { checkPveValue } from "./pveFormats.js";
 

@@ -46,7 +46,7 @@ const fields: ReadonlyArray<{ readonly field: string; readonly format: PveFormat
   { field: "groupName", format: "firewallGroup", make: (v) => new FirewallGroup(`g${id++}`, { groupName: v, rules }) },
   { field: "comment", format: "comment", make: (v) => new FirewallGroup(`g${id++}`, { groupName: `web${id}`, comment: v, rules }) },
   { field: "rules[0].comment", format: "comment", make: (v) => new FirewallGroup(`g${id++}`, { groupName: `web${id}`, rules: [rule.allowIn({ protocol: "tcp", ports: [443], comment: v })] }) },
-  { field: "rules[0].sources", format: "ipset", make: (v) => new FirewallGroup(`g${id++}`, { groupName: `web${id}`, rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: [{ group: v }] })] }) },
+  { field: "rules[0].sources", format: "ipset", make: (v) => new FirewallGroup(`g${id++}`, { groupName: `web${id}`, rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: [`+${v}`] })] }) },
   { field: "jobId", format: "configId", make: (v) => new BackupPolicy(`b${id++}`, { jobId: v, schedule: "daily", storage: "backups", retention: { keepDaily: 7 }, all: true }) },
   { field: "storage", format: "storage", make: (v) => new BackupPolicy(`b${id++}`, { schedule: "daily", storage: v, retention: { keepDaily: 7 }, all: true }) },
   { field: "node", format: "node", make: (v) => new BackupPolicy(`b${id++}`, { schedule: "daily", storage: "backups", node: v, retention: { keepDaily: 7 }, all: true }) },

@@ -8,12 +8,12 @@ const map = (r: FirewallRule) => toProxmoxRule(fail, "rules[0]", normalizeRule(f
 describe("toProxmoxRule", () => {
   it.each<[string, FirewallRule, object]>([
     ["any protocol, anywhere", rule.allowIn({}), { type: "in", action: "ACCEPT", enabled: true }],
-    ["merged ports and ranges", rule.allowIn({ protocol: "tcp", ports: [443, 80, 81, "8000-8100"] }), { proto: "tcp", dport: "80:81,443,8000:8100" }],
+    ["merged ports and ranges", rule.allowIn({ protocol: "tcp", ports: [443, 80, 81], portRanges: [{ from: 8000, to: 8100 }] }), { proto: "tcp", dport: "80:81,443,8000:8100" }],
     ["udp with a source list", rule.allowIn({ protocol: "udp", ports: [51820], from: ["203.0.113.7", "198.51.100.0/24"] }), { proto: "udp", dport: "51820", source: "203.0.113.7/32,198.51.100.0/24" }],
     ["drop out to a destination", rule.dropOut({ protocol: "tcp", ports: [25], to: ["0.0.0.0/0"] }), { type: "out", action: "DROP", dest: "0.0.0.0/0" }],
     ["reject", rule.rejectIn({ protocol: "icmp" }), { action: "REJECT", proto: "icmp" }],
     ["icmpv6 by its /etc/protocols name", rule.allowIn({ protocol: "icmpv6" }), { proto: "ipv6-icmp" }],
-    ["a group as an IPSet reference", rule.allowIn({ protocol: "tcp", ports: [5432], from: [{ group: "app_servers" }] }), { source: "+app_servers" }],
+    ["a group as an IPSet reference", rule.allowIn({ protocol: "tcp", ports: [5432], from: ["+app_servers"] }), { source: "+app_servers" }],
     ["a comment", rule.allowIn({ comment: "from the LAN" }), { comment: "from the LAN" }],
   ])("maps %s", (_label, input, expected) => {
     expect(map(input)).toMatchObject(expected);
@@ -24,8 +24,8 @@ describe("toProxmoxRule", () => {
   });
 
   it.each<[string, FirewallRule, RegExp]>([
-    ["two groups in one field", rule.allowIn({ from: [{ group: "a1" }, { group: "b1" }] }), /one group \(IPSet\) reference alone/],
-    ["a group with an address", rule.allowIn({ from: [{ group: "a1" }, "10.0.0.1"] }), /rules\[0\]\.sources/],
+    ["two groups in one field", rule.allowIn({ from: ["+a1", "+b1"] }), /one group \(IPSet\) reference alone/],
+    ["a group with an address", rule.allowIn({ from: ["+a1", "10.0.0.1"] }), /rules\[0\]\.sources/],
     ["mixed families in one field", rule.allowIn({ from: ["10.0.0.0/8", "fd00::/8"] }), /cannot mix IPv4 and IPv6/],
     ["different families on each side", { direction: "in", action: "accept", sources: ["10.0.0.0/8"], destinations: ["fd00::/8"] }, /same address family/],
   ])("refuses %s", (_label, input, message) => {

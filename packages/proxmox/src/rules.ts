@@ -1,4 +1,4 @@
-import { formatPortRange, parseCidr, type Endpoint, type Fail, type NormalizedRule } from "@hearth/core";
+import { formatPortRange, isIpSetReference, parseCidr, type Endpoint, type Fail, type NormalizedRule } from "@hearth/core";
 import { checkPveComment, checkPveValue, pveFormats } from "./pveFormats.js";
 
 /** One rule as Proxmox's firewall API spells it (cluster security groups and VM rule lists). */
@@ -44,12 +44,12 @@ const protoNames: Record<NormalizedRule["protocol"], string | undefined> = {
  */
 function formatEndpoints(fail: Fail, field: string, endpoints: readonly Endpoint[]): { text?: string; family?: "ipv4" | "ipv6" } {
   if (endpoints.length === 0) return {};
-  const groups = endpoints.filter((e): e is { readonly group: string } => typeof e !== "string");
+  const groups = endpoints.filter(isIpSetReference);
   if (groups.length > 0) {
     if (endpoints.length > 1) {
       fail(field, endpoints, "Proxmox takes one group (IPSet) reference alone in a rule's address field; split it into one rule per group or address list");
     }
-    return { text: `+${checkPveValue(fail, field, groups[0]!.group, "ipset")}` };
+    return { text: `+${checkPveValue(fail, field, groups[0]!.slice(1), "ipset")}` };
   }
   const cidrs = endpoints as readonly string[];
   const families = new Set(cidrs.map((c) => parseCidr(c)?.family));

@@ -12,10 +12,8 @@ import {
   checkSshKeys,
   checkUserName,
   checkVlanTag,
-  checked,
   failFor,
   hearthLabels,
-  isPlain,
   labelKeys,
   labelsToTags,
   resolveVmSize,
@@ -23,11 +21,12 @@ import {
   type VmSize,
   type VmSizeName,
 } from "@hearth/core";
+import { checked, isPlain } from "@hearth/kit";
 import { CloudImageTemplate, type TemplateRef } from "./cloudImageTemplate.js";
 import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
-import { perProgram } from "./programScope.js";
+import { perProgram } from "@hearth/kit";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { checkBareUserDataValue, checkDiskInterface, checkDuration, checkGateway, cloudInitInterface, preHashedPassword } from "./validation.js";
 import { checkPveValue, type PveFormatKey } from "./pveFormats.js";

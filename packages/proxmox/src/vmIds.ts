@@ -1,5 +1,5 @@
 import { checkInt, type Fail } from "@hearth/core";
-import { perProgram } from "./programScope.js";
+import { perProgram } from "@hearth/kit";
 
 /** Proxmox VM ids: 100 up to 999,999,999 (ids below 100 are reserved). */
 export const vmIdRange = { min: 100, max: 999_999_999 } as const;

@@ -1,9 +1,11 @@
+/**
+ * Stack-config parsing shared by the two stacks of this repository (stacks/home, stacks/cloud).
+ * Application code, not library code: it lives with the stacks, and @hearth/core stays free of it.
+ */
 import { z } from "zod";
-import { HearthValidationError } from "./errors.js";
+import { HearthValidationError, environments } from "@hearth/core";
 
-/** The kinds of environment a stack can declare. Policies key off this. */
-export const environments = ["production", "staging", "lab", "sandbox"] as const;
-export type Environment = (typeof environments)[number];
+export { environments, type Environment } from "@hearth/core";
 export const environmentSchema = z.enum(environments);
 
 /**

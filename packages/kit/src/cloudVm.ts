@@ -1,8 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checked, isPlain } from "./checks.js";
-import { checkCloudConfig, checkUserDataSize, isSshPublicKey, renderCloudConfig, userDataLimits, type CloudConfig } from "./cloudinit.js";
-import type { Fail } from "./errors.js";
-import { isWholeNumber } from "./numbers.js";
+import {
+  checkCloudConfig,
+  checkUserDataSize,
+  isSshPublicKey,
+  isWholeNumber,
+  renderCloudConfig,
+  userDataLimits,
+  type CloudConfig,
+  type VmCloudInit,
+  type Fail,
+} from "@hearth/core";
+import { checked, isPlain } from "./checked.js";
 
 /** An SSH key the cloud should install: a public key line, or an existing key's id or name. */
 export type SshKeyRef = pulumi.Input<string | number>;
@@ -44,25 +52,6 @@ export function sortSshKeys(fail: Fail, field: string, keys: readonly SshKeyRef[
 }
 
 /**
- * First-boot setup for a cloud VM, in the words the Proxmox components use (`user`,
- * `sshKeys`) plus the cloud-config parts a cloud VM commonly needs.
- */
-export interface CloudVmInit {
-  /** The account cloud-init creates, with passwordless sudo. @default "hearth" */
-  readonly user?: string;
-  /** OpenSSH public keys for that account. @default [] */
-  readonly sshKeys?: readonly string[];
-  /** Packages installed at first boot. @default [] */
-  readonly packages?: readonly string[];
-  /** Files written at first boot. @default [] */
-  readonly writeFiles?: CloudConfig["writeFiles"];
-  /** Commands run once at first boot, in order. @default [] */
-  readonly runcmd?: CloudConfig["runcmd"];
-  /** @default the image's (usually UTC) */
-  readonly timezone?: string;
-}
-
-/**
  * The user data of a cloud VM: `userData` as given, or `cloudInit` rendered as a
  * `#cloud-config` document with the VM's host name; undefined when neither is set.
  * Giving both is an error (one way to configure first boot). Either is refused when larger
@@ -71,7 +60,7 @@ export interface CloudVmInit {
 export function cloudVmUserData(
   fail: Fail,
   hostname: string,
-  cloudInit: CloudVmInit | undefined,
+  cloudInit: VmCloudInit | undefined,
   userData: pulumi.Input<string> | undefined,
   cloud: keyof typeof userDataLimits,
 ): pulumi.Input<string> | undefined {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { cloudVmUserData, sortSshKeys } from "./cloudvm.js";
-import { HearthValidationError, failFor } from "./errors.js";
+import { cloudVmUserData, sortSshKeys } from "./cloudVm.js";
+import { HearthValidationError, failFor } from "@hearth/core";
 
 const fail = failFor("VmFromTemplate", "web");
 const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5r3bZ4n0sCdHq2wq0e2YwJ1k2oN3y5m8l6x8K2hQ7a ops@laptop";

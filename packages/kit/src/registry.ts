@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Fail } from "./errors.js";
+import type { Fail } from "@hearth/core";
 
 /**
  * State shared by the components of one Pulumi program. Keyed by the program's root stack

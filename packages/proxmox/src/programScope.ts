@@ -1,2 +1,0 @@
-/** Program-scoped state lives in @hearth/core (one definition, also used for name claims). */
-export { perProgram } from "@hearth/core";
