@@ -182,7 +182,7 @@ describe("access: users, roles, ACLs, API tokens (pve-access-control)", () => {
   it("a token without Permissions.Modify may only hand out privileges it holds (ACL.pm update_acl)", async () => {
     const { auth, id } = await ciToken("VM.Allocate,VM.Audit");
     const r = rootApi();
-    for (const kind of [{ users: "ci@pve" }, { tokens: id }]) await r.put("/access/acl", { path: "/vms/9000", roles: "HearthCI", ...kind });
+    for (const kind of [{ users: "ci@pve" }, { tokens: id }] as Form[]) await r.put("/access/acl", { path: "/vms/9000", roles: "HearthCI", ...kind });
     await r.post("/access/users", { userid: "other@pve" });
     const t = as(auth);
     // perm-modify on /vms/9000 passes through VM.Allocate; the role's privileges are a subset.
@@ -198,7 +198,7 @@ describe("access: users, roles, ACLs, API tokens (pve-access-control)", () => {
   it("deleting a token or its user deletes the token and its ACL entries", async () => {
     const { auth, id } = await ciToken("VM.Audit");
     const r = rootApi();
-    for (const kind of [{ users: "ci@pve" }, { tokens: id }]) await r.put("/access/acl", { path: "/vms", roles: "HearthCI", ...kind });
+    for (const kind of [{ users: "ci@pve" }, { tokens: id }] as Form[]) await r.put("/access/acl", { path: "/vms", roles: "HearthCI", ...kind });
     expect((await as(auth).get("/nodes/pve1/qemu/9000/config")).status).toBe(200);
     expect((await r.del("/access/users/ci@pve/token/deploy")).status).toBe(200);
     const after = await as(auth).get("/version");
@@ -216,7 +216,7 @@ describe("access: users, roles, ACLs, API tokens (pve-access-control)", () => {
     const refused = await t.post("/access/users", { userid: "bot@pve" });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toBe("Permission check failed (/access/realm/pve, Realm.AllocateUser)\n");
-    for (const kind of [{ users: "ci@pve" }, { tokens: id }]) await r.put("/access/acl", { path: "/access", roles: "HearthCI", ...kind });
+    for (const kind of [{ users: "ci@pve" }, { tokens: id }] as Form[]) await r.put("/access/acl", { path: "/access", roles: "HearthCI", ...kind });
     expect((await t.post("/access/users", { userid: "bot@pve" })).status).toBe(200);
     expect((await t.post("/access/users/bot@pve/token/tk", {})).status).toBe(200);
     // The token is not the user ci@pve: "self" never matches a token.
