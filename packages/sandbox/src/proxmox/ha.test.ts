@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../server.js";
+import { waitFor } from "../testClient.js";
 import { pveClient } from "./pveTestClient.js";
 
 let sb: Sandbox;
@@ -87,5 +88,20 @@ describe("HA resources and rules (pve-ha-manager API2/HA)", () => {
     const refused = await t.post("/cluster/ha/resources", { sid: "vm:9000" });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toBe("Permission check failed (/, Sys.Console)\n");
+  });
+
+  it("destroying an HA-managed VM needs purge, which also takes it out of HA and its rules (qemu-server destroy_vm)", async () => {
+    const r = pveClient(sb);
+    await r.vm("pve1", { vmid: 100, scsi0: "local-lvm:1" });
+    await r.vm("pve1", { vmid: 101, scsi0: "local-lvm:1" });
+    for (const sid of ["vm:100", "vm:101"]) await r.post("/cluster/ha/resources", { sid });
+    await r.post("/cluster/ha/rules", { rule: "together", type: "resource-affinity", resources: "vm:100,vm:101", affinity: "positive" });
+    const refused = await r.del("/nodes/pve1/qemu/100");
+    expect(refused.status).toBe(500);
+    expect(refused.body.message).toBe("unable to remove VM 100 - used in HA resources and purge parameter not set.\n");
+    const purged = await r.del("/nodes/pve1/qemu/100?purge=1");
+    expect(purged.status).toBe(200);
+    await waitFor(async () => (await r.get("/cluster/ha/resources")).body.data.length === 1);
+    expect((await r.get("/cluster/ha/rules/together")).body.data.resources).toBe("vm:101");
   });
 });

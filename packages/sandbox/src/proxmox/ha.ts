@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { ApiError, type Router } from "../router.js";
+import type { PveState } from "../state.js";
 import type { PveContext } from "./context.js";
 import { bool, str } from "./props.js";
 
@@ -20,6 +21,21 @@ export interface PveHaState {
 }
 
 const MIGRATED = "ha groups have been migrated to rules";
+
+/** Config.pm `delete_service_from_config`: the resource goes; with purge also out of every rule, and a rule left empty goes. */
+export function deleteHaResource(pve: PveState, sid: string, purge: boolean): boolean {
+  const ha = pve.ha;
+  if (!ha?.resources[sid]) return false;
+  delete ha.resources[sid];
+  if (purge) {
+    for (const [id, rule] of Object.entries(ha.rules)) {
+      const left = String(rule.resources ?? "").split(/[\0,;\s]+/).filter((s) => s && s !== sid);
+      if (left.length === 0) delete ha.rules[id];
+      else rule.resources = left.join(",");
+    }
+  }
+  return true;
+}
 const STATES = ["started", "stopped", "enabled", "disabled", "ignored"];
 
 export function registerHa(r: Router, c: PveContext): void {
@@ -106,15 +122,8 @@ export function registerHa(r: Router, c: PveContext): void {
   r.delete("/cluster/ha/resources/:sid", (q) => {
     const { sid } = parseSid(q.params.sid!);
     if (!ha().resources[sid]) fail(500, `cannot delete service '${sid}', not HA managed!`);
-    delete ha().resources[sid];
-    // Config.pm `delete_service_from_config` with purge (the default): out of every rule; a rule left empty goes.
-    if (q.body.purge === undefined || bool(q.body.purge)) {
-      for (const [id, rule] of Object.entries(ha().rules)) {
-        const left = splitList(rule.resources).filter((s) => s !== sid);
-        if (left.length === 0) delete ha().rules[id];
-        else rule.resources = left.join(",");
-      }
-    }
+    // purge defaults to 1.
+    deleteHaResource(pve, sid, q.body.purge === undefined || bool(q.body.purge));
     store.changed();
     return ok();
   });

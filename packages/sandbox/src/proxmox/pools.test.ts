@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../server.js";
+import { waitFor } from "../testClient.js";
 import { pveClient } from "./pveTestClient.js";
 
 let sb: Sandbox;
@@ -78,5 +79,18 @@ describe("pools (pve-manager PVE/API2/Pool.pm)", () => {
     const refused = await t.put("/pools", { poolid: "web", comment: "x" });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toBe("Permission check failed (/pool/web, Pool.Allocate)\n");
+  });
+
+  it("destroying a VM takes it out of its pool and drops its ACLs (AccessControl.pm remove_vm_access)", async () => {
+    const r = pveClient(sb);
+    await r.post("/pools", { poolid: "web" });
+    await r.vm("pve1", { vmid: 100, scsi0: "local-lvm:1" });
+    await r.put("/pools", { poolid: "web", vms: "100" });
+    await r.post("/access/users", { userid: "ci@pve" });
+    await r.put("/access/acl", { path: "/vms/100", roles: "PVEVMUser", users: "ci@pve" });
+    expect((await r.del("/nodes/pve1/qemu/100")).status).toBe(200);
+    await waitFor(async () => (await r.get("/pools?poolid=web")).body.data[0].members.length === 0 && (await r.get("/access/acl")).body.data.length === 0);
+    expect(sb.inspect().proxmox.pools.web!.vms).toEqual([]);
+    expect((await r.del("/pools?poolid=web")).status).toBe(200);
   });
 });

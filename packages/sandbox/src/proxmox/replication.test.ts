@@ -77,4 +77,15 @@ describe("storage replication jobs (pve-manager API2/ReplicationConfig.pm)", () 
     await r.put("/access/acl", { path: "/vms/100", roles: "PVEVMAdmin", users: "ci@pve" });
     expect((await t.get("/cluster/replication")).body.data).toHaveLength(1);
   });
+
+  it("a VM with replication jobs is destroyed only with purge, which removes its jobs", async () => {
+    const r = pveClient(sb);
+    await r.post("/storage", { storage: "tank", type: "zfspool", pool: "tank/vm" });
+    await r.vm("pve1", { vmid: 100, scsi0: "tank:4" });
+    await r.post("/cluster/replication", { id: "100-0", type: "local", target: "pve2" });
+    expect((await r.del("/nodes/pve1/qemu/100")).body.message).toBe("There is a replication job '100-0' for guest '100' - Please remove that first.\n");
+    expect((await r.del("/nodes/pve1/qemu/100?purge=1")).status).toBe(200);
+    await waitFor(async () => (await r.get("/cluster/replication")).body.data.length === 0);
+    await r.del("/storage/tank");
+  });
 });

@@ -4,6 +4,7 @@ import { pendingArray } from "./hotplug.js";
 import { bool, DISK_KEY, formatSize, joinProp, parseSize, splitProp, STORAGES, str, uuidFor } from "./props.js";
 import { LOCK_TIMEOUT_S } from "./locks.js";
 import type { PveVm } from "../state.js";
+import { guestDestroyCleanup, guestDestroyChecks } from "./guestCleanup.js";
 
 /** VMs: list, create, config, resize, template, status, power, destroy (qemu-server src/PVE/API2/Qemu.pm). */
 export function registerVms(r: Router, c: PveContext): void {
@@ -219,6 +220,7 @@ export function registerVms(r: Router, c: PveContext): void {
     const vm = getVm(q.params.node!, q.params.vmid);
     const early = (v: PveVm): void => {
       if (bool(v.config.protection)) fail(500, `can't remove VM ${v.vmid} - protection mode enabled`);
+      guestDestroyChecks(pve, v.vmid, bool(q.body.purge));
       if (v.status === "running") fail(500, `VM ${v.vmid} is running - destroy failed`);
     };
     early(vm);
@@ -234,6 +236,7 @@ export function registerVms(r: Router, c: PveContext): void {
         }
         now.lock = "destroyed";
         destroyVm(now, bool(q.body.purge));
+        guestDestroyCleanup(pve, now.vmid, bool(q.body.purge));
         store.changed();
       })));
   });
