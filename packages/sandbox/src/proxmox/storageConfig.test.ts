@@ -92,10 +92,19 @@ describe("storage definitions (pve-storage API2/Storage/Config.pm)", () => {
     expect(refused.body.message).toBe("Permission check failed (/storage, Datastore.Allocate)\n");
   });
 
-  it("a VM disk can live on a defined storage", async () => {
+  it("a defined storage is usable on its nodes: node status (enabled unless disabled), cluster resources, VM disks", async () => {
     const r = pveClient(sb);
     await r.post("/storage", { storage: "tank", type: "zfspool", pool: "tank/vm" });
+    await r.post("/storage", { storage: "elsewhere", type: "dir", path: "/mnt/x", nodes: "pve9" });
+    await r.post("/storage", { storage: "off", type: "dir", path: "/mnt/off", content: "backup", disable: 1 });
+    const onNode = (await r.get("/nodes/pve1/storage")).body.data as { storage: string; enabled: number; type: string }[];
+    expect(onNode.map((s) => s.storage).sort()).toEqual(["local", "local-lvm", "off", "tank"]);
+    expect(onNode.find((s) => s.storage === "off")).toMatchObject({ enabled: 0, active: 0 });
+    expect(onNode.find((s) => s.storage === "tank")).toMatchObject({ enabled: 1, type: "zfspool", content: "images,rootdir" });
+    const resources = (await r.get("/cluster/resources?type=storage")).body.data as { storage: string }[];
+    expect(resources.map((x) => x.storage)).toContain("tank");
     await r.vm("pve1", { vmid: 100, scsi0: "tank:4" });
     expect((await r.get("/nodes/pve1/qemu/100/config")).body.data.scsi0).toBe("tank:vm-100-disk-0,size=4G");
+    expect((await r.get("/nodes/pve1/storage/tank/content")).body.data.map((v: { volid: string }) => v.volid)).toEqual(["tank:vm-100-disk-0"]);
   });
 });

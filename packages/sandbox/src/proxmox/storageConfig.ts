@@ -3,7 +3,7 @@ import type { Router } from "../router.js";
 import type { PveState } from "../state.js";
 import type { PveContext } from "./context.js";
 import { requestCaller } from "./permissions.js";
-import { STORAGES, str } from "./props.js";
+import { GiB, STORAGES, str } from "./props.js";
 
 /**
  * Storage definitions (`/etc/pve/storage.cfg`): proxmox/pve-storage src/PVE/API2/Storage/Config.pm
@@ -51,6 +51,47 @@ export function storageDefinition(pve: PveState, id: string): Definition | undef
   const builtin = STORAGES[id];
   return builtin ? { type: builtin.type, content: builtin.content, ...(builtin.path ? { path: builtin.path } : {}) } : undefined;
 }
+
+/** The capacity a defined storage reports (an assumption: no disks stand behind the sandbox's storages). */
+export const DEFINED_STORAGE_BYTES = 1024 * GiB;
+
+/** A storage as the node-level endpoints use it (status, content, clone targets): built-in or defined. */
+export interface StorageEntry {
+  type: string;
+  content: string;
+  total: number;
+  path?: string;
+  shared: number;
+  enabled: number;
+}
+
+/**
+ * The storages usable on `node`: the built-in ones and the definitions whose `nodes` include it
+ * (pve-storage src/PVE/Storage.pm `storage_check_node`); a disabled one is listed with
+ * `enabled: 0` (`storage_info`).
+ */
+export function storageEntries(pve: PveState, node?: string): Record<string, StorageEntry> {
+  const out: Record<string, StorageEntry> = {};
+  for (const [id, s] of Object.entries(STORAGES)) out[id] = { type: s.type, content: s.content, total: s.total, ...(s.path ? { path: s.path } : {}), shared: 0, enabled: 1 };
+  for (const [id, d] of Object.entries(pve.storageConfig ?? {})) {
+    if (node && d.nodes && !String(d.nodes).split(/[,;\s]+/).includes(node)) continue;
+    const type = STORAGE_TYPES[String(d.type)];
+    const path = d.path ?? (d.type === "zfspool" ? `/${String(d.mountpoint ?? d.pool)}` : undefined);
+    out[id] = {
+      type: String(d.type),
+      content: String(d.content ?? type?.content[1].join(",") ?? ""),
+      total: DEFINED_STORAGE_BYTES,
+      // zfspool's mountpoint is not a content directory: only dir, nfs and cifs are file-based for downloads.
+      ...(path && ["dir", "nfs", "cifs"].includes(String(d.type)) ? { path: String(path) } : {}),
+      shared: SHARED.has(String(d.type)) || d.shared === 1 || d.shared === "1" ? 1 : 0,
+      enabled: d.disable === 1 || d.disable === "1" ? 0 : 1,
+    };
+  }
+  return out;
+}
+
+/** One storage usable on `node`, or undefined. */
+export const storageEntry = (pve: PveState, id: string, node?: string): StorageEntry | undefined => storageEntries(pve, node)[id];
 
 /** The sensitive values of created storages, kept apart like /etc/pve/priv: never rendered, never saved in the state file. */
 const SECRETS = new WeakMap<PveState, Record<string, Record<string, string>>>();

@@ -1,7 +1,8 @@
 import type { ApiRequest, ApiResponse, Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { pendingArray } from "./hotplug.js";
-import { bool, DISK_KEY, formatSize, joinProp, parseSize, splitProp, STORAGES, str, uuidFor } from "./props.js";
+import { bool, DISK_KEY, formatSize, joinProp, parseSize, splitProp, str, uuidFor } from "./props.js";
+import { storageEntry } from "./storageConfig.js";
 import { LOCK_TIMEOUT_S } from "./locks.js";
 import type { PveVm } from "../state.js";
 import { guestDestroyCleanup, guestDestroyChecks } from "./guestCleanup.js";
@@ -121,7 +122,7 @@ export function registerVms(r: Router, c: PveContext): void {
     checkUnlocked(vm);
     const disk = str(q.body.disk) ?? fail(400, "Parameter verification failed.", { disk: "property is missing and it is not optional" });
     const storage = str(q.body.storage) ?? fail(400, "Parameter verification failed.", { storage: "property is missing and it is not optional" });
-    if (!STORAGES[storage]) fail(500, `storage '${storage}' does not exist`);
+    if (!storageEntry(pve, storage)) fail(500, `storage '${storage}' does not exist`);
     const current = str(vm.config[disk]) ?? fail(500, `disk '${disk}' does not exist`);
     if (current.startsWith(`${storage}:`)) fail(500, "you can't move to the same storage with same format");
     vm.config[disk] = current.replace(/^[^:]+:/, `${storage}:`);
