@@ -245,7 +245,14 @@ export function registerHa(r: Router, c: PveContext): void {
     const rule = ha().rules[id] ?? fail(500, `update HA rules failed: HA rule '${id}' does not exist`);
     const type = String(rule.type);
     if (q.body.type !== undefined && String(q.body.type) !== type) fail(500, "update HA rules failed: types does not match");
-    const opts = ruleOptions(type, q.body);
+    // check_config runs inside lock_ha_domain(..., "update HA rules failed").
+    let opts: Record<string, string | number> = {};
+    try {
+      opts = ruleOptions(type, q.body);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 500) fail(500, `update HA rules failed: ${e.message}`);
+      throw e;
+    }
     checkRefs("update HA rules failed", opts);
     const previous = structuredClone(ha().rules);
     for (const k of splitList(q.body.delete)) {

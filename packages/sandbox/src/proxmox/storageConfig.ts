@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Router } from "../router.js";
+import { ApiError, type Router } from "../router.js";
 import type { PveState } from "../state.js";
 import type { PveContext } from "./context.js";
 import { requestCaller } from "./permissions.js";
@@ -174,16 +174,24 @@ export function registerStorageConfig(r: Router, c: PveContext): void {
     if (q.body.digest !== undefined && String(q.body.digest) !== digest()) fail(500, "update storage failed: detected modified configuration - file changed by other user? Try again.");
     const body = { ...q.body };
     const deletes = (str(body.delete) ?? "").split(/[\0,;\s]+/).filter(Boolean);
-    for (const k of deletes) {
-      const opt = type.options[k] ?? fail(500, `update storage failed: no such option '${k}'`);
-      if (!opt.optional) fail(500, `update storage failed: unable to delete required option '${k}'`);
-      if (opt.fixed) fail(500, `update storage failed: unable to delete fixed option '${k}'`);
-      if (body[k] !== undefined) fail(500, `update storage failed: cannot set and delete property '${k}' at the same time!`);
-    }
     const sensitive: Record<string, string> = {};
     for (const k of type.sensitive) if (body[k] !== undefined) sensitive[k] = String(body[k]);
     for (const k of type.sensitive) delete body[k];
-    const changes = check(type, body, false);
+    // check_config runs inside lock_storage_config(..., "update storage failed"), then the delete checks.
+    const failUpdate = (msg: string): never => fail(500, `update storage failed: ${msg}`);
+    let changes: Definition = {};
+    try {
+      changes = check(type, body, false);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 500) failUpdate(e.message);
+      throw e;
+    }
+    for (const k of deletes) {
+      const opt = type.options[k] ?? failUpdate(`no such option '${k}'`);
+      if (!opt.optional) failUpdate(`unable to delete required option '${k}'`);
+      if (opt.fixed) failUpdate(`unable to delete fixed option '${k}'`);
+      if (changes[k] !== undefined) failUpdate(`cannot set and delete property '${k}' at the same time!`);
+    }
     for (const k of deletes) {
       delete d[k];
       if (secrets[id]) delete secrets[id][k];
