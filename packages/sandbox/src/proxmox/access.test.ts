@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../server.js";
 import { call } from "../testClient.js";
@@ -278,5 +279,38 @@ describe("the privilege model is PVE 9.1's", () => {
     ["/nodes/pve1/qemu", false],
   ])("ACL path %s valid: %s (check_path)", (path, valid) => {
     expect(checkPath(path)).toBe(valid);
+  });
+});
+
+describe("the intersection rule holds for any ACL set (RPCEnvironment.pm permissions)", () => {
+  const paths = ["/", "/vms", "/vms/100", "/vms/101", "/storage", "/storage/local", "/pool/web", "/access", "/access/groups", "/sdn/zones/lab"];
+  const roles = Object.keys(SPECIAL_ROLES);
+  const entry = fc.record({ path: fc.constantFrom(...paths), type: fc.constantFrom("user" as const, "token" as const), roleid: fc.constantFrom(...roles), propagate: fc.constantFrom(0, 1) });
+  it("a privsep token never holds a privilege its user lacks, nor one no role of its own grants; without privsep it holds exactly the user's", () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 12 }), fc.constantFrom(...paths), fc.boolean(), (entries, path, inPool) => {
+        const pve = emptyData().proxmox;
+        pve.pools.web = { poolid: "web", vms: inPool ? [100] : [] };
+        const cfg = accessState(pve);
+        cfg.users["ci@pve"] = { enable: 1, tokens: { sep: { privsep: 1, secretSha256: "" }, full: { privsep: 0, secretSha256: "" } } };
+        cfg.acl = entries.flatMap((e) =>
+          e.type === "user"
+            ? [{ path: e.path, type: "user" as const, ugid: "ci@pve", roleid: e.roleid, propagate: e.propagate }]
+            : [{ path: e.path, type: "token" as const, ugid: "ci@pve!sep", roleid: e.roleid, propagate: e.propagate }, { path: e.path, type: "token" as const, ugid: "ci@pve!full", roleid: e.roleid, propagate: e.propagate }],
+        );
+        const access = createAccess(pve, (pool) => ({ vms: pve.pools[pool]?.vms ?? [], storage: [] }));
+        const user = access.permissions("ci@pve", path);
+        const sep = access.permissions("ci@pve!sep", path);
+        const granted = new Set(entries.filter((e) => e.type === "token").flatMap((e) => SPECIAL_ROLES[e.roleid] ?? []));
+        for (const p of sep.keys()) {
+          expect(user.has(p)).toBe(true);
+          expect(granted.has(p)).toBe(true);
+        }
+        expect([...access.permissions("ci@pve!full", path).keys()].sort()).toEqual([...user.keys()].sort());
+        // root@pam holds every privilege everywhere.
+        expect(access.permissions("root@pam", path).size).toBe(VALID_PRIVS.size);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
