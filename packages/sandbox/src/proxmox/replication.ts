@@ -14,9 +14,10 @@ import { storageDefinition } from "./storageConfig.js";
  * replicatable volumes (proxmox/qemu-server src/PVE/QemuConfig.pm `get_replicatable_volumes`):
  * every disk that is not a CD-ROM, not `replicate=0` and not on shared storage must support the
  * `replicate` feature, which among the emulated storage types only ZFS has
- * (proxmox/pve-storage src/PVE/Storage/ZFSPoolPlugin.pm `volume_has_feature`). The target's ZFS
- * storage is checked by the replication run (pve-guest-common src/PVE/Replication.pm), which
- * the sandbox does not emulate.
+ * (proxmox/pve-storage src/PVE/Storage/ZFSPoolPlugin.pm `volume_has_feature`). The target's
+ * storage is checked only when the job runs (pve-guest-common src/PVE/Replication.pm calls
+ * `pvesr prepare-local-job` on the target; pve-manager PVE/CLI/pvesr.pm refuses with
+ * `storage '<id>' is not replicatable`), which the sandbox does not emulate.
  */
 export function registerReplication(r: Router, c: PveContext): void {
   const { pve, fail, ok, store, scaled, phys } = c;
