@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../server.js";
 import { call } from "../testClient.js";
 import { emptyData } from "../state.js";
-import { accessState, checkPath, createAccess, SPECIAL_ROLES, VALID_PRIVS } from "./access.js";
+import { accessState, checkPath, createAccess, type PveAcl, SPECIAL_ROLES, VALID_PRIVS } from "./access.js";
 import { specFile } from "./permissionTable.js";
 
 let sb: Sandbox;
@@ -293,7 +293,7 @@ describe("the intersection rule holds for any ACL set (RPCEnvironment.pm permiss
         pve.pools.web = { poolid: "web", vms: inPool ? [100] : [] };
         const cfg = accessState(pve);
         cfg.users["ci@pve"] = { enable: 1, tokens: { sep: { privsep: 1, secretSha256: "" }, full: { privsep: 0, secretSha256: "" } } };
-        cfg.acl = entries.flatMap((e) =>
+        cfg.acl = entries.flatMap((e): PveAcl[] =>
           e.type === "user"
             ? [{ path: e.path, type: "user" as const, ugid: "ci@pve", roleid: e.roleid, propagate: e.propagate }]
             : [{ path: e.path, type: "token" as const, ugid: "ci@pve!sep", roleid: e.roleid, propagate: e.propagate }, { path: e.path, type: "token" as const, ugid: "ci@pve!full", roleid: e.roleid, propagate: e.propagate }],
