@@ -57,6 +57,15 @@ const expected: Record<string, Record<string, Contract>> = {
       ],
       outputs: ["instanceId", "hostname", "ipv4Address", "labels", "vmId", "name", "node", "ipv4Addresses"],
     },
+    Container: {
+      inputs: [
+        // the contract (VmArgs in @hearth/core), without cloud-init
+        "hostname", "size", "cores", "memoryMb", "networks", "firewallGroups", "labels", "backups", "deleteProtection",
+        // LXC's own
+        "node!", "template!", "swapMb", "rootDiskGb", "storage", "mountPoints", "sshKeys", "rootPassword", "unprivileged", "features", "dns", "vmId", "vmIdRange", "pool", "started", "onBoot",
+      ],
+      outputs: ["instanceId", "hostname", "ipv4Address", "labels", "vmId", "node"],
+    },
     Network: {
       inputs: ["bridge", "vlan", "sdn"],
       outputs: ["networkId", "bridgeName", "cidr"],
