@@ -18,6 +18,13 @@ import {
   resetMocks,
 } from "../testing.js";
 
+/** A provider resource of any type (CustomResource itself is abstract). */
+class Raw extends pulumi.CustomResource {
+  constructor(type: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    super(type, name, props, opts);
+  }
+}
+
 /** A small component with one provider child, the shape of every Hearth component. */
 class Box extends pulumi.ComponentResource {
   readonly size: pulumi.Output<number>;
@@ -28,7 +35,7 @@ class Box extends pulumi.ComponentResource {
     });
     if (typeof args.size === "number" && args.size < 0) failFor("Box", name)("size", args.size, "use 0 or more");
     super("hearth:test:Box", name, {}, opts);
-    const server = new pulumi.CustomResource("hcloud:index/server:Server", name, { serverType: size.apply((s) => `cx${s}`), ipv4Address: undefined }, { parent: this, aliases: [{ name: `${name}-old` }] });
+    const server = new Raw("hcloud:index/server:Server", name, { serverType: size.apply((s) => `cx${s}`), ipv4Address: undefined }, { parent: this, aliases: [{ name: `${name}-old` }] });
     this.size = size;
     this.address = (server as unknown as { ipv4Address: pulumi.Output<string> }).ipv4Address;
     this.registerOutputs({ size: this.size });
@@ -63,8 +70,8 @@ describe("installMocks: every resource recorded, answered per type", () => {
   });
 
   it("answers Proxmox VMs with the requested id and the agent's addresses, files with their volume id", async () => {
-    const vm = new pulumi.CustomResource(proxmoxTypes.vm, "vm", { vmId: 201, vmIdOut: undefined, ipv4Addresses: undefined }) as unknown as { vmId: pulumi.Output<number>; ipv4Addresses: pulumi.Output<string[][]> };
-    const file = new pulumi.CustomResource(proxmoxTypes.file, "img", { datastoreId: "local", contentType: "iso" });
+    const vm = new Raw(proxmoxTypes.vm, "vm", { vmId: 201, vmIdOut: undefined, ipv4Addresses: undefined }) as unknown as { vmId: pulumi.Output<number>; ipv4Addresses: pulumi.Output<string[][]> };
+    const file = new Raw(proxmoxTypes.file, "img", { datastoreId: "local", contentType: "iso" });
     expect(await outputOf(vm.ipv4Addresses)).toEqual([["127.0.0.1"], ["10.20.0.15"], [], ["10.30.0.2"]]);
     expect(await outputOf(file.id)).toBe("local:iso/image.qcow2");
   });
@@ -103,7 +110,7 @@ describe("expectRefused", () => {
     await expect(expectRefused(() => new Box("neg", { size: -1 }), /size 7/)).rejects.toThrow(/does not match/);
     await expect(
       expectRefused(() => {
-        new pulumi.CustomResource("hcloud:index/network:Network", "leak", {});
+        new Raw("hcloud:index/network:Network", "leak", {});
         throw new HearthValidationError('Box "x"', "size", 1, "no");
       }),
     ).rejects.toThrow(/refused input registered hcloud:index\/network:Network "leak"/);
