@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BackupPolicy, type BackupPolicyArgs } from "./backupPolicy.js";
-import { captureChildren, expectRefused, installMocks, recordedOf, resetMocks, settle, types, value } from "./testing.js";
+import { captureChildren, expectRefused, installMocks, late, outputOf as value, presets, proxmoxTypes as types, recordedOf, resetMocks, settle } from "@hearth/kit/testing";
 import { cloneQueue, VmFromTemplate } from "./vmFromTemplate.js";
 import { vmIdRegistry } from "./vmIds.js";
 
-beforeAll(installMocks);
+beforeAll(() => installMocks({ answers: presets.proxmox }));
 beforeEach(async () => {
   await resetMocks();
   cloneQueue().clear();
@@ -73,7 +73,6 @@ describe("BackupPolicy", () => {
   });
 
   it("checks a schedule given as an Output when it resolves", async () => {
-    const policy = new BackupPolicy("late-schedule", { ...base, schedule: pulumi.output("whenever") });
-    await expect(value(policy.schedule)).rejects.toThrow(/schedule "whenever"/);
+    await expect(late(() => value(new BackupPolicy("late-schedule", { ...base, schedule: pulumi.output("whenever") }).schedule))).rejects.toThrow(/schedule "whenever"/);
   });
 });
