@@ -65,7 +65,10 @@ export class EngineWorkspace {
   /** The workspace's own temp dir (TMPDIR of every run unless `env` sets another). */
   readonly tmpDir: string;
 
-  /** A workspace for a small JavaScript program (`index.js`), written on the spot. */
+  /**
+   * A workspace for a small JavaScript program (`index.js`), written on the spot. Prefer a typed
+   * program file ({@link EngineWorkspace.fromProgramFile}); this remains for the policy engine tests.
+   */
   static fromProgram(name: string, program: string, stack: string): EngineWorkspace {
     const ws = new EngineWorkspace(undefined, stack);
     mkdirSync(ws.projectDir);
