@@ -28,13 +28,13 @@ export interface VmCloudInit {
   /** The account cloud-init creates, with passwordless sudo. @default "hearth" */
   readonly user?: string;
   /** OpenSSH public key lines for that account. @default [] */
-  readonly sshKeys?: readonly string[];
+  readonly sshKeys?: string[];
   /** Packages installed at first boot. @default [] */
-  readonly packages?: readonly string[];
+  readonly packages?: string[];
   /** Files written at first boot. @default [] */
-  readonly writeFiles?: readonly CloudInitFile[];
+  readonly writeFiles?: CloudInitFile[];
   /** Shell commands run once at first boot, in order. @default [] */
-  readonly runcmd?: readonly string[];
+  readonly runcmd?: string[];
   /** @default the image's (usually UTC) */
   readonly timezone?: string;
 }
@@ -60,9 +60,9 @@ export interface VmArgs {
   /** Memory in MB, with `cores`, instead of a named `size`. @default from `size` */
   readonly memoryMb?: number;
   /** Networks to join, in order. @default the provider's default network only */
-  readonly networks?: readonly VmNetworkAttachment[];
+  readonly networks?: VmNetworkAttachment[];
   /** Firewall groups the VM joins: each a Hearth `FirewallGroup`'s `groupId`. @default none */
-  readonly firewallGroups?: readonly string[];
+  readonly firewallGroups?: string[];
   /** First-boot setup through cloud-init. @default user "hearth" without keys (home), none (clouds) */
   readonly cloudInit?: VmCloudInit;
   /** Labels (Proxmox and DigitalOcean store them as tags). @default {} */
