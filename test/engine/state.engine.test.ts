@@ -212,7 +212,7 @@ describe("team state in PostgreSQL (pulumi login postgres://...)", () => {
     // run made with `pulumi import` (its id from the cloud; here the sandbox), then `up`.
     const urn = pending[0]!.resource.urn;
     check(await ws.run(["refresh", "--yes", "--clear-pending-creates", "--stack", "dev"], { allowFailure: true }), "refresh --clear-pending-creates");
-    const parent = urn.replace(/::hcloud:index\/server:Server::web-1$/, "::pulumi:pulumi:Stack::team-kill-dev");
+    const parent = urn.replace(/::hcloud:index\/server:Server::web-1$/, `::pulumi:pulumi:Stack::${ws.projectName}-dev`);
     check(
       await ws.run(["import", "hcloud:index/server:Server", "web-1", serverId, "--parent", `stack=${parent}`, "--protect=false", "--generate-code=false", "--yes", "--stack", "dev"], { allowFailure: true }),
       "import",
