@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkArgs, checkHostname, checkNoWorldOpenAdminPorts, childName, failFor, normalizeRules, type FirewallRule } from "@hearth/core";
+import { checkArgs, checkHostname, checkNoWorldOpenAdminPorts, failFor, normalizeRules, type FirewallRule } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { claimUniqueName, providerScope } from "@hearth/kit";
 import { toDigitalOceanRules, type DoRules } from "./rules.js";
 

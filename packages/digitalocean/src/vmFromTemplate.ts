@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkArgs, checkHostname, checkList, childName, failFor, isWholeNumber, type VmCloudInit } from "@hearth/core";
+import { checkArgs, checkHostname, checkList, failFor, isWholeNumber, type VmCloudInit } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { checked, cloudVmUserData, isPlain, sortSshKeys, type SshKeyRef } from "@hearth/kit";
 import { BackupPolicy } from "./backupPolicy.js";
 import { checkRegion, resolveDropletSize, type DoRegion, type DoSize } from "./catalog.js";

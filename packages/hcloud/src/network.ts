@@ -1,17 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
-import {
-  checkArgs,
-  checkCidr,
-  checkNonEmpty,
-  checkOneOf,
-  childName,
-  cidrContains,
-  failFor,
-  rfc1918Ranges,
-  type CidrRules,
-  type Fail,
-} from "@hearth/core";
+import { checkArgs, checkCidr, checkNonEmpty, checkOneOf, cidrContains, failFor, rfc1918Ranges, type CidrRules, type Fail } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { checked, isPlain } from "@hearth/kit";
 import { hcloudNetworkZones, type HcloudNetworkZone } from "./catalog.js";
 import { hcloudLabels } from "./labels.js";

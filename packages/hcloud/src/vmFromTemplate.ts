@@ -1,18 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
-import {
-  checkArgs,
-  checkBoolean,
-  checkHostname,
-  checkIpAddress,
-  checkList,
-  childName,
-  cidrContains,
-  failFor,
-  isWholeNumber,
-  type VmCloudInit,
-  type Fail,
-} from "@hearth/core";
+import { checkArgs, checkBoolean, checkHostname, checkIpAddress, checkList, cidrContains, failFor, isWholeNumber, type VmCloudInit, type Fail } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { checked, claimUniqueName, cloudVmUserData, isPlain, providerScope, sortSshKeys, type SshKeyRef } from "@hearth/kit";
 import { BackupPolicy } from "./backupPolicy.js";
 import { checkLocation, resolveServerType, type HcloudLocation, type HcloudSize } from "./catalog.js";
