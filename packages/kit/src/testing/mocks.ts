@@ -6,6 +6,7 @@ import { HearthValidationError } from "@hearth/core";
 export interface RecordedResource {
   /** The type token, for example `"hcloud:index/server:Server"` or `"hearth:proxmox:VmFromTemplate"`. */
   readonly type: string;
+  /** The resource's name. */
   readonly name: string;
   /** The inputs the engine would have received (Outputs resolved, secrets unwrapped). */
   readonly inputs: Record<string, any>;
@@ -25,6 +26,7 @@ export type MockAnswer = (args: pulumi.runtime.MockResourceArgs, sequence: numbe
 /** Answers per resource type token. */
 export type MockAnswers = Readonly<Record<string, MockAnswer>>;
 
+/** How {@link installMocks} runs and answers. */
 export interface MockOptions {
   /** Per-type answers; several sets are merged (later sets win), for example `[presets.hcloud, presets.digitalocean]`. */
   readonly answers?: MockAnswers | readonly MockAnswers[];
@@ -113,14 +115,19 @@ export function recordedNamed(name: string): RecordedResource[] {
 
 /** A provider resource with the options it was registered with. */
 export interface CapturedChild {
+  /** The type token, for example `"proxmoxve:index/vmLegacy:VmLegacy"`. */
   readonly type: string;
+  /** The resource's name. */
   readonly name: string;
+  /** The resource object (compare with a component to check a parent). */
   readonly resource: pulumi.Resource;
+  /** The inputs as given (Outputs not resolved). */
   readonly props: Record<string, any>;
   /** The options the engine receives: parent, dependsOn, aliases, ignoreChanges, provider... */
   readonly opts: pulumi.CustomResourceOptions;
 }
 
+/** What {@link captureChildren} records. */
 export interface Capture {
   /** Pass in a component's options (`{ transformations }`); its children inherit it. */
   readonly transformations: pulumi.ResourceTransformation[];

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** Thrown by {@link outputOf} when an Output is unknown or does not resolve in time. */
 export class OutputNotResolvedError extends Error {
+  /** Always `"OutputNotResolvedError"`. */
   override readonly name = "OutputNotResolvedError";
 }
 
@@ -28,6 +29,7 @@ function describeOutput(output: OutputInternals<unknown>): string {
   return resources.length > 0 ? `an Output of ${resources.map(describeResource).join(", ")}` : "an Output";
 }
 
+/** How long {@link outputOf} waits, and what it calls the Output. */
 export interface OutputOfOptions {
   /** How long to wait for the value. @default 2000 */
   readonly timeoutMs?: number;
