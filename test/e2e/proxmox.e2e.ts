@@ -55,7 +55,7 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
     expect(p.stateText()).not.toContain(p.sandbox.proxmox.apiToken.split("=")[1]);
   });
 
-  it("runs the home components (template, SDN network, firewall group, VMs, backup job) and destroys them all", async () => {
+  it("runs the home components (template, SDN network, firewall group, VMs with their backup jobs) and destroys them all", async () => {
     project = await SandboxProject.fromFile(programFile("pve-home"));
     const p = project;
     const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
@@ -69,7 +69,8 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
     expect(up.output).toMatch(/"10\.20\.0\.\d+"/);
     expect(Object.keys(state.firewallGroups)).toHaveLength(1);
     expect(Object.keys(state.sdn.subnets)).toEqual(["lab-10.20.0.0-24"]);
-    expect(Object.values(state.backupJobs)).toHaveLength(1);
+    // Backups point from the VM to its policy: one vzdump job per VM, selecting only that VM.
+    expect(Object.values(state.backupJobs).map((j) => String(j.vmid)).sort()).toEqual(clones.map((vm) => String(vm.vmid)).sort());
     expect(await p.previewChanges()).toEqual([]);
     ok(await p.pulumi(["preview", "--expect-no-changes"]));
 

@@ -1,5 +1,5 @@
-// The home components together: a cloud-image template, an SDN network, a firewall group, two
-// VMs on them and a nightly backup job.
+// The home components together: a cloud-image template, an SDN network, a firewall group, and
+// two VMs on them, each backed up nightly by its own job.
 import { rule } from "@hearth/core";
 import * as pve from "@hearth/proxmox";
 import { debianImageUrl, sshKey } from "./fixtures.js";
@@ -11,14 +11,14 @@ const vms = ["web-1", "web-2"].map(
   (name) =>
     new pve.VmFromTemplate(name, {
       node: "pve1",
-      template: debian,
+      template: debian.ref,
       size: "medium",
       disks: [{ sizeGb: 20 }],
-      networks: [{ network: lab }],
-      firewallGroups: [web],
+      networks: [{ networkId: lab.networkId }],
+      firewallGroups: [web.groupId],
       cloudInit: { user: "ops", sshKeys: [sshKey] },
+      backups: { schedule: "*-*-* 02:00", storage: "local", retention: { keepDaily: 7, keepWeekly: 4 } },
     }),
 );
-new pve.BackupPolicy("nightly", { schedule: "*-*-* 02:00", storage: "local", vms, retention: { keepDaily: 7, keepWeekly: 4 } });
 
 export const addresses = vms.map((vm) => vm.ipv4Address);

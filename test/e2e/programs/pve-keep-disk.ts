@@ -5,4 +5,4 @@ import { debianImageUrl, sshKey } from "./fixtures.js";
 
 const debian = new pve.CloudImageTemplate("debian-12", { node: "pve1", imageUrl: debianImageUrl, vmId: 9100 });
 new pve.VmFromTemplate("by-id", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, vmId: 301, cloudInit: { user: "ops", sshKeys: [sshKey] } });
-new pve.VmFromTemplate("by-component", { node: "pve1", template: debian, vmId: 302, cloudInit: { user: "ops", sshKeys: [sshKey] } });
+new pve.VmFromTemplate("by-component", { node: "pve1", template: debian.ref, vmId: 302, cloudInit: { user: "ops", sshKeys: [sshKey] } });
