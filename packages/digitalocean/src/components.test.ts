@@ -1,12 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { HearthValidationError, rule } from "@hearth/core";
-import { byType, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
+import { captureChildren as parentRecorder, installMocks, outputOf as value, presets, recordedOf as byType, resetMocks as reset, settle } from "@hearth/kit/testing";
 import { BackupPolicy } from "./backupPolicy.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
 import { openOutbound } from "./rules.js";
 import { VmFromTemplate } from "./vmFromTemplate.js";
+
+installMocks({ answers: presets.digitalocean });
 
 const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5r3bZ4n0sCdHq2wq0e2YwJ1k2oN3y5m8l6x8K2hQ7a ops@laptop";
 

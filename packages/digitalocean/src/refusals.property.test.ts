@@ -5,13 +5,15 @@ import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { rule } from "@hearth/core";
-import { created } from "../../../test/support/cloudMocks.js";
+import { installMocks, presets, recorded as created } from "@hearth/kit/testing";
 import { brokenArgs, cidrWithHostBits, nonCanonicalCidr, notAList, notAString, notAWholeNumber, notAnObject, optional, firewallRuleBreakages, validFirewallArgs } from "../../../test/support/badInputs.js";
 import { expectAllRefused, expectSecretsNeverEchoed } from "../../../test/support/refused.js";
 import { BackupPolicy } from "./backupPolicy.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network, type NetworkArgs } from "./network.js";
 import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
+
+installMocks({ answers: presets.digitalocean });
 
 const runs = 100;
 

@@ -1,9 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { HearthValidationError, rule } from "@hearth/core";
-import { byType, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
+import { captureChildren as parentRecorder, installMocks, outputOf as value, presets, recordedOf as byType, resetMocks as reset, settle } from "@hearth/kit/testing";
 import { BackupPolicy } from "./backupPolicy.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
+
+installMocks({ answers: presets.hcloud });
 
 beforeEach(reset);
 

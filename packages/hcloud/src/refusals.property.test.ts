@@ -5,13 +5,15 @@ import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { rule } from "@hearth/core";
-import { created } from "../../../test/support/cloudMocks.js";
+import { installMocks, presets, recorded as created } from "@hearth/kit/testing";
 import { brokenArgs, optional, cidrWithHostBits, nonCanonicalCidr, nonCanonicalIp, notAList, notAString, notAWholeNumber, notAnObject, firewallRuleBreakages, validFirewallArgs } from "../../../test/support/badInputs.js";
 import { expectAllRefused, expectSecretsNeverEchoed } from "../../../test/support/refused.js";
 import { BackupPolicy } from "./backupPolicy.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network, type NetworkArgs } from "./network.js";
 import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
+
+installMocks({ answers: presets.hcloud });
 
 const runs = 100;
 const publicCidr = fc.constantFrom("8.8.8.0/24", "100.64.0.0/16", "172.32.0.0/16", "192.169.0.0/16", "11.0.0.0/8");

@@ -1,0 +1,20 @@
+// Hearth's hcloud components: a network, a firewall group and a VM with daily backups.
+import { rule } from "@hearth/core";
+import { BackupPolicy, FirewallGroup, Network, VmFromTemplate } from "@hearth/hcloud";
+import { sshKey } from "./fixtures.js";
+
+const lab = new Network("lab", { cidr: "10.20.0.0/16", subnetCidr: "10.20.1.0/24" });
+const web = new FirewallGroup("web", {
+  rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] }), rule.allowIn({ protocol: "tcp", ports: [22], from: ["198.51.100.0/24"] })],
+});
+const vm = new VmFromTemplate("web-1", {
+  location: "fsn1",
+  size: "medium",
+  networks: [{ network: lab, ip: "10.20.1.10" }],
+  firewallGroups: [web],
+  cloudInit: { user: "ops", sshKeys: [sshKey] },
+  backups: new BackupPolicy("daily"),
+});
+
+export const ip = vm.ipv4Address;
+export const privateIp = vm.privateIpv4Address;
