@@ -4,5 +4,4 @@ export * from "./backups.js";
 export * from "./labels.js";
 export * from "./network.js";
 export * from "./firewallGroup.js";
-export * from "./backupPolicy.js";
 export * from "./vmFromTemplate.js";
