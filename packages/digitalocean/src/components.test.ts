@@ -116,7 +116,7 @@ describe("digitalocean VmFromTemplate", () => {
       new VmFromTemplate("bad", {
         region: "fsn1" as never,
         hostname: "Web_1",
-        size: "huge",
+        size: "huge" as never,
         image: "Debian 12",
         firewallGroups: ["bad tag"],
         networks: [{ networkId: "vpc", ipv4Address: "10.0.0.5" }],
