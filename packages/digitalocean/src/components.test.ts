@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import fc from "fast-check";
-import { HearthValidationError, rule, type ArgsConform, type VmArgs } from "@hearth/core";
+import { HearthValidationError, rule, type ArgsConform, type FirewallGroupArgs as ContractFirewallGroupArgs, type VmArgs } from "@hearth/core";
 import { byType, created, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
 import { expectRefused } from "../../../test/support/refused.js";
-import { FirewallGroup } from "./firewallGroup.js";
+import { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 import { Network } from "./network.js";
 import { openOutbound } from "./rules.js";
 import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
@@ -13,6 +13,9 @@ import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
 const conforms: ArgsConform<VmArgs, VmFromTemplateArgs> = true;
 
 const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5r3bZ4n0sCdHq2wq0e2YwJ1k2oN3y5m8l6x8K2hQ7a ops@laptop";
+
+// Compile-time: the contract's firewall group args, but `description`, which the cloud does not keep.
+const firewallConforms: ArgsConform<Omit<ContractFirewallGroupArgs, "description">, FirewallGroupArgs> = true;
 
 beforeEach(reset);
 
@@ -174,6 +177,7 @@ describe("digitalocean Network", () => {
 describe("digitalocean FirewallGroup", () => {
   it("creates a tag and a firewall applying to it, with translated rules and open outbound", async () => {
     const { transformations, parents } = parentRecorder();
+    expect(firewallConforms).toBe(true);
     const fw = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] })] }, { transformations });
     expect(await value(fw.groupId)).toBe("hearth-fw-web");
     await settle();
