@@ -165,6 +165,9 @@ describe("digitalocean Network", () => {
     expect(await value(vpc.cidr)).toBe("10.40.0.0/24");
     expect(byType("digitalocean:index/vpc:Vpc")[0]).toMatchObject({ name: "lab", inputs: { name: "lab", region: "nyc3", ipRange: "10.40.0.0/24" } });
   });
+  it("reports every problem of its args at once", () => {
+    expect(() => new Network("bad", { name: "", region: "nyc2" as never, cidr: "10.0.0.0/8" })).toThrow(/^Network "bad": 3 problems:\n.*name.*\n.*region "nyc2".*\n.*cidr "10.0.0.0\/8"/);
+  });
   it.each<[object, RegExp]>([
     [{ region: "nyc2" }, /region "nyc2"/],
     [{ region: "nyc3", cidr: "10.0.0.0/8" }, /\/16 to \/28/],
@@ -197,6 +200,9 @@ describe("digitalocean FirewallGroup", () => {
 
   it("refuses rules DigitalOcean cannot express", () => {
     expect(() => new FirewallGroup("deny", { rules: [rule.dropIn({ protocol: "tcp", ports: [25] })] })).toThrow(/allow-lists/);
+    expect(() => new FirewallGroup("both", { name: "Bad_Name", rules: [rule.dropIn({ protocol: "tcp", ports: [25] }), rule.allowIn({ protocol: "icmpv6" })] })).toThrow(
+      /^FirewallGroup "both": 2 problems:\n.*name "Bad_Name".*\n.*rules\[0\].action.*allow-lists/,
+    );
   });
 });
 
