@@ -3,7 +3,6 @@ import * as digitalocean from "@pulumi/digitalocean";
 import {
   checkArgs,
   checkHostname,
-  childName,
   failFor,
   Problems,
   validateVmArgs,
@@ -14,6 +13,7 @@ import {
   type VmOutputs,
   type VmSizeName,
 } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { checked, cloudVmUserData, sortSshKeys, type Outputs } from "@hearth/kit";
 import { checkDoRetention, toDropletBackupPolicy, type DoBackupSchedule } from "./backups.js";
 import { checkDropletSize, checkRegion, dropletSizeFor, type DoRegion } from "./catalog.js";

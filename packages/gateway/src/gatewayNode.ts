@@ -1,41 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
 import * as digitalocean from "@pulumi/digitalocean";
-import {
-  checkCidr,
-  checkInt,
-  checkLabels,
-  checkList,
-  checkNoWorldOpenAdminPorts,
-  coversWholeInternet,
-  checkOneOf,
-  checkSshKeys,
-  childName,
-  checkHostname,
-  cloudNames,
-  failFor,
-  gatewayRoles,
-  gatewayStates,
-  hearthLabels,
-  labelKeys,
-  labelsToTags,
-  normalizeRules,
-  parseCidr,
-  parseIp,
-  renderCloudConfig,
-  checkUserDataSize,
-  rule,
-  type CloudName,
-  type Fail,
-  type FirewallRule,
-  type GatewayEntry,
-  type GatewayPort,
-  type GatewayRole,
-  type GatewayState,
-} from "@hearth/core";
+import { checkCidr, checkInt, checkLabels, checkList, checkNoWorldOpenAdminPorts, coversWholeInternet, checkOneOf, checkSshKeys, checkHostname, cloudNames, failFor, gatewayRoles, gatewayStates, hearthLabels, labelKeys, labelsToTags, normalizeRules, parseCidr, parseIp, renderCloudConfig, checkUserDataSize, rule, type CloudName, type Fail, type FirewallRule, type GatewayEntry, type GatewayPort, type GatewayRole, type GatewayState } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { claimUniqueName, providerScope, checked } from "@hearth/kit";
-import { checkLocation, resolveServerType, toHcloudRules } from "@hearth/hcloud";
-import { checkRegion, resolveDropletSize, toDigitalOceanRules } from "@hearth/digitalocean";
+import { checkLocation, resolveServerType, toHcloudRules } from "@hearth/hcloud/internal";
+import { checkRegion, resolveDropletSize, toDigitalOceanRules } from "@hearth/digitalocean/internal";
 import { gatewayCloudConfig, type GatewayBootstrap } from "./bootstrap.js";
 import { checkTunnelCidr, checkTunnelHost, defaultTunnelAddress, firstHost } from "./tunnel.js";
 import {
