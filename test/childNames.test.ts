@@ -72,9 +72,10 @@ const fixtures: Record<string, Fixture> = {
           vmId: 310,
           template: { vmId: 9000, diskSizeGb: 10 },
           disks: [{ sizeGb: 20 }, { sizeGb: 100, storage: "tank" }],
-          networks: [{ bridge: "vmbr0" }],
+          networks: [{ networkId: "vmbr0" }],
           cloudInit: { user: "ops", sshKeys: [sshKey] },
-          firewallGroups: [web],
+          firewallGroups: [web.groupId],
+          backups: { schedule: "*-*-* 02:00", storage: "backups", retention: { keepDaily: 7 } },
         },
         opts,
       );
@@ -84,6 +85,7 @@ const fixtures: Record<string, Fixture> = {
       ["proxmoxve:index/vmLegacy:VmLegacy", "pin-vm", "hearth:proxmox:VmFromTemplate::pin-vm"],
       ["proxmoxve:firewall/rulesLegacy:RulesLegacy", "pin-vm-fw", "hearth:proxmox:VmFromTemplate::pin-vm"],
       ["proxmoxve:firewall/optionsLegacy:OptionsLegacy", "pin-vm-fw-options", "hearth:proxmox:VmFromTemplate::pin-vm"],
+      ["proxmoxve:backup/job:Job", "pin-vm-backup", "hearth:proxmox:VmFromTemplate::pin-vm"],
     ],
   },
   "proxmox Network (bridge)": {
@@ -118,11 +120,12 @@ const fixtures: Record<string, Fixture> = {
       ["proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy", "pin-ssh", "hearth:proxmox:FirewallGroup::pin-ssh"],
     ],
   },
-  "proxmox BackupPolicy": {
-    make: (opts) => new proxmox.BackupPolicy("pin-nightly", { schedule: "*-*-* 02:00", storage: "backups", retention: { keepDaily: 7 }, vmIds: [310] }, opts),
+  // Was BackupPolicy (hearth:proxmox:BackupPolicy, an alias of BackupJob, so the job keeps its URN; issue 13).
+  "proxmox BackupJob": {
+    make: (opts) => new proxmox.BackupJob("pin-nightly", { schedule: "*-*-* 02:00", storage: "backups", retention: { keepDaily: 7 }, pool: "pins" }, opts),
     children: [
-      ["hearth:proxmox:BackupPolicy", "pin-nightly", ""],
-      ["proxmoxve:backup/job:Job", "pin-nightly", "hearth:proxmox:BackupPolicy::pin-nightly"],
+      ["hearth:proxmox:BackupJob", "pin-nightly", ""],
+      ["proxmoxve:backup/job:Job", "pin-nightly", "hearth:proxmox:BackupJob::pin-nightly"],
     ],
   },
   "hcloud Network": {

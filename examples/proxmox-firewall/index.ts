@@ -14,8 +14,8 @@ const web = new FirewallGroup("web", {
 const vm = new VmFromTemplate("web-1", {
   node: "pve1",
   template: { vmId: 9000, diskSizeGb: 10 }, // the template's disk size: the clone keeps its disk
-  firewallGroups: [web], // VM rules referencing the group + the VM firewall enabled
+  firewallGroups: [web.groupId], // VM rules referencing the group + the VM firewall enabled
 });
 
-export const groupName = web.groupName;
+export const groupId = web.groupId;
 export const vmId = vm.vmId;

@@ -11,4 +11,5 @@ const lab = new Network("lab", {
   sdn: { zone: "lab", cidr: "10.20.0.0/24", gateway: "10.20.0.1", snat: true, dhcpRange: { start: "10.20.0.100", end: "10.20.0.200" } },
 });
 
-export const bridges = { internal: internal.bridgeName, iot: iot.bridgeName, lab: lab.bridgeName };
+// What VMs list to join each network: `networks: [{ networkId: lab.networkId }]`.
+export const networkIds = { internal: internal.networkId, iot: iot.networkId, lab: lab.networkId };

@@ -12,5 +12,6 @@ const debian = new CloudImageTemplate("debian-12", {
   diskSizeGb: 16,
 });
 
+// A VM clones it with `template: debian.ref` (or `{ vmId: debian.vmId, node: debian.node, diskSizeGb: debian.diskSizeGb }`).
 export const templateVmId = debian.vmId;
 export const imageFileId = debian.imageFileId;

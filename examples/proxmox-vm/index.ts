@@ -16,10 +16,10 @@ const vms = ["app-1", "app-2"].map(
       vmId: 3001 + i,
       size: "medium",
       disks: [{ sizeGb: 20 }],
-      networks: [{ bridge: "vmbr0", ipv4: { address: `192.168.1.${51 + i}/24`, gateway: "192.168.1.1" } }],
+      networks: [{ networkId: "vmbr0", ipv4Address: `192.168.1.${51 + i}/24`, gateway: "192.168.1.1" }],
       cloudInit: { user: "ops", sshKeys: [sshKey], dns: { servers: ["192.168.1.1"], domain: "home.arpa" } },
       labels: { app: "demo" },
     }),
-); // the second clone waits for the first: Proxmox locks a template while cloning it
+); // clones of one template run side by side: Proxmox locks a stopped template shared
 
 export const addresses = vms.map((vm) => vm.ipv4Address);

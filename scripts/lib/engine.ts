@@ -5,7 +5,7 @@
  */
 import { execFile, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { stringify } from "yaml";
 
 export const repoRoot = resolve(__dirname, "../..");
@@ -51,6 +51,9 @@ export class EngineWorkspace {
     this.dir = mkdtempSync(join(runs, "run-"));
     this.projectDir = join(this.dir, "project");
     if (sourceDir) cpSync(sourceDir, this.projectDir, { recursive: true, filter: (src) => !/Pulumi\.[^/]+\.yaml$/.test(src) || src.endsWith("Pulumi.yaml") });
+    // The repository's stacks share stacks/lib (stack-config parsing) through `../lib`: copy it beside the project.
+    const sharedLib = sourceDir === undefined ? undefined : join(sourceDir, "..", "lib");
+    if (sharedLib !== undefined && basename(dirname(sharedLib)) === "stacks" && existsSync(sharedLib)) cpSync(sharedLib, join(this.dir, "lib"), { recursive: true });
     if (sourceDir && configFrom) cpSync(join(sourceDir, configFrom), this.configFile);
     this.backend = join(this.dir, "state");
     mkdirSync(this.backend);

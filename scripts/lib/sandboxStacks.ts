@@ -47,7 +47,7 @@ export function sandboxStackConfig(sandbox: Sandbox, stack: SandboxStack): Sandb
             { name: "web-3", vmId: 2003, size: "small" },
           ],
           // `local` is the sandbox's directory storage with the backup content type.
-          backup: { storage: "local", schedule: "*-*-* 02:00", retention: { keepDaily: 7, keepWeekly: 4, keepMonthly: 6 } },
+          backups: { storage: "local", schedule: "*-*-* 02:00", retention: { keepDaily: 7, keepWeekly: 4, keepMonthly: 6 } },
         },
       },
       secrets: { "proxmox:apiToken": sandbox.proxmox.apiToken },

@@ -2,7 +2,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { rule, vmSizes } from "@hearth/core";
 import { environmentSchema, parseStackConfig, z } from "../lib/config";
-import { BackupPolicy, CloudImageTemplate, FirewallGroup, Network, VmFromTemplate } from "@hearth/proxmox";
+import { CloudImageTemplate, FirewallGroup, Network, VmFromTemplate, type VmBackupPolicy } from "@hearth/proxmox";
 
 // Stack config, checked up front so `pulumi preview` names the key to fix.
 const schema = z.object({
@@ -34,8 +34,9 @@ const schema = z.object({
       }),
     )
     .min(1),
-  backup: z.object({
-    storage: z.string().min(1),
+  // The backups of every VM, the contract's BackupPolicy value plus the storage vzdump writes to.
+  backups: z.object({
+    storage: z.string().min(1).optional(),
     schedule: z.string().default("*-*-* 02:00"),
     retention: z.object({
       keepLast: z.number().int().optional(),
@@ -100,6 +101,10 @@ const web = new FirewallGroup(
   withProvider,
 );
 
+// Every VM is backed up by its own vzdump job (backups point from the VM to its policy). vzdump
+// runs one job at a time per node; the others wait for its lock (docs/proxmox.md, "Backups").
+const backups: VmBackupPolicy = { ...cfg.backups, mode: "snapshot" };
+
 // Clones of the template run side by side (Proxmox locks a template only shared), at most
 // `clonesPerStorage` (8) at once per storage so none times out on the storage's allocation lock.
 const vms = cfg.vms.map(
@@ -108,34 +113,22 @@ const vms = cfg.vms.map(
       vm.name,
       {
         node: cfg.node,
-        template,
+        template: template.ref,
         vmId: vm.vmId,
         size: vm.size,
         disks: vm.diskGb === undefined ? undefined : [{ sizeGb: vm.diskGb }],
         storage: cfg.template.storage,
-        networks: [{ network: lab }],
-        firewallGroups: [web],
+        networks: [{ networkId: lab.networkId }],
+        firewallGroups: [web.groupId],
         cloudInit: { user: "ops", sshKeys: cfg.sshKeys },
         labels,
+        backups,
       },
       withProvider,
     ),
 );
 
-const nightly = new BackupPolicy(
-  "nightly",
-  {
-    schedule: cfg.backup.schedule,
-    storage: cfg.backup.storage,
-    vms,
-    mode: "snapshot",
-    retention: cfg.backup.retention,
-  },
-  withProvider,
-);
-
 export const templateVmId = template.vmId;
-export const networkBridge = lab.bridgeName;
+export const networkId = lab.networkId;
 export const vmIds = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.vmId]));
 export const addresses = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.ipv4Address]));
-export const backupJob = nightly.jobId;

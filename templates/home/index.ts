@@ -24,19 +24,14 @@ const web = new pve.FirewallGroup("web", {
 const vms = ["web-1", "web-2", "web-3"].map((name) =>
   new pve.VmFromTemplate(name, {
     node,
-    template: debian,
+    template: debian.ref,
     size: "medium",
     disks: [{ sizeGb: 20 }],
-    networks: [{ bridge: "vmbr0", ipv4: "dhcp" }],
-    firewallGroups: [web],
+    networks: [{ networkId: "vmbr0" }], // DHCP; give ipv4Address ("192.168.1.51/24") for a fixed one
+    firewallGroups: [web.groupId],
     cloudInit: { user: "ops", sshKeys: [cfg.require("sshPublicKey")] },
+    // Each VM gets its own nightly vzdump job.
+    backups: { schedule: "*-*-* 02:00", storage: "backups", retention: { keepDaily: 7, keepWeekly: 4, keepMonthly: 6 } },
   }));
-
-new pve.BackupPolicy("nightly", {
-  schedule: "*-*-* 02:00",
-  storage: "backups",
-  vms,
-  retention: { keepDaily: 7, keepWeekly: 4, keepMonthly: 6 },
-});
 
 export const addresses = vms.map((vm) => vm.ipv4Address);

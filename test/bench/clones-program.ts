@@ -20,7 +20,8 @@ const n = Number(process.env.CLONES_N);
 const prefix = process.env.CLONES_PREFIX ?? "vm";
 const from = process.env.CLONES_VMID_FROM === undefined ? undefined : Number(process.env.CLONES_VMID_FROM);
 const to = process.env.CLONES_VMID_TO === undefined ? undefined : Number(process.env.CLONES_VMID_TO);
-const bound = process.env.CLONES_BOUND === undefined ? undefined : process.env.CLONES_BOUND === "unbounded" ? "unbounded" : Number(process.env.CLONES_BOUND);
+// "unbounded" is clonesPerStorage 0 (no bound).
+const bound = process.env.CLONES_BOUND === undefined ? undefined : process.env.CLONES_BOUND === "unbounded" ? 0 : Number(process.env.CLONES_BOUND);
 if (!["hearth", "serial", "raw"].includes(kind) || !Number.isInteger(n) || n < 1) {
   throw new Error(`clones-program: set CLONES_KIND (hearth|serial|raw) and CLONES_N, got ${kind} ${process.env.CLONES_N}`);
 }
@@ -45,7 +46,7 @@ if (kind === "raw") {
       node: "pve",
       template,
       cloudInit: { user: "ops", sshKeys: [sshKey] },
-      networks: [{ bridge: "vmbr0", ipv4: "dhcp" }],
+      networks: [{ networkId: "vmbr0" }],
       ...(kind === "serial" ? { clonesPerStorage: 1 } : bound !== undefined ? { clonesPerStorage: bound } : {}),
       ...(from !== undefined && to !== undefined ? { vmIdRange: { from, to } } : {}),
     });

@@ -1,6 +1,6 @@
 /** The component side of the overhead benchmark (see programs.ts). */
 import { rule } from "@hearth/core";
-import { BackupPolicy, FirewallGroup, VmFromTemplate } from "@hearth/proxmox";
+import { BackupJob, FirewallGroup, VmFromTemplate } from "@hearth/proxmox";
 import { sshKey, template, vmName } from "./programs.js";
 
 export function componentProgram(n: number): void {
@@ -12,17 +12,15 @@ export function componentProgram(n: number): void {
       rule.allowIn({ protocol: "icmp" }),
     ],
   });
-  const vms: VmFromTemplate[] = [];
   for (let i = 0; i < n; i++) {
-    vms.push(
-      new VmFromTemplate(vmName(i), {
-        node: "pve",
-        template,
-        cloudInit: { user: "ops", sshKeys: [sshKey] },
-        networks: [{ bridge: "vmbr0", ipv4: "dhcp" }],
-        firewallGroups: [group],
-      }),
-    );
+    new VmFromTemplate(vmName(i), {
+      node: "pve",
+      template,
+      cloudInit: { user: "ops", sshKeys: [sshKey] },
+      networks: [{ networkId: "vmbr0" }],
+      firewallGroups: [group.groupId],
+    });
   }
-  new BackupPolicy("nightly", { schedule: "*-*-* 02:00", storage: "backups", retention: { keepDaily: 7 }, vms });
+  // One job for every guest (a VM's own `backups` would add a job per VM to both programs).
+  new BackupJob("nightly", { schedule: "*-*-* 02:00", storage: "backups", retention: { keepDaily: 7 }, all: true });
 }

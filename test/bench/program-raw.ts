@@ -72,7 +72,7 @@ export function rawProgram(n: number, { parented = false, lanes = componentClone
     done(parent);
   }
 
-  const jobParent = wrap("BackupPolicy", "nightly");
+  const jobParent = wrap("BackupJob", "nightly");
   new proxmoxve.backup.Job(
     "nightly",
     {
@@ -83,7 +83,7 @@ export function rawProgram(n: number, { parented = false, lanes = componentClone
       compress: "zstd",
       enabled: true,
       pruneBackups: { "keep-daily": "7" },
-      vmids: vms.map((vm) => vm.vmId.apply(String)),
+      all: true,
     },
     { parent: jobParent },
   );

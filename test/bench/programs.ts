@@ -3,7 +3,7 @@
  * resources with the same inputs and the same dependsOn clone lanes:
  *
  * - `component`: N VmFromTemplate (cloud-init user + SSH key + DHCP), one FirewallGroup
- *   attached to every VM, one BackupPolicy over all VMs, from the BUILT @hearth/proxmox.
+ *   attached to every VM, one BackupJob for every guest, from the BUILT @hearth/proxmox.
  * - `raw`: the same VmLegacy / firewall.RulesLegacy / firewall.OptionsLegacy per VM (with the
  *   same dependsOn lanes, `componentClonesPerStorage` clones at once), one
  *   cluster.firewall.security.GroupLegacy and one backup.Job, written directly against

@@ -51,11 +51,11 @@ const debian = new pve.CloudImageTemplate("debian-12", {
 const lab = new pve.Network("lab", { sdn: { zone: "lab", cidr: "10.20.0.0/24", gateway: "10.20.0.1", snat: true } });
 const web = new pve.FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] })] });
 const vms = ["web-1", "web-2"].map((name) => new pve.VmFromTemplate(name, {
-  node: "pve1", template: debian, size: "medium", disks: [{ sizeGb: 20 }],
-  networks: [{ network: lab }], firewallGroups: [web],
+  node: "pve1", template: debian.ref, size: "medium", disks: [{ sizeGb: 20 }],
+  networks: [{ networkId: lab.networkId }], firewallGroups: [web.groupId],
   cloudInit: { user: "ops", sshKeys: ["${KEY}"] },
+  backups: { schedule: "*-*-* 02:00", storage: "local", retention: { keepDaily: 7, keepWeekly: 4 } },
 }));
-new pve.BackupPolicy("nightly", { schedule: "*-*-* 02:00", storage: "local", vms, retention: { keepDaily: 7, keepWeekly: 4 } });
 exports.addresses = vms.map((vm) => vm.ipv4Address);
 `;
 
@@ -69,7 +69,7 @@ const debian = new pve.CloudImageTemplate("debian-12", {
   vmId: 9100,
 });
 new pve.VmFromTemplate("by-id", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, vmId: 301, cloudInit: { user: "ops", sshKeys: ["${KEY}"] } });
-new pve.VmFromTemplate("by-component", { node: "pve1", template: debian, vmId: 302, cloudInit: { user: "ops", sshKeys: ["${KEY}"] } });
+new pve.VmFromTemplate("by-component", { node: "pve1", template: debian.ref, vmId: 302, cloudInit: { user: "ops", sshKeys: ["${KEY}"] } });
 `;
 
 const rawNoDisks = `
@@ -128,7 +128,7 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
     expect(p.stateText()).not.toContain(p.sandbox.proxmox.apiToken.split("=")[1]);
   });
 
-  it("runs the home components (template, SDN network, firewall group, VMs, backup job) and destroys them all", async () => {
+  it("runs the home components (template, SDN network, firewall group, VMs with their backup jobs) and destroys them all", async () => {
     project = await SandboxProject.create("pve-home", homeProgram);
     const p = project;
     const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
@@ -142,7 +142,8 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
     expect(up.output).toMatch(/"10\.20\.0\.\d+"/);
     expect(Object.keys(state.firewallGroups)).toHaveLength(1);
     expect(Object.keys(state.sdn.subnets)).toEqual(["lab-10.20.0.0-24"]);
-    expect(Object.values(state.backupJobs)).toHaveLength(1);
+    // Backups point from the VM to its policy: one vzdump job per VM, selecting only that VM.
+    expect(Object.values(state.backupJobs).map((j) => String(j.vmid)).sort()).toEqual(clones.map((vm) => String(vm.vmid)).sort());
     expect(await p.previewChanges()).toEqual([]);
     ok(await p.pulumi(["preview", "--expect-no-changes"]));
 

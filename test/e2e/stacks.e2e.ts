@@ -63,7 +63,8 @@ describe("stacks against the sandbox: the real programs, engine and providers", 
     for (const id of ["2001", "2002", "2003"]) expect(pve.vms[id]).toMatchObject({ status: "running", config: { memory: "2048" } });
     expect(pve.vms["2001"]!.config.scsi0).toMatch(/size=20G/);
     expect(pve.vms["2003"]!.config.scsi0).toMatch(/size=10G/); // no diskGb: the template's disk
-    expect(Object.values(pve.backupJobs)).toHaveLength(1);
+    // Every VM has its own vzdump job (backups point from the VM to its policy).
+    expect(Object.values(pve.backupJobs).map((j) => String(j.vmid)).sort()).toEqual(["2001", "2002", "2003"]);
 
     await ok(w, "preview", "--expect-no-changes");
 

@@ -59,8 +59,7 @@ const programs: Program[] = [
       "proxmoxve:index/vmLegacy:VmLegacy": 4,
       "proxmoxve:firewall/rulesLegacy:RulesLegacy": 3,
       "proxmoxve:firewall/optionsLegacy:OptionsLegacy": 3,
-      "hearth:proxmox:BackupPolicy": 1,
-      "proxmoxve:backup/job:Job": 1,
+      "proxmoxve:backup/job:Job": 3,
     },
   },
   {
@@ -130,7 +129,7 @@ const programs: Program[] = [
     dir: "examples/proxmox-backup",
     plugins: ["proxmoxve@8.6.0"],
     ...proxmox,
-    plan: { ...stack, "hearth:proxmox:BackupPolicy": 1, "proxmoxve:backup/job:Job": 1 },
+    plan: { ...stack, "hearth:proxmox:VmFromTemplate": 1, "proxmoxve:index/vmLegacy:VmLegacy": 1, "hearth:proxmox:BackupJob": 1, "proxmoxve:backup/job:Job": 2 },
   },
   {
     dir: "examples/hcloud-vm",

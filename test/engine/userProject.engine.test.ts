@@ -112,7 +112,7 @@ async function installHearth(project: string): Promise<void> {
   for (const sdk of sdks.slice(1)) expect(copiesOf(project, sdk).map((c) => c.version)).toEqual([await latest(sdk)]);
 }
 
-/** preview, up, a clean preview and destroy against the sandbox; the VMs and backup job exist after up. */
+/** preview, up, a clean preview and destroy against the sandbox; the VMs and their backup jobs exist after up. */
 async function deploy(project: string): Promise<void> {
   ok(await pulumi(project, ["stack", "init", "dev"]), "stack init");
   ok(await pulumi(project, ["config", "set", "sshPublicKey", KEY, "--stack", "dev"]), "config set");
@@ -121,7 +121,7 @@ async function deploy(project: string): Promise<void> {
   ok(await pulumi(project, ["up", "--yes", "--skip-preview", "--stack", "dev"]), "up");
   const pve = sandbox.inspect().proxmox;
   expect(Object.values(pve.vms).filter((vm) => vm.status === "running")).toHaveLength(3);
-  expect(Object.values(pve.backupJobs)).toHaveLength(1);
+  expect(Object.values(pve.backupJobs)).toHaveLength(3); // one vzdump job per VM (its backups)
   const outputs = JSON.parse(ok(await pulumi(project, ["stack", "output", "--json", "--stack", "dev"]), "outputs")) as { addresses: string[] };
   expect(outputs.addresses).toHaveLength(3);
   ok(await pulumi(project, ["preview", "--expect-no-changes", "--stack", "dev"]), "clean preview");

@@ -48,6 +48,7 @@ export function categoryOf(type: string): RiskCategory {
     case "hearth:digitalocean:VmFromTemplate":
       return "server";
     case tokens.proxmox.backupJob:
+    case tokens.hearth.proxmoxBackupJob:
     case tokens.hearth.proxmoxBackupPolicy:
       return "backup";
     // Retired components (issue 13: cloud backups are a value on the VM). They registered no

@@ -21,6 +21,8 @@ export const tokens = {
   },
   hearth: {
     proxmoxVm: "hearth:proxmox:VmFromTemplate",
+    proxmoxBackupJob: "hearth:proxmox:BackupJob",
+    /** The type BackupJob had before issue 13 (still an alias, so older states carry it). */
     proxmoxBackupPolicy: "hearth:proxmox:BackupPolicy",
     proxmoxFirewallGroup: "hearth:proxmox:FirewallGroup",
     proxmoxNetwork: "hearth:proxmox:Network",

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CloneQueue, storageQueueKey, templateQueueKey, type CloneBound } from "./cloneQueue.js";
+import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
 
 /** Registers `count` clones on one key and returns, for each, the clone it waits for (or null). */
 function waits(count: number, bound: CloneBound): Array<number | null> {
@@ -73,10 +73,5 @@ describe("queue keys", () => {
     [undefined, "storage/?"],
   ])("storage %j -> %s", (storage, key) => {
     expect(storageQueueKey(storage)).toBe(key);
-  });
-
-  it("keeps the template key CloudImageTemplate still exposes", () => {
-    expect(templateQueueKey("pve1", 9000)).toBe("pve1/9000");
-    expect(templateQueueKey(undefined, 9000)).toBe("?/9000");
   });
 });

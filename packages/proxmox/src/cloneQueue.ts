@@ -58,13 +58,3 @@ export type CloneBound = number | "unbounded";
 export function storageQueueKey(storage: unknown): string {
   return typeof storage === "string" ? `storage/${storage}` : "storage/?";
 }
-
-/**
- * The key of a template's queue (node and VM id), which the clone queue used before it was keyed
- * by storage. Kept for CloudImageTemplate's `cloneQueueKey`.
- * @deprecated clones are queued per storage (see {@link storageQueueKey}).
- */
-export function templateQueueKey(node: unknown, vmId: unknown): string {
-  const part = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : "?");
-  return `${part(node)}/${part(vmId)}`;
-}

@@ -50,7 +50,8 @@ describe("CloudImageTemplate", () => {
     expect(children.map((c) => c.name)).toEqual(["debian-12-image", "debian-12"]);
     expect(children.every((c) => c.opts.parent === tpl)).toBe(true);
     expect(tpl.ref).toMatchObject({ node: "pve1", diskSizeGb: 16, diskInterface: "scsi0" });
-    expect(tpl.cloneQueueKey).toBe("pve1/9000");
+    expect(await value(tpl.diskInterface)).toBe("scsi0");
+    expect(await value(tpl.templateName)).toBe("debian-12");
     // The provider's perpetual speed diff on the template's one disk (muhlba91/pulumi-proxmoxve#664).
     expect(children.find((c) => c.type === types.vm)?.opts.ignoreChanges).toEqual(["disks[0].speed"]);
   });

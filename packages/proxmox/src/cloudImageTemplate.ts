@@ -1,12 +1,12 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { checkDiskGb, checkHostname, checkLabels, checkOneOf, failFor, hearthLabels, labelKeys, labelsToTags } from "@hearth/core";
+import { checkDiskGb, checkHostname, checkLabels, checkOneOf, hearthLabels, labelKeys, labelsToTags, Problems } from "@hearth/core";
 import { checked, isPlain } from "@hearth/kit";
-import { templateQueueKey } from "./cloneQueue.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { vmIdRegistry } from "./vmIds.js";
 import { checkDiskInterface, cloudInitInterface } from "./validation.js";
 import { checkPveValue, type PveFormatKey } from "./pveFormats.js";
+import type { TemplateRef } from "./vmFromTemplate.js";
 
 /** A value bound for a Proxmox id or property string, checked against its PVE format now or when it resolves. */
 const checkedPve = (fail: Parameters<typeof checkPveValue>[0], field: string, value: pulumi.Input<string>, key: PveFormatKey) =>
@@ -27,8 +27,10 @@ const urlFileName = (url: string): string => {
   }
 };
 
-export const checksumAlgorithms = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"] as const;
-export type ChecksumAlgorithm = (typeof checksumAlgorithms)[number];
+/** The algorithms Proxmox checks a downloaded image's checksum with. */
+export const ChecksumAlgorithm = { md5: "md5", sha1: "sha1", sha224: "sha224", sha256: "sha256", sha384: "sha384", sha512: "sha512" } as const;
+export type ChecksumAlgorithm = (typeof ChecksumAlgorithm)[keyof typeof ChecksumAlgorithm];
+export const checksumAlgorithms: readonly ChecksumAlgorithm[] = Object.values(ChecksumAlgorithm);
 
 export interface CloudImageTemplateArgs {
   /** The node that downloads the image and holds the template. */
@@ -61,15 +63,12 @@ export interface CloudImageTemplateArgs {
   readonly labels?: Record<string, string>;
 }
 
-/** What a clone needs to know about its template. */
-export interface TemplateRef {
-  readonly vmId: pulumi.Input<number>;
-  /** The node holding the template. @default the clone's node */
-  readonly node?: pulumi.Input<string>;
-  /** The template's boot disk size, when known: clones refuse to shrink it. */
-  readonly diskSizeGb?: pulumi.Input<number>;
-  /** The template's boot disk interface. @default "scsi0" */
-  readonly diskInterface?: string;
+/** What a CloudImageTemplate's `ref` holds: a clone's `template`, with the template's own id output and disk facts. */
+export interface CloudImageTemplateRef extends TemplateRef {
+  /** The template's VM id, an Output: clones that take it wait for the template. */
+  readonly vmId: pulumi.Output<number>;
+  readonly diskSizeGb: number;
+  readonly diskInterface: string;
 }
 
 /**
@@ -77,64 +76,72 @@ export interface TemplateRef {
  * type) and imported as the boot disk of a template VM with a cloud-init drive, the QEMU guest
  * agent enabled and a serial console (cloud images expect one).
  *
+ * Clones take its `ref` (`template: tpl.ref`), or its outputs one by one
+ * (`template: { vmId: tpl.vmId, node: tpl.node, diskSizeGb: tpl.diskSizeGb }`, as a YAML program writes it).
+ *
  * Children: `${name}-image` (download.File) and `${name}` (VmLegacy, template).
  */
 export class CloudImageTemplate extends pulumi.ComponentResource {
+  /** The template's VM id; clones that take this Output wait for the template. */
   readonly vmId: pulumi.Output<number>;
+  /** The node holding the template. */
   readonly node: pulumi.Output<string>;
+  /** The template's boot disk size in GB (clones refuse to shrink it). */
   readonly diskSizeGb: pulumi.Output<number>;
+  /** The template's boot disk interface (`scsi0`). */
+  readonly diskInterface: pulumi.Output<string>;
+  /** The template's VM name. */
+  readonly templateName: pulumi.Output<string>;
   /** The id of the downloaded image file (`local:import/debian-12.qcow2`). */
   readonly imageFileId: pulumi.Output<string>;
-  /** The reference clones use: the vmId Output (so clones wait for the template) and the plain disk facts. */
-  readonly ref: TemplateRef;
-  /**
-   * The template's `node/vmId` (`?` for a part only known at deploy time), once the key of its
-   * clone queue. Nothing uses it since clones are bounded per storage, not per template.
-   * @deprecated kept so programs that read it still compile; it will go in the next major.
-   */
-  readonly cloneQueueKey: string;
+  /** What a clone takes as `template`: the vmId Output (so clones wait for the template) and the disk facts, known now. */
+  readonly ref: CloudImageTemplateRef;
 
   constructor(name: string, args: CloudImageTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
-    const fail = failFor("CloudImageTemplate", name);
     const owner = `CloudImageTemplate "${name}"`;
-    const diskSizeGb = checkDiskGb(fail, "diskSizeGb", args.diskSizeGb ?? 10);
-    const diskInterface = checkDiskInterface(fail, "diskInterface", args.diskInterface ?? "scsi0");
+    const problems = new Problems(owner);
+    if (args === null || typeof args !== "object") problems.fail("(args)", args, "give node, imageUrl and vmId at least");
+    const p = <T>(run: (fail: Parameters<typeof checkPveValue>[0]) => T) => problems.check(run);
+    const pve = (field: string, value: pulumi.Input<string>, key: PveFormatKey) => p((fail) => checkedPve(fail, field, value, key));
+    const diskSizeGb = p((fail) => checkDiskGb(fail, "diskSizeGb", args.diskSizeGb ?? 10));
+    const diskInterface = p((fail) => checkDiskInterface(fail, "diskInterface", args.diskInterface ?? "scsi0"));
     if (args.checksum !== undefined && args.checksumAlgorithm === undefined) {
-      fail("checksumAlgorithm", undefined, `give the checksum's algorithm: one of ${checksumAlgorithms.join(", ")}`);
+      p((fail) => fail("checksumAlgorithm", undefined, `give the checksum's algorithm: one of ${checksumAlgorithms.join(", ")}`));
     }
-    if (args.checksumAlgorithm !== undefined) checkOneOf(fail, "checksumAlgorithm", args.checksumAlgorithm, checksumAlgorithms);
-    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels, "proxmox");
-    const node = checkedPve(fail, "node", args.node, "node");
-    const storage = checkedPve(fail, "storage", args.storage ?? "local-lvm", "storage");
-    const imageStorage = checkedPve(fail, "imageStorage", args.imageStorage ?? "local", "storage");
-    const bridge = checkedPve(fail, "bridge", args.bridge ?? "vmbr0", "bridge");
-    const cpuType = checkedPve(fail, "cpuType", args.cpuType ?? "x86-64-v2-AES", "cpuType");
-    const imageUrl = checked(args.imageUrl, (url) => {
+    if (args.checksumAlgorithm !== undefined) p((fail) => checkOneOf(fail, "checksumAlgorithm", args.checksumAlgorithm, checksumAlgorithms));
+    if (args.labels !== undefined) p((fail) => checkLabels(fail, "labels", args.labels, "proxmox"));
+    const node = pve("node", args.node, "node");
+    const storage = pve("storage", args.storage ?? "local-lvm", "storage");
+    const imageStorage = pve("imageStorage", args.imageStorage ?? "local", "storage");
+    const bridge = pve("bridge", args.bridge ?? "vmbr0", "bridge");
+    const cpuType = pve("cpuType", args.cpuType ?? "x86-64-v2-AES", "cpuType");
+    const imageUrl = p((fail) => checked(args.imageUrl, (url) => {
       if (typeof url !== "string" || !/^https?:\/\/[^\s/]+\/\S+$/.test(url)) fail("imageUrl", url, "use an http(s) URL of a cloud image file");
       // Without fileName the provider names the file after the URL; Proxmox refuses other extensions.
       if (args.fileName === undefined) {
         const fromUrl = urlFileName(url);
         if (!IMPORT_FILE.test(fromUrl)) fail("fileName", undefined, `the image URL's file "${fromUrl}" is not a .qcow2, .raw or .vmdk name, which Proxmox refuses to import; set fileName (an Ubuntu .img is a qcow2 image: "noble.qcow2")`);
       }
-    });
-    const fileName = args.fileName === undefined ? undefined : checked(args.fileName, (f) => {
+    }));
+    const fileName = args.fileName === undefined ? undefined : p((fail) => checked(args.fileName!, (f) => {
       if (typeof f !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(f)) fail("fileName", f, "use a plain file name such as debian-12.qcow2");
       if (!IMPORT_FILE.test(f)) fail("fileName", f, "Proxmox imports disk images named .qcow2, .raw or .vmdk; name the file after its format (an Ubuntu .img is a qcow2 image: noble.qcow2)");
-    });
-    const vmId = checked(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner));
-    const templateName = checked(args.templateName ?? name, (n) => {
+    }));
+    const vmId = p((fail) => checked(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner)));
+    const templateName = p((fail) => checked(args.templateName ?? name, (n) => {
       checkHostname(fail, args.templateName === undefined ? "name" : "templateName", n);
       checkPveValue(fail, args.templateName === undefined ? "name" : "templateName", n, "dnsName");
-    });
+    }));
+    problems.throwIfAny();
     super("hearth:proxmox:CloudImageTemplate", name, {}, opts);
 
     const image = new proxmoxve.download.File(
       `${name}-image`,
       {
-        nodeName: node,
-        datastoreId: imageStorage,
+        nodeName: node!,
+        datastoreId: imageStorage!,
         contentType: "import",
-        url: imageUrl,
+        url: imageUrl!,
         fileName,
         checksum: args.checksum,
         checksumAlgorithm: args.checksumAlgorithm,
@@ -147,35 +154,35 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
     const template = new proxmoxve.VmLegacy(
       name,
       {
-        nodeName: node,
-        vmId,
-        name: templateName,
+        nodeName: node!,
+        vmId: vmId!,
+        name: templateName!,
         description: "Cloud-image template managed by Hearth",
         tags: labelsToTags(hearthLabels("CloudImageTemplate", { ...args.labels, [labelKeys.stack]: pulumi.getStack() })),
         template: true,
         started: false,
         onBoot: false,
         operatingSystem: { type: "l26" },
-        cpu: { cores: 1, type: cpuType },
+        cpu: { cores: 1, type: cpuType! },
         memory: { dedicated: 1024 },
         scsiHardware: "virtio-scsi-single",
-        bootOrders: [diskInterface],
+        bootOrders: [diskInterface!],
         disks: [
           {
-            interface: diskInterface,
-            datastoreId: storage,
+            interface: diskInterface!,
+            datastoreId: storage!,
             importFrom: image.id,
             size: diskSizeGb,
             discard: "on",
             iothread: true,
-            ...(diskInterface.startsWith("virtio") ? {} : { ssd: true }),
+            ...(diskInterface!.startsWith("virtio") ? {} : { ssd: true }),
           },
         ],
-        initialization: { datastoreId: storage, interface: cloudInitInterface, ipConfigs: [{ ipv4: { address: "dhcp" } }] },
+        initialization: { datastoreId: storage!, interface: cloudInitInterface, ipConfigs: [{ ipv4: { address: "dhcp" } }] },
         agent: { enabled: true },
         serialDevices: [{ device: "socket" }],
         vga: { type: "serial0" },
-        networkDevices: [{ bridge, model: "virtio" }],
+        networkDevices: [{ bridge: bridge!, model: "virtio" }],
       },
       // The provider's perpetual disks[n].speed diff (muhlba91/pulumi-proxmoxve#664), see diskSpeed.ts.
       { parent: this, ignoreChanges: withDiskSpeedIgnored(opts?.ignoreChanges, 1) },
@@ -183,10 +190,19 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
 
     this.vmId = template.vmId;
     this.node = template.nodeName;
-    this.diskSizeGb = pulumi.output(diskSizeGb);
+    this.diskSizeGb = pulumi.output(diskSizeGb!);
+    this.diskInterface = pulumi.output(diskInterface!);
+    this.templateName = template.name;
     this.imageFileId = image.id;
-    this.ref = { vmId: template.vmId, node: isPlain(args.node) ? args.node : template.nodeName, diskSizeGb, diskInterface };
-    this.cloneQueueKey = templateQueueKey(args.node, args.vmId);
-    this.registerOutputs({ vmId: this.vmId, node: this.node, diskSizeGb: this.diskSizeGb, imageFileId: this.imageFileId });
+    this.ref = { vmId: template.vmId, node: isPlain(args.node) ? args.node : template.nodeName, diskSizeGb: diskSizeGb!, diskInterface: diskInterface! };
+    this.registerOutputs({
+      vmId: this.vmId,
+      node: this.node,
+      diskSizeGb: this.diskSizeGb,
+      diskInterface: this.diskInterface,
+      templateName: this.templateName,
+      imageFileId: this.imageFileId,
+      ref: this.ref,
+    });
   }
 }

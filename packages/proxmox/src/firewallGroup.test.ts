@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { rule } from "@hearth/core";
-import { FirewallGroup } from "./firewallGroup.js";
+import { rule, type ArgsConform, type FirewallGroupArgs as ContractArgs } from "@hearth/core";
+import { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 import { captureChildren, expectRefused, installMocks, recordedOf, resetMocks, settle, types, value } from "./testing.js";
 
 beforeAll(installMocks);
@@ -20,6 +20,7 @@ describe("FirewallGroup", () => {
       },
       { transformations: [transformation] },
     );
+    expect(await value(group.groupId)).toBe("web");
     expect(await value(group.groupName)).toBe("web");
     await settle();
     const [sg] = recordedOf(types.group);
@@ -34,9 +35,31 @@ describe("FirewallGroup", () => {
     expect(children[0]?.opts.parent).toBe(group);
   });
 
-  it("uses an explicit group name", async () => {
-    const group = new FirewallGroup("ssh-from-lan", { groupName: "ssh_lan", rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24"] })] });
-    expect(await value(group.groupName)).toBe("ssh_lan");
+  it("uses an explicit group name and description (the contract's words)", async () => {
+    const group = new FirewallGroup("ssh-from-lan", { name: "ssh_lan", description: "SSH from the LAN", rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24"] })] });
+    expect(await value(group.groupId)).toBe("ssh_lan");
+    await settle();
+    expect(recordedOf(types.group)[0]?.inputs).toMatchObject({ name: "ssh_lan", comment: "SSH from the LAN" });
+  });
+
+  it("takes the contract's FirewallGroupArgs under the contract's names (compile-time)", () => {
+    const conforms: ArgsConform<ContractArgs, FirewallGroupArgs> = true;
+    expect(conforms).toBe(true);
+  });
+
+  it("still reads the deprecated groupName and comment", async () => {
+    const group = new FirewallGroup("old-words", { groupName: "old_lan", comment: "kept", rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
+    expect(await value(group.groupId)).toBe("old_lan");
+    await settle();
+    expect(recordedOf(types.group)[0]?.inputs).toMatchObject({ name: "old_lan", comment: "kept" });
+  });
+
+  it("reports every problem at once", async () => {
+    const error = await expectRefused(
+      () => new FirewallGroup("bad", { name: "9", description: "a\nb", rules: [rule.allowIn({ protocol: "tcp", ports: [0] }), rule.allowIn({ protocol: "tcp", ports: [22] })] }),
+      /^FirewallGroup "bad": 3 problems:/,
+    );
+    expect(error.problems.map((p) => p.field)).toEqual(["name", "rules[0].ports[0]", "description"]);
   });
 
   it.each([
@@ -48,12 +71,13 @@ describe("FirewallGroup", () => {
     ["the Proxmox UI open to the world in a port range", { rules: [rule.allowIn({ protocol: "tcp", portRanges: [{ from: 8000, to: 8100 }] })] }, /the Proxmox UI and API \(8006\)/],
     ["SSH open to the world in two halves over two rules", { rules: [rule.allowIn({ protocol: "udp", ports: [22], from: ["0.0.0.0/1"] }), rule.allowIn({ protocol: "any", from: ["128.0.0.0/1"] })] }, /SSH \(22\)/],
     ["a source with host bits", { rules: [rule.allowIn({ protocol: "tcp", ports: [443], from: ["10.0.0.5/8"] })] }, /did you mean 10\.0\.0\.0\/8\?/],
-    ["a too long group name", { groupName: "a-very-long-group-name", rules: [rule.allowIn({})] }, /groupName "a-very-long-group-name"/],
+    ["a too long group name", { name: "a-very-long-group-name", rules: [rule.allowIn({})] }, /name "a-very-long-group-name"/],
+    ["both name and the deprecated groupName", { name: "a1", groupName: "a2", rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] }, /groupName "a2" .*give only name/],
   ])("refuses %s and creates nothing", async (_label, args, message) => {
     await expectRefused(() => new FirewallGroup("bad", args as never), message);
   });
 
-  it("refuses a component name that is not a valid Proxmox group name when no groupName is given", () => {
-    expect(() => new FirewallGroup("9lives", { rules: [rule.allowIn({})] })).toThrow(/FirewallGroup "9lives": name "9lives"/);
+  it("refuses a component name that is not a valid Proxmox group name when no name is given", () => {
+    expect(() => new FirewallGroup("9lives", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] })).toThrow(/FirewallGroup "9lives": name "9lives"/);
   });
 });

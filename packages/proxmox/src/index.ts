@@ -1,18 +1,20 @@
 // The public API of @hearth/proxmox, listed by name: every name here is covered by semver and
 // recorded in etc/proxmox.api.md (docs/api.md). Everything else in src/ is internal.
 
-export { CloudImageTemplate, checksumAlgorithms, type ChecksumAlgorithm, type CloudImageTemplateArgs, type TemplateRef } from "./cloudImageTemplate.js";
+export { CloudImageTemplate, ChecksumAlgorithm, checksumAlgorithms, type CloudImageTemplateArgs, type CloudImageTemplateRef } from "./cloudImageTemplate.js";
 export {
   VmFromTemplate,
+  NicModel,
   defaultClonesPerStorage,
-  type StaticIpv4,
+  type TemplateRef,
+  type VmBackupPolicy,
   type VmCloudInit,
   type VmDisk,
+  type VmDns,
   type VmFromTemplateArgs,
-  type VmNic,
+  type VmNetwork,
 } from "./vmFromTemplate.js";
-export { Network, type BridgeNetwork, type NetworkArgs, type SdnNetwork, type VlanNetwork } from "./network.js";
+export { Network, SdnZoneType, type BridgeNetwork, type DhcpRange, type NetworkArgs, type SdnNetwork, type VlanNetwork } from "./network.js";
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
-export { BackupPolicy, backupCompressions, backupModes, type BackupPolicyArgs } from "./backupPolicy.js";
+export { BackupJob, BackupCompression, BackupMode, backupCompressions, backupModes, defaultBackupStorage, type BackupJobArgs } from "./backupJob.js";
 export { vmIdRange, type VmIdRange } from "./vmIds.js";
-export { type CloneBound } from "./cloneQueue.js";

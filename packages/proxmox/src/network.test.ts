@@ -14,7 +14,9 @@ describe("Network", () => {
       { bridge: { node: "pve1", name: "vmbr1", vlanAware: true, ports: ["eno2"], cidr: "192.168.10.2/24", gateway: "192.168.10.1" } },
       { transformations: [transformation] },
     );
+    expect(await value(net.networkId)).toBe("vmbr1");
     expect(await value(net.bridgeName)).toBe("vmbr1");
+    expect(await value(net.cidr)).toBe("192.168.10.2/24");
     await settle();
     const [bridge] = recordedOf(types.bridge);
     expect(bridge?.name).toBe("lan");
@@ -24,7 +26,7 @@ describe("Network", () => {
 
   it("vlan mode creates the tagged interface and a bridge on top of it", async () => {
     const net = new Network("iot", { vlan: { node: "pve1", interface: "eno1", tag: 30, bridge: "vmbr30" } });
-    expect(await value(net.bridgeName)).toBe("vmbr30");
+    expect(await value(net.networkId)).toBe("vmbr30");
     await settle();
     expect(recordedOf(types.vlan)[0]).toMatchObject({ name: "iot-vlan", inputs: { nodeName: "pve1", name: "eno1.30" } });
     expect(recordedOf(types.bridge)[0]).toMatchObject({ name: "iot", inputs: { name: "vmbr30", ports: ["eno1.30"] } });
@@ -37,7 +39,7 @@ describe("Network", () => {
       { sdn: { zone: "lab", cidr: "10.20.0.0/24", gateway: "10.20.0.1", snat: true, dhcpRange: { start: "10.20.0.100", end: "10.20.0.200" } } },
       { transformations: [transformation] },
     );
-    expect(await value(net.bridgeName)).toBe("lab");
+    expect(await value(net.networkId)).toBe("lab");
     await settle();
     expect(recordedOf(types.zoneSimple)[0]).toMatchObject({ name: "lab-zone", inputs: { resourceId: "lab", dhcp: "dnsmasq", ipam: "pve" } });
     expect(recordedOf(types.vnet)[0]).toMatchObject({ name: "lab-vnet", inputs: { resourceId: "lab", zone: "lab" } });
@@ -54,7 +56,7 @@ describe("Network", () => {
 
   it("sdn vlan zones tag a VNet on an existing bridge", async () => {
     const net = new Network("dmz", { sdn: { zone: "dmz", type: "vlan", bridge: "vmbr0", vnet: "dmz55", tag: 55, cidr: "10.55.0.0/24", gateway: "10.55.0.1" } });
-    expect(await value(net.bridgeName)).toBe("dmz55");
+    expect(await value(net.networkId)).toBe("dmz55");
     await settle();
     expect(recordedOf(types.zoneVlan)[0]?.inputs).toMatchObject({ resourceId: "dmz", bridge: "vmbr0" });
     expect(recordedOf(types.vnet)[0]?.inputs).toMatchObject({ resourceId: "dmz55", tag: 55 });
@@ -83,6 +85,15 @@ describe("Network", () => {
 
   it("checks a node given as an Output when it resolves", async () => {
     const net = new Network("late", { bridge: { node: pulumi.output(" "), name: "vmbr7" } });
-    await expect(value(net.bridgeName)).rejects.toThrow(/bridge\.node " "/);
+    await expect(value(net.networkId)).rejects.toThrow(/bridge\.node " "/);
+  });
+
+  it("reports every problem of the chosen mode at once", async () => {
+    const error = await expectRefused(
+      () => new Network("bad", { sdn: { zone: "laboratory", type: "simple", tag: 20, cidr: "10.20.0.5/24", gateway: "10.21.0.1", nodes: ["a b"] } }),
+      /^Network "bad": 4 problems:/,
+    );
+    // The gateway is checked against the subnet only once the subnet itself is valid.
+    expect(error.problems.map((p) => p.field)).toEqual(["sdn.zone", "sdn.tag", "sdn.cidr", "sdn.nodes[0]"]);
   });
 });

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HearthValidationError, rule } from "@hearth/core";
 import { parse as parseYaml } from "yaml";
-import { BackupPolicy } from "./backupPolicy.js";
+import { BackupJob } from "./backupJob.js";
 import { CloudImageTemplate } from "./cloudImageTemplate.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
@@ -23,8 +23,8 @@ const fields: ReadonlyArray<{ readonly field: string; readonly format: PveFormat
   { field: "storage", format: "storage", make: (v) => new VmFromTemplate(`vm${id++}`, { node: "pve1", template, storage: v }) },
   { field: "pool", format: "pool", make: (v) => new VmFromTemplate(`vm${id++}`, { node: "pve1", template, pool: v }) },
   { field: "cpuType", format: "cpuType", make: (v) => new VmFromTemplate(`vm${id++}`, { node: "pve1", template, cpuType: v }) },
-  { field: "networks[0].bridge", format: "bridge", make: (v) => new VmFromTemplate(`vm${id++}`, { node: "pve1", template, networks: [{ bridge: v }] }) },
-  { field: "networks[0].macAddress", format: "mac", make: (v) => new VmFromTemplate(`vm${id++}`, { node: "pve1", template, networks: [{ bridge: "vmbr0", macAddress: v }] }) },
+  { field: "networks[0].networkId", format: "bridge", make: (v) => new VmFromTemplate(`vm${id++}`, { node: "pve1", template, networks: [{ networkId: v }] }) },
+  { field: "networks[0].macAddress", format: "mac", make: (v) => new VmFromTemplate(`vm${id++}`, { node: "pve1", template, networks: [{ networkId: "vmbr0", macAddress: v }] }) },
   { field: "disks[0].storage", format: "storage", make: (v) => new VmFromTemplate(`vm${id++}`, { node: "pve1", template, disks: [{ sizeGb: 20, storage: v }] }) },
   { field: "cloudInit.storage", format: "storage", make: (v) => new VmFromTemplate(`vm${id++}`, { node: "pve1", template, cloudInit: { storage: v } }) },
   {
@@ -43,14 +43,14 @@ const fields: ReadonlyArray<{ readonly field: string; readonly format: PveFormat
   { field: "sdn.vnet", format: "sdnId", make: (v) => new Network(`n${id++}`, { sdn: { zone: "lab", vnet: v, cidr: "10.20.0.0/24", gateway: "10.20.0.1" } }) },
   { field: "sdn.bridge", format: "bridge", make: (v) => new Network(`n${id++}`, { sdn: { zone: "lab", type: "vlan", bridge: v, tag: 20, cidr: "10.20.0.0/24", gateway: "10.20.0.1" } }) },
   { field: "sdn.nodes[0]", format: "node", make: (v) => new Network(`n${id++}`, { sdn: { zone: "lab", cidr: "10.20.0.0/24", gateway: "10.20.0.1", nodes: [v] } }) },
-  { field: "groupName", format: "firewallGroup", make: (v) => new FirewallGroup(`g${id++}`, { groupName: v, rules }) },
-  { field: "comment", format: "comment", make: (v) => new FirewallGroup(`g${id++}`, { groupName: `web${id}`, comment: v, rules }) },
-  { field: "rules[0].comment", format: "comment", make: (v) => new FirewallGroup(`g${id++}`, { groupName: `web${id}`, rules: [rule.allowIn({ protocol: "tcp", ports: [443], comment: v })] }) },
-  { field: "rules[0].sources", format: "ipset", make: (v) => new FirewallGroup(`g${id++}`, { groupName: `web${id}`, rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: [`+${v}`] })] }) },
-  { field: "jobId", format: "configId", make: (v) => new BackupPolicy(`b${id++}`, { jobId: v, schedule: "daily", storage: "backups", retention: { keepDaily: 7 }, all: true }) },
-  { field: "storage", format: "storage", make: (v) => new BackupPolicy(`b${id++}`, { schedule: "daily", storage: v, retention: { keepDaily: 7 }, all: true }) },
-  { field: "node", format: "node", make: (v) => new BackupPolicy(`b${id++}`, { schedule: "daily", storage: "backups", node: v, retention: { keepDaily: 7 }, all: true }) },
-  { field: "pool", format: "pool", make: (v) => new BackupPolicy(`b${id++}`, { schedule: "daily", storage: "backups", retention: { keepDaily: 7 }, pool: v }) },
+  { field: "name", format: "firewallGroup", make: (v) => new FirewallGroup(`g${id++}`, { name: v, rules }) },
+  { field: "description", format: "comment", make: (v) => new FirewallGroup(`g${id++}`, { name: `web${id}`, description: v, rules }) },
+  { field: "rules[0].comment", format: "comment", make: (v) => new FirewallGroup(`g${id++}`, { name: `web${id}`, rules: [rule.allowIn({ protocol: "tcp", ports: [443], comment: v })] }) },
+  { field: "rules[0].sources", format: "ipset", make: (v) => new FirewallGroup(`g${id++}`, { name: `web${id}`, rules: [rule.allowIn({ protocol: "tcp", ports: [22], from: [`+${v}`] })] }) },
+  { field: "jobId", format: "configId", make: (v) => new BackupJob(`b${id++}`, { jobId: v, schedule: "daily", storage: "backups", retention: { keepDaily: 7 }, all: true }) },
+  { field: "storage", format: "storage", make: (v) => new BackupJob(`b${id++}`, { schedule: "daily", storage: v, retention: { keepDaily: 7 }, all: true }) },
+  { field: "node", format: "node", make: (v) => new BackupJob(`b${id++}`, { schedule: "daily", storage: "backups", node: v, retention: { keepDaily: 7 }, all: true }) },
+  { field: "pool", format: "pool", make: (v) => new BackupJob(`b${id++}`, { schedule: "daily", storage: "backups", retention: { keepDaily: 7 }, pool: v }) },
 ];
 
 const separators = [",", "=", ";", "\n", "\r\n", "\t", " ", "\u0000", "\u2028", "\u0085"];
@@ -98,7 +98,7 @@ describe("values written into Proxmox ids and property strings", () => {
           if (f.field === "jobId" && !/^[A-Za-z][A-Za-z0-9_]{1,40}$/.test(value)) return;
           if (f.field === "vlan.interface" && !isPveValue("iface", `${value}.20`)) return;
           // Group names and job ids are claimed once per program (a second one would overwrite the first).
-          if (f.field === "groupName" || f.field === "jobId") {
+          if (f.field === "name" || f.field === "jobId") {
             if (claimed.has(value.toLowerCase())) return;
             claimed.add(value.toLowerCase());
           }

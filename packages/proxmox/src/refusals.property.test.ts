@@ -8,7 +8,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rule } from "@hearth/core";
 import { brokenArgs, cidrWithHostBits, nonCanonicalCidr, nonCanonicalIp, notAList, notAString, notAWholeNumber, notAnObject, optional, firewallRuleBreakages, validFirewallArgs } from "../../../test/support/badInputs.js";
 import { expectAllRefused, expectSecretsNeverEchoed } from "../../../test/support/refused.js";
-import { BackupPolicy, type BackupPolicyArgs } from "./backupPolicy.js";
+import { BackupJob, type BackupJobArgs } from "./backupJob.js";
 import { CloudImageTemplate, type CloudImageTemplateArgs } from "./cloudImageTemplate.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
@@ -25,9 +25,10 @@ describe("Proxmox components refuse generated bad input and register nothing", (
       node: "pve1",
       template: { vmId: 9000, diskSizeGb: 10 },
       disks: [{ sizeGb: 20 }],
-      networks: [{ bridge: "vmbr0", ipv4: { address: "10.30.0.2/24", gateway: "10.30.0.1" } }],
+      networks: [{ networkId: "vmbr0", ipv4Address: "10.30.0.2/24", gateway: "10.30.0.1" }],
       cloudInit: { user: "ops", dns: { servers: ["10.30.0.1"] } },
       labels: { env: "lab" },
+      backups: { schedule: "02:00", retention: { keepDaily: 7 } },
     };
     const bad = brokenArgs(valid, [
       ["template", notAnObject],
@@ -35,16 +36,22 @@ describe("Proxmox components refuse generated bad input and register nothing", (
       ["disks", optional(notAList)],
       ["disks.0.sizeGb", notAWholeNumber],
       ["networks", optional(notAList)],
-      ["networks.0.ipv4.address", fc.oneof(nonCanonicalCidr, fc.constantFrom("10.30.0.0/24", "10.30.0.255/24", "2001:db8::2/64"), notAString)],
-      ["networks.0.ipv4.gateway", fc.oneof(nonCanonicalIp, fc.constant("10.31.0.1"))],
+      ["networks.0.ipv4Address", fc.oneof(nonCanonicalCidr, fc.constantFrom("10.30.0.0/24", "10.30.0.255/24", "2001:db8::2/64", "10.30.0.2"), notAString)],
+      ["networks.0.gateway", fc.oneof(nonCanonicalIp, fc.constant("10.31.0.1"))],
+      ["networks.0.networkId", fc.oneof(notAString.filter((v) => v !== undefined), fc.constantFrom("", "vmbr 0", "-lan"))],
       ["networks.0.vlanTag", notAWholeNumber.filter((v) => v !== null)],
       ["cloudInit.dns.servers", fc.oneof(nonCanonicalIp.map((ip) => [ip]))],
-      ["size", fc.record({ cores: notAWholeNumber, memoryMb: fc.constant(2048) })],
+      ["size", fc.oneof(fc.constantFrom("huge", "Small", ""), fc.record({ cores: fc.constant(2), memoryMb: fc.constant(2048) }))],
+      ["cores", notAWholeNumber.filter((v) => v !== null && v !== undefined)],
+      ["cloudInit.packages", fc.constantFrom(["nginx"], [])],
+      ["cloudInit.runcmd", fc.constantFrom(["reboot"], [])],
+      ["backups", fc.oneof(notAnObject.filter((v) => v !== undefined), fc.constant({ schedule: "whenever" }), fc.constant({ retention: {} }), fc.constant({ mode: "hot" }))],
+      ["deleteProtection", fc.constantFrom("yes", 1, null)],
       ["labels", fc.oneof(notAnObject, fc.constant({ "hearth/component": "x" }), fc.constant({ "a.b": "c", "a-b": "c" }))],
       ["vmId", fc.oneof(notAWholeNumber.filter((v) => v !== null), fc.constantFrom(1, 99, 1_000_000_000))],
-      // A name where a component is expected.
-      ["firewallGroups", fc.oneof(optional(notAList), fc.constantFrom(["web"], [{ groupName: "web" }]))],
-      ["networks.0", fc.constantFrom({ network: "lan" }, { network: { bridgeName: "vmbr9" } })],
+      // A component or an object where an id is expected.
+      ["firewallGroups", fc.oneof(optional(notAList), fc.constantFrom(["9lives"], [{ groupName: "web" }], [""]))],
+      ["networks.0", fc.constantFrom({ network: "lan" }, { bridge: "vmbr9" }, "vmbr0")],
     ]);
     expect(await expectAllRefused(recorded, bad, ({ args }) => new VmFromTemplate("web-1", args), runs)).toBe(runs);
   });
@@ -84,27 +91,32 @@ describe("Proxmox components refuse generated bad input and register nothing", (
     expect(await expectAllRefused(recorded, bad, ({ args }) => new FirewallGroup("web", args as never), runs)).toBe(runs);
   });
 
-  it("BackupPolicy", async () => {
-    const valid: BackupPolicyArgs = { schedule: "*-*-* 02:00", storage: "backups", retention: { keepDaily: 7 }, vmIds: [101] };
+  it("BackupJob", async () => {
+    const valid: BackupJobArgs = { schedule: "*-*-* 02:00", storage: "backups", retention: { keepDaily: 7 }, pool: "lab" };
     const bad = brokenArgs(valid, [
       ["retention", notAnObject],
       ["retention.keepDaily", notAWholeNumber.filter((v) => v !== null)],
-      ["vmIds.0", notAWholeNumber],
+      ["pool", fc.constantFrom("", "a b")],
+      ["all", fc.constantFrom(true, "yes", 1)],
+      ["lockWaitMinutes", notAWholeNumber.filter((v) => v !== null && v !== undefined)],
       ["jobId", fc.oneof(fc.constantFrom("1x", "has-dash", ""), optional(notAString))],
     ]);
-    // A name where a VmFromTemplate is expected (with vms as the only selection).
-    const badVms = brokenArgs({ ...valid, vmIds: undefined }, [["vms", fc.constantFrom(["web-1"], [{ vmId: 101 }], [101])]]);
-    expect(await expectAllRefused(recorded, badVms, ({ args }) => new BackupPolicy("nightly", args), 20)).toBe(20);
-    expect(await expectAllRefused(recorded, bad, ({ args }) => new BackupPolicy("nightly", args), runs)).toBe(runs);
+    // The old selections by VM are refused with the way to the VM's backups.
+    const badVms = brokenArgs({ ...valid, pool: undefined, all: true }, [["vmIds", fc.constantFrom([101], [])], ["vms", fc.constantFrom(["web-1"], [{ vmId: 101 }])]]);
+    expect(await expectAllRefused(recorded, badVms, ({ args }) => new BackupJob("nightly", args as never), 20)).toBe(20);
+    expect(await expectAllRefused(recorded, bad, ({ args }) => new BackupJob("nightly", args), runs)).toBe(runs);
   });
 
   it("refuses two backup jobs whose ids normalize to the same string, and two security groups with one name", () => {
-    new BackupPolicy("web-db", { schedule: "*-*-* 02:00", storage: "backups", retention: { keepDaily: 7 }, vmIds: [101] });
-    expect(() => new BackupPolicy("web_db", { schedule: "*-*-* 03:00", storage: "backups", retention: { keepDaily: 7 }, vmIds: [102] })).toThrow(
-      /BackupPolicy "web-db" already uses the Proxmox backup job id "hearth_web_db"/,
+    new BackupJob("web-db", { schedule: "*-*-* 02:00", storage: "backups", retention: { keepDaily: 7 }, pool: "a" });
+    expect(() => new BackupJob("web_db", { schedule: "*-*-* 03:00", storage: "backups", retention: { keepDaily: 7 }, pool: "b" })).toThrow(
+      /BackupJob "web-db" already uses the Proxmox backup job id "hearth_web_db"/,
     );
-    new FirewallGroup("lan-a", { groupName: "lan", rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
-    expect(() => new FirewallGroup("lan-b", { groupName: "lan", rules: [rule.allowIn({ protocol: "tcp", ports: [80] })] })).toThrow(/already uses the Proxmox security group name "lan"/);
+    // A VM's own job takes part in the same claim: VM "web" derives hearth_web_backup.
+    new BackupJob("web-backup", { schedule: "daily", retention: { keepDaily: 7 }, all: true });
+    expect(() => new VmFromTemplate("web", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, backups: {} })).toThrow(/hearth_web_backup/);
+    new FirewallGroup("lan-a", { name: "lan", rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
+    expect(() => new FirewallGroup("lan-b", { name: "lan", rules: [rule.allowIn({ protocol: "tcp", ports: [80] })] })).toThrow(/already uses the Proxmox security group name "lan"/);
   });
 });
 
@@ -117,8 +129,8 @@ describe("Proxmox components never echo a secret", () => {
         const shortPassword = `Q7#${secret.slice(0, 3)}`;
         new VmFromTemplate("late-sec-a", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, vmId: pulumi.secret(Number(`0.${secret.length}`)) as never });
         new VmFromTemplate("late-sec-b", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, cloudInit: { password: pulumi.secret(shortPassword) } });
-        new BackupPolicy("late-sec-c", { schedule: hidden, storage: "backups", retention: { keepDaily: 7 }, vmIds: [101] });
-        new BackupPolicy("late-sec-d", { schedule: "*-*-* 02:00", storage: pulumi.secret(` ${secret}`), retention: { keepDaily: 7 }, vmIds: [101] });
+        new BackupJob("late-sec-c", { schedule: hidden, storage: "backups", retention: { keepDaily: 7 }, all: true });
+        new VmFromTemplate("late-sec-d", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, backups: { storage: pulumi.secret(` ${secret}`) } });
         return [shortPassword];
       },
       numRuns: 10,

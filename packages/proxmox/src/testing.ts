@@ -4,6 +4,7 @@
  * dependsOn) the way the engine would receive them.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { HearthValidationError } from "@hearth/core";
 import { expectRefused as sharedExpectRefused } from "../../../test/support/refused.js";
 
 export interface RecordedResource {
@@ -129,6 +130,6 @@ export const types = {
  * all was registered (neither the component nor any child): the shared helper of every
  * package (test/support/refused.ts) on this file's mocks.
  */
-export async function expectRefused(make: () => unknown, message: RegExp): Promise<void> {
-  await sharedExpectRefused(recorded, make, message);
+export async function expectRefused(make: () => unknown, message: RegExp): Promise<HearthValidationError> {
+  return sharedExpectRefused(recorded, make, message);
 }

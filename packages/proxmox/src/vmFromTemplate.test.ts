@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { HearthValidationError, rule } from "@hearth/core";
+import fc from "fast-check";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { HearthValidationError, rule, type ArgsConform, type VmArgs } from "@hearth/core";
 import { CloudImageTemplate } from "./cloudImageTemplate.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
@@ -27,7 +28,7 @@ describe("VmFromTemplate", () => {
         ...base,
         size: "medium",
         disks: [{ sizeGb: 20 }, { sizeGb: 100, storage: "tank" }],
-        networks: [{ bridge: "vmbr0", vlanTag: 20 }, { bridge: "vmbr1", ipv4: { address: "10.30.0.2/24", gateway: "10.30.0.1" } }],
+        networks: [{ networkId: "vmbr0", vlanTag: 20 }, { networkId: "vmbr1", ipv4Address: "10.30.0.2/24", gateway: "10.30.0.1" }],
         cloudInit: { user: "ops", sshKeys: [key], dns: { servers: ["10.30.0.1"], domain: "home.arpa" } },
         vmId: 201,
         labels: { env: "lab" },
@@ -36,7 +37,10 @@ describe("VmFromTemplate", () => {
       { transformations: [transformation] },
     );
     expect(await value(vm.vmId)).toBe(201);
+    expect(await value(vm.instanceId)).toBe("201");
+    expect(await value(vm.hostname)).toBe("web-1");
     expect(await value(vm.name)).toBe("web-1");
+    expect(await value(vm.labels)).toEqual({ env: "lab", "hearth/stack": "test", "hearth/component": "VmFromTemplate", "hearth/managed-by": "hearth" });
     expect(await value(vm.node)).toBe("pve1");
     expect(await value(vm.ipv4Addresses)).toEqual(["10.20.0.15", "10.30.0.2"]);
     expect(await value(vm.ipv4Address)).toBe("10.20.0.15");
@@ -112,35 +116,35 @@ describe("VmFromTemplate", () => {
   it("attaches firewall groups through VM rules and enables the VM firewall", async () => {
     const web = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
     const { transformation, children } = captureChildren();
-    const vm = new VmFromTemplate("web-2", { ...base, vmId: 202, firewallGroups: [web] }, { transformations: [transformation] });
+    const vm = new VmFromTemplate("web-2", { ...base, vmId: 202, firewallGroups: [web.groupId, "ssh_lan"] }, { transformations: [transformation] });
     await value(vm.vmId);
     await settle();
-    expect(recordedOf(types.rules)[0]).toMatchObject({ name: "web-2-fw", inputs: { nodeName: "pve1", vmId: 202, rules: [{ securityGroup: "web", enabled: true }] } });
+    expect(recordedOf(types.rules)[0]).toMatchObject({ name: "web-2-fw", inputs: { nodeName: "pve1", vmId: 202, rules: [{ securityGroup: "web", enabled: true }, { securityGroup: "ssh_lan", enabled: true }] } });
     expect(recordedOf(types.options)[0]).toMatchObject({ name: "web-2-fw-options", inputs: { nodeName: "pve1", vmId: 202, enabled: true, inputPolicy: "DROP" } });
     expect(children.map((c) => c.name)).toEqual(["web-2", "web-2-fw", "web-2-fw-options"]);
     expect(children.every((c) => c.opts.parent === vm)).toBe(true);
   });
 
-  it("attaches NICs to a Network's bridge or VNet", async () => {
+  it("attaches NICs to a Network's networkId (a bridge or VNet)", async () => {
     const lab = new Network("lab", { sdn: { zone: "lab", cidr: "10.20.0.0/24", gateway: "10.20.0.1" } });
-    new VmFromTemplate("app", { ...base, networks: [{ network: lab, firewall: false, model: "e1000" }] });
+    new VmFromTemplate("app", { ...base, networks: [{ networkId: lab.networkId, firewall: false, model: "e1000" }] });
     await settle();
     expect(recordedOf(types.vm)[0]?.inputs.networkDevices).toEqual([expect.objectContaining({ bridge: "lab", firewall: false, model: "e1000" })]);
   });
 
   it("accepts explicit cores and memory", async () => {
-    new VmFromTemplate("big", { ...base, size: { cores: 6, memoryMb: 12288 } });
+    new VmFromTemplate("big", { ...base, cores: 6, memoryMb: 12288 });
     await settle();
     expect(recordedOf(types.vm)[0]?.inputs).toMatchObject({ cpu: { cores: 6 }, memory: { dedicated: 12288 } });
   });
 
   it("clones from a CloudImageTemplate on its node and waits for it", async () => {
     const tpl = new CloudImageTemplate("debian-12", { node: "pve2", imageUrl: "https://example.org/debian-12.qcow2", vmId: 9100, diskSizeGb: 12 });
-    new VmFromTemplate("c1", { node: "pve1", template: tpl, disks: [{ sizeGb: 12 }] });
+    new VmFromTemplate("c1", { node: "pve1", template: tpl.ref, disks: [{ sizeGb: 12 }] });
     await settle();
     const clone = recordedOf(types.vm).find((r) => r.name === "c1");
     expect(clone?.inputs.clone).toMatchObject({ vmId: 9100, nodeName: "pve2", full: true });
-    expect(() => new VmFromTemplate("c2", { node: "pve1", template: tpl, disks: [{ sizeGb: 8 }] })).toThrow(
+    expect(() => new VmFromTemplate("c2", { node: "pve1", template: tpl.ref, disks: [{ sizeGb: 8 }] })).toThrow(
       /VmFromTemplate "c2": disks\[0\]\.sizeGb 8 .*smaller than the template's 12 GB; disks can grow, not shrink/,
     );
   });
@@ -161,7 +165,7 @@ describe("VmFromTemplate", () => {
 
   it("without disks keeps a CloudImageTemplate's boot disk", async () => {
     const tpl = new CloudImageTemplate("debian-12", { node: "pve1", imageUrl: "https://example.org/debian-12.qcow2", vmId: 9100, diskSizeGb: 14, storage: "tank" });
-    new VmFromTemplate("c1", { node: "pve1", template: tpl, storage: "tank" });
+    new VmFromTemplate("c1", { node: "pve1", template: tpl.ref, storage: "tank" });
     await settle();
     expect(recordedOf(types.vm).find((r) => r.name === "c1")?.inputs.disks).toEqual([
       { interface: "scsi0", size: 14, datastoreId: "tank", discard: "on", iothread: true, ssd: true },
@@ -203,8 +207,9 @@ describe("VmFromTemplate", () => {
   });
 
   it.each<[string, Partial<VmFromTemplateArgs>, RegExp]>([
-    ["zero cores", { size: { cores: 0, memoryMb: 1024 } }, /size\.cores 0/],
-    ["negative memory", { size: { cores: 1, memoryMb: -5 } }, /size\.memoryMb -5/],
+    ["zero cores", { cores: 0, memoryMb: 1024 }, /cores 0/],
+    ["negative memory", { cores: 1, memoryMb: -5 }, /memoryMb -5/],
+    ["a size next to cores", { size: "small", cores: 2 }, /size "small" .*not both/],
     ["an unknown size", { size: "huge" as never }, /size "huge"/],
     ["a zero disk", { disks: [{ sizeGb: 0 }] }, /disks\[0\]\.sizeGb 0/],
     ["an unknown disk interface", { disks: [{ sizeGb: 10, interface: "nvme0" }] }, /disks\[0\]\.interface "nvme0"/],
@@ -212,17 +217,28 @@ describe("VmFromTemplate", () => {
     ["a disk on the cloud-init drive", { disks: [{ sizeGb: 10, interface: "ide2" }] }, /cloud-init drive/],
     ["two disks on one interface", { disks: [{ sizeGb: 10, interface: "scsi1" }, { sizeGb: 10, interface: "scsi1" }] }, /its own interface/],
     ["a shrink", { template: { vmId: 9000, diskSizeGb: 20 }, disks: [{ sizeGb: 10 }] }, /smaller than the template's 20 GB/],
-    ["a VLAN tag of 4095", { networks: [{ bridge: "vmbr0", vlanTag: 4095 }] }, /networks\[0\]\.vlanTag 4095/],
-    ["a NIC with bridge and network", { networks: [{}] }, /exactly one of bridge or network/],
-    ["a malformed static address", { networks: [{ bridge: "vmbr0", ipv4: { address: "10.0.0.300/24" } }] }, /ipv4\.address/],
-    ["a gateway outside the subnet", { networks: [{ bridge: "vmbr0", ipv4: { address: "10.0.0.5/24", gateway: "10.1.0.1" } }] }, /must lie inside 10\.0\.0\.5\/24/],
+    ["a VLAN tag of 4095", { networks: [{ networkId: "vmbr0", vlanTag: 4095 }] }, /networks\[0\]\.vlanTag 4095/],
+    ["a NIC without a network", { networks: [{} as never] }, /networks\[0\]\.networkId \(missing\)/],
+    ["no NIC at all", { networks: [] }, /give 1 to 32 network cards/],
+    ["a malformed static address", { networks: [{ networkId: "vmbr0", ipv4Address: "10.0.0.300/24" }] }, /networks\[0\]\.ipv4Address/],
+    ["a static address without its prefix", { networks: [{ networkId: "vmbr0", ipv4Address: "10.0.0.5" }] }, /networks\[0\]\.ipv4Address "10\.0\.0\.5"/],
+    ["a gateway outside the subnet", { networks: [{ networkId: "vmbr0", ipv4Address: "10.0.0.5/24", gateway: "10.1.0.1" }] }, /must lie inside 10\.0\.0\.5\/24/],
+    ["a gateway without a fixed address", { networks: [{ networkId: "vmbr0", gateway: "10.0.0.1" }] }, /set ipv4Address too/],
+    ["an unknown NIC model", { networks: [{ networkId: "vmbr0", model: "ne2000" as never }] }, /networks\[0\]\.model "ne2000"/],
+    ["a firewall group name Proxmox refuses", { firewallGroups: ["9lives"] }, /firewallGroups\[0\] "9lives"/],
+    ["packages (no Proxmox API installs them)", { cloudInit: { packages: ["nginx"] } }, /cloudInit\.packages .*user-data snippet and give cloudInit\.userDataFileId/],
+    ["runcmd (no Proxmox API runs it)", { cloudInit: { runcmd: ["reboot"] } }, /cloudInit\.runcmd .*userDataFileId/],
+    ["writeFiles (no Proxmox API writes them)", { cloudInit: { writeFiles: [{ path: "/etc/motd", content: "hi" }] } }, /cloudInit\.writeFiles .*userDataFileId/],
+    ["a time zone (no Proxmox API sets it)", { cloudInit: { timezone: "Europe/Berlin" } }, /cloudInit\.timezone .*userDataFileId/],
+    ["a label Proxmox cannot store as a tag", { labels: { "hearth/role": "x" } }, /labels\.hearth\/role/],
+    ["deleteProtection as a word", { deleteProtection: "yes" as never }, /deleteProtection "yes"/],
+    ["the component as template", { template: new CloudImageTemplate("tpl-obj", { node: "pve1", imageUrl: "https://example.org/a.qcow2", vmId: 9900 }) as never }, /give the template's ref/],
     ["root as the user", { cloudInit: { user: "root" } }, /cloudInit\.user "root"/],
     ["a private key", { cloudInit: { sshKeys: ["-----BEGIN OPENSSH PRIVATE KEY----- abc"] } }, /\[private key\]/],
     ["a snippet together with a user", { cloudInit: { user: "ops", userDataFileId: "local:snippets/a.yaml" } }, /replaces user, sshKeys and password/],
     ["a snippet id that is not a snippet", { cloudInit: { userDataFileId: "local:iso/a.iso" } }, /snippet file id/],
     ["an unbounded agent wait", { agentTimeout: "1h" }, /agentTimeout "1h"/],
     ["a VM id below 100", { vmId: 99 }, /vmId 99/],
-    ["zero clone concurrency (the deprecated name)", { cloneConcurrency: 0 }, /cloneConcurrency 0/],
     ["a linked clone on another node", { template: { vmId: 9000, node: "pve2" }, full: false }, /linked clone must run on the template's node "pve2"/],
     ["a template size of zero", { template: { vmId: 9000, diskSizeGb: 0 } }, /template\.diskSizeGb 0/],
     ["a host name with capitals", { hostname: "Web" }, /hostname "Web"/],
@@ -242,6 +258,172 @@ describe("VmFromTemplate", () => {
     new VmFromTemplate("first", { ...base, vmId: 301 });
     const late = new VmFromTemplate("late-dup", { ...base, vmId: pulumi.output(301) });
     await expect(value(late.vmId)).rejects.toThrow(/already used by VmFromTemplate "first"/);
+  });
+});
+
+describe("VmFromTemplate and the contract", () => {
+  it("takes the contract's VmArgs under the contract's names (compile-time)", () => {
+    const conforms: ArgsConform<VmArgs, VmFromTemplateArgs> = true;
+    expect(conforms).toBe(true);
+  });
+
+  it("takes a contract literal as it is, and reports the contract's outputs", async () => {
+    const literal = {
+      hostname: "web-1",
+      size: "medium",
+      networks: [{ networkId: "vmbr1", ipv4Address: "10.0.0.5/24" }],
+      firewallGroups: ["web"],
+      cloudInit: { user: "ops", sshKeys: [key] },
+      labels: { app: "web" },
+      deleteProtection: true,
+    } satisfies VmArgs;
+    const vm = new VmFromTemplate("contract", { ...literal, ...base });
+    expect(await value(vm.hostname)).toBe("web-1");
+    expect(await value(vm.instanceId)).toMatch(/^\d+$/);
+    expect(await value(vm.ipv4Address)).toBe("10.20.0.15");
+    expect((await value(vm.labels)).app).toBe("web");
+    await settle();
+    expect(recordedOf(types.vm)[0]?.inputs).toMatchObject({ protection: true, cpu: { cores: 2 }, memory: { dedicated: 4096 } });
+  });
+
+  it("clones from a CloudImageTemplate's outputs given one by one, as a YAML program does", async () => {
+    const tpl = new CloudImageTemplate("debian-13", { node: "pve2", imageUrl: "https://example.org/debian-13.qcow2", vmId: 9200, diskSizeGb: 16 });
+    new VmFromTemplate("from-outputs", { node: "pve2", template: { vmId: tpl.vmId, node: tpl.node, diskSizeGb: tpl.diskSizeGb } });
+    await settle();
+    const clone = recordedOf(types.vm).find((r) => r.name === "from-outputs");
+    expect(clone?.inputs.clone).toMatchObject({ vmId: 9200, nodeName: "pve2" });
+    expect(clone?.inputs.disks).toEqual([expect.objectContaining({ interface: "scsi0", size: 16 })]);
+  });
+
+  it("takes SSH keys known only at deploy time inside a list, as a YAML program gives them", async () => {
+    new VmFromTemplate("yaml-keys", { ...base, cloudInit: { sshKeys: [pulumi.output(key)] as never } });
+    await settle();
+    expect(recordedOf(types.vm)[0]?.inputs.initialization.userAccount.keys).toEqual([key]);
+    const bad = new VmFromTemplate("late-keys", { ...base, cloudInit: { sshKeys: [pulumi.output("not a key")] as never } });
+    await expect(value(bad.vmId)).rejects.toThrow(/cloudInit\.sshKeys/);
+  });
+
+  it("checks a networkId or firewall group known only at deploy time when it resolves", async () => {
+    const vm = new VmFromTemplate("late-net", { ...base, networks: [{ networkId: pulumi.output("not a bridge") }] });
+    await expect(value(vm.vmId)).rejects.toThrow(/networks\[0\]\.networkId "not a bridge"/);
+  });
+
+  it("reports every problem at once, each field once, and creates nothing", async () => {
+    const error = await expectRefused(
+      () =>
+        new VmFromTemplate("bad", {
+          ...base,
+          hostname: "Not A Host",
+          size: "huge" as never,
+          networks: [{ networkId: "vmbr0", vlanTag: 5000, ipv4Address: "10.0.0.5" }],
+          cloudInit: { user: "root", packages: ["nginx"] },
+          backups: { schedule: "whenever", retention: {}, mode: "fast" as never },
+          agentTimeout: "1h",
+        }),
+      /^VmFromTemplate "bad": 10 problems:\n/,
+    );
+    const fields = error.problems.map((p) => p.field);
+    expect(new Set(fields).size).toBe(fields.length);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        "hostname",
+        "size",
+        "networks[0].vlanTag",
+        "networks[0].ipv4Address",
+        "cloudInit.user",
+        "cloudInit.packages",
+        "backups.schedule",
+        "backups.retention",
+        "backups.mode",
+        "agentTimeout",
+      ]),
+    );
+  });
+
+  it("finds as many problems as there are broken fields, generated", () => {
+    const broken: Partial<VmFromTemplateArgs> = {
+      hostname: "-bad-",
+      size: "tiny" as never,
+      storage: "a b",
+      agentTimeout: "forever",
+      clonesPerStorage: 99,
+      vmIdRange: { from: 5, to: 1 },
+      deleteProtection: "no" as never,
+      backups: { storage: "x y" },
+      labels: { "": "x" },
+    };
+    const keys = Object.keys(broken) as (keyof typeof broken)[];
+    let run = 0;
+    fc.assert(
+      fc.property(fc.subarray(keys, { minLength: 1 }), (chosen) => {
+        const args = { ...base, ...Object.fromEntries(chosen.map((k) => [k, broken[k]])) } as VmFromTemplateArgs;
+        let error: unknown;
+        try {
+          new VmFromTemplate(`gen-${run++}`, args);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(HearthValidationError);
+        const fields = (error as HearthValidationError).problems.map((p) => p.field.split(/[.[]/)[0]);
+        expect(new Set(fields)).toEqual(new Set(chosen));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("VmFromTemplate backups: the VM points to its policy", () => {
+  it("creates its own vzdump job selecting only this VM", async () => {
+    const { transformation, children } = captureChildren();
+    const vm = new VmFromTemplate(
+      "db-1",
+      { ...base, vmId: 250, backups: { schedule: "02:00", retention: { keepDaily: 7, keepWeekly: 4 }, storage: "pbs", mode: "stop", compress: "none", lockWaitMinutes: 60 } },
+      { transformations: [transformation] },
+    );
+    await value(vm.vmId);
+    await settle();
+    expect(children.map((c) => c.name)).toEqual(["db-1", "db-1-backup"]);
+    expect(children[1]?.opts.parent).toBe(vm);
+    expect(recordedOf(types.backupJob)).toEqual([
+      expect.objectContaining({
+        name: "db-1-backup",
+        inputs: expect.objectContaining({
+          resourceId: "hearth_db_1_backup",
+          schedule: "02:00",
+          storage: "pbs",
+          mode: "stop",
+          compress: "0",
+          enabled: true,
+          vmids: ["250"],
+          lockwait: 60,
+          pruneBackups: { "keep-daily": "7", "keep-weekly": "4" },
+        }),
+      }),
+    ]);
+  });
+
+  it("defaults to a daily snapshot on vzdump's default storage and leaves retention to the storage", async () => {
+    new VmFromTemplate("web-9", { ...base, vmId: 251, backups: {} });
+    await settle();
+    const [job] = recordedOf(types.backupJob);
+    expect(job?.inputs).toMatchObject({ schedule: "daily", storage: "local", mode: "snapshot", compress: "zstd", vmids: ["251"] });
+    expect(job?.inputs.pruneBackups).toBeUndefined();
+    expect(job?.inputs.lockwait).toBeUndefined();
+  });
+
+  it("creates no job without backups", async () => {
+    new VmFromTemplate("plain", base);
+    await settle();
+    expect(recordedOf(types.backupJob)).toEqual([]);
+  });
+
+  it("refuses a job id another VM's backups already use", async () => {
+    new VmFromTemplate("a", { ...base, backups: { jobId: "nightly" } });
+    await expectRefused(() => new VmFromTemplate("b", { ...base, backups: { jobId: "nightly" } }), /backups\.jobId "nightly" .*already uses the Proxmox backup job id/);
+  });
+
+  it("refuses a name too long for a derived job id, pointing at jobId", async () => {
+    await expectRefused(() => new VmFromTemplate("a-very-long-virtual-machine-name-for-db", { ...base, backups: {} }), /backups\.jobId .*set jobId/);
   });
 });
 
@@ -274,15 +456,8 @@ describe("the clone queue", () => {
     expect(lanes(build(4, { clonesPerStorage: 1 }))).toEqual([null, 0, 1, 2]);
   });
 
-  it('"unbounded" adds no dependsOn at all', () => {
-    expect(lanes(build(20, { clonesPerStorage: "unbounded" }))).toEqual(Array.from({ length: 20 }, () => null));
-  });
-
-  it("reads the deprecated cloneConcurrency as clonesPerStorage, with a warning", () => {
-    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-    expect(lanes(build(3, { cloneConcurrency: 1 }))).toEqual([null, 0, 1]);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/cloneConcurrency is deprecated .* use clonesPerStorage/));
-    warn.mockRestore();
+  it("clonesPerStorage 0 (no bound) adds no dependsOn at all", () => {
+    expect(lanes(build(20, { clonesPerStorage: 0 }))).toEqual(Array.from({ length: 20 }, () => null));
   });
 
   it("queues per storage, whatever the template or node", () => {
@@ -298,10 +473,9 @@ describe("the clone queue", () => {
   });
 
   it.each([
-    ["a bound of 0", { clonesPerStorage: 0 }, /clonesPerStorage 0/],
+    ["a negative bound", { clonesPerStorage: -1 }, /clonesPerStorage -1/],
     ["a bound above 64", { clonesPerStorage: 65 }, /clonesPerStorage 65.*1 to 64/],
-    ["a word other than unbounded", { clonesPerStorage: "all" as never }, /clonesPerStorage "all".*"unbounded"/],
-    ["both names at once", { clonesPerStorage: 2, cloneConcurrency: 2 }, /cloneConcurrency 2.*give only clonesPerStorage/],
+    ["the old word unbounded", { clonesPerStorage: "unbounded" as never }, /clonesPerStorage "unbounded".*use 0 for no bound/],
   ])("refuses %s and creates nothing", async (_label, extra, message) => {
     await expectRefused(() => new VmFromTemplate("bad", { ...base, ...extra }), message);
   });

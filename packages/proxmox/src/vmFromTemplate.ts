@@ -5,57 +5,57 @@ import {
   checkDiskGb,
   checkHostname,
   checkInt,
-  checkList,
   checkIpAddress,
-  checkLabels,
   checkOneOf,
   checkSshKeys,
   checkUserName,
   checkVlanTag,
-  failFor,
   hearthLabels,
   labelKeys,
   labelsToTags,
-  resolveVmSize,
+  Problems,
+  validateVmArgs,
+  vmResources,
+  type BackupPolicy,
+  type CloudInitFile,
   type Fail,
-  type VmSize,
+  type Problem,
+  type VmArgs,
+  type VmOutputs,
   type VmSizeName,
 } from "@hearth/core";
-import { checked, isPlain } from "@hearth/kit";
-import { CloudImageTemplate, type TemplateRef } from "./cloudImageTemplate.js";
+import { checked, isPlain, perProgram, type Outputs } from "@hearth/kit";
+import { checkVzdump, vzdumpJobInputs, type BackupCompression, type BackupMode } from "./backupJob.js";
 import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
-import { FirewallGroup } from "./firewallGroup.js";
-import { Network } from "./network.js";
-import { perProgram } from "@hearth/kit";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
+import { checkSecurityGroupName } from "./rules.js";
 import { checkBareUserDataValue, checkDiskInterface, checkDuration, checkGateway, cloudInitInterface, preHashedPassword } from "./validation.js";
 import { checkPveValue, type PveFormatKey } from "./pveFormats.js";
 import { checkVmIdRange, vmIdRange, vmIdRegistry, type VmIdRange } from "./vmIds.js";
 
-/** A static IPv4 address for one NIC. */
-export interface StaticIpv4 {
-  /** The address with its prefix (`10.20.0.10/24`). */
-  readonly address: string;
-  /** The default gateway, inside the address's subnet. @default none */
-  readonly gateway?: string;
-}
+/** The NIC model QEMU emulates. */
+export const NicModel = { virtio: "virtio", e1000: "e1000", rtl8139: "rtl8139", vmxnet3: "vmxnet3" } as const;
+export type NicModel = (typeof NicModel)[keyof typeof NicModel];
 
-/** One network card. Give exactly one of `bridge` or `network`. */
-export interface VmNic {
-  /** A bridge or SDN VNet by name (`vmbr0`). */
-  readonly bridge?: pulumi.Input<string>;
-  /** A Hearth Network; the NIC attaches to its bridge or VNet. */
-  readonly network?: Network;
-  /** Tag the NIC's traffic (the bridge must be VLAN-aware), 1-4094. @default untagged */
+/** One network card: the contract's `VmNetworkAttachment` (@hearth/core) plus what only Proxmox has. */
+export interface VmNetwork {
+  /**
+   * The bridge or SDN VNet the card attaches to: a Hearth Network's `networkId`
+   * (`{ networkId: lan.networkId }`) or the name of an existing one (`"vmbr0"`).
+   */
+  readonly networkId: pulumi.Input<string>;
+  /** A fixed IPv4 address with its prefix (`"10.20.0.10/24"`), set through cloud-init. @default an address by DHCP */
+  readonly ipv4Address?: string;
+  /** The default gateway of that address, inside its subnet; only with `ipv4Address`. @default none */
+  readonly gateway?: string;
+  /** Tag the card's traffic (the bridge must be VLAN-aware), 1-4094. @default untagged */
   readonly vlanTag?: number;
-  /** Apply the VM's Proxmox firewall rules on this NIC. @default true */
+  /** Apply the VM's Proxmox firewall on this card. @default true */
   readonly firewall?: boolean;
   /** @default "virtio" */
-  readonly model?: "virtio" | "e1000" | "rtl8139" | "vmxnet3";
+  readonly model?: NicModel;
   /** @default assigned by Proxmox */
   readonly macAddress?: pulumi.Input<string>;
-  /** The NIC's IPv4 configuration through cloud-init. @default "dhcp" */
-  readonly ipv4?: "dhcp" | StaticIpv4;
 }
 
 /** One disk. The disk on the template's boot interface resizes the cloned boot disk. */
@@ -69,15 +69,38 @@ export interface VmDisk {
   readonly storage?: pulumi.Input<string>;
 }
 
-/** First-boot configuration through Proxmox's cloud-init drive (API only; no SSH to the node). */
+/** The DNS settings cloud-init writes into the guest. */
+export interface VmDns {
+  /** Name servers (IP addresses). @default the node's */
+  readonly servers?: string[];
+  /** The search domain. @default the node's */
+  readonly domain?: string;
+}
+
+/**
+ * First-boot setup through Proxmox's cloud-init drive: the contract's `VmCloudInit`
+ * (@hearth/core) plus what only Proxmox has. Proxmox sets cloud-init through its API (user, SSH
+ * keys, password, DNS, addresses; qemu-server's `ci*` options), which has no way to install
+ * packages, write files, run commands or set a time zone: those are refused; put them in a
+ * user-data snippet and give `userDataFileId`.
+ */
 export interface VmCloudInit {
   /** The account cloud-init creates. @default "hearth" */
   readonly user?: string;
   /** OpenSSH public keys for that account. @default [] */
-  readonly sshKeys?: pulumi.Input<readonly string[]>;
+  readonly sshKeys?: pulumi.Input<string[]>;
+  /** Refused at home (no Proxmox API sets it): use a user-data snippet (`userDataFileId`). */
+  readonly packages?: string[];
+  /** Refused at home (no Proxmox API sets it): use a user-data snippet (`userDataFileId`). */
+  readonly writeFiles?: CloudInitFile[];
+  /** Refused at home (no Proxmox API sets it): use a user-data snippet (`userDataFileId`). */
+  readonly runcmd?: string[];
+  /** Refused at home (no Proxmox API sets it): use a user-data snippet (`userDataFileId`). */
+  readonly timezone?: string;
   /** A console password for that account; always stored as a secret. @default none (key login only) */
   readonly password?: pulumi.Input<string>;
-  readonly dns?: { readonly servers?: readonly string[]; readonly domain?: string };
+  /** @default the node's DNS settings */
+  readonly dns?: VmDns;
   /** Storage of the cloud-init drive. @default the VM's `storage` */
   readonly storage?: pulumi.Input<string>;
   /**
@@ -89,31 +112,89 @@ export interface VmCloudInit {
   readonly userDataFileId?: pulumi.Input<string>;
 }
 
+/**
+ * The template a VM is cloned from: a CloudImageTemplate's `ref`, or its outputs
+ * (`{ vmId: tpl.vmId, node: tpl.node, diskSizeGb: tpl.diskSizeGb }`), or an existing template
+ * by id (`{ vmId: 9000, diskSizeGb: 10 }`).
+ */
+export interface TemplateRef {
+  /** The template's VM id; pass a CloudImageTemplate's `vmId` output so clones wait for it. */
+  readonly vmId: pulumi.Input<number>;
+  /** The node holding the template. @default the clone's node */
+  readonly node?: pulumi.Input<string>;
+  /** The template's boot disk size in GB, when known: clones refuse to shrink it. */
+  readonly diskSizeGb?: pulumi.Input<number>;
+  /** The template's boot disk interface, as plain text. @default "scsi0" */
+  readonly diskInterface?: string;
+}
+
+/**
+ * A VM's backups: the contract's `BackupPolicy` value (@hearth/core; `schedule`, `retention`)
+ * plus where and how vzdump writes them. The VM creates its own vzdump job for it.
+ */
+export interface VmBackupPolicy extends BackupPolicy {
+  /** The storage the backups are written to (`"backups"`, a PBS storage, ...). @default "local" (vzdump's own default) */
+  readonly storage?: pulumi.Input<string>;
+  /** @default "snapshot" (no downtime) */
+  readonly mode?: BackupMode;
+  /** @default "zstd" */
+  readonly compress?: BackupCompression;
+  /**
+   * How long the job waits for another vzdump run on the node before it fails, in minutes:
+   * vzdump runs one at a time per node (docs/proxmox.md, "Backups").
+   * @default 180 (vzdump's own default)
+   */
+  readonly lockWaitMinutes?: number;
+  /** The job id: a letter, then letters, digits or '_', 2-41 characters. @default `hearth_` + the VM's component name + `_backup`, other characters as '_' */
+  readonly jobId?: string;
+}
+
+/**
+ * The contract's `VmArgs` (@hearth/core) at home, plus what only Proxmox has (a node, a
+ * template, storage, VM ids, the guest agent, clones per storage).
+ */
 export interface VmFromTemplateArgs {
+  /** The VM name, also the guest's host name. @default the component name */
+  readonly hostname?: pulumi.Input<string>;
+  /** A named size: `nano`, `small`, `medium`, `large` or `xlarge` (core `vmSizes`). Leave it out to give `cores` and `memoryMb`. @default "small" (1 core, 2048 MB) */
+  readonly size?: VmSizeName;
+  /** Virtual CPU cores, with `memoryMb`, instead of a named `size`. @default from `size` */
+  readonly cores?: number;
+  /** Memory in MB, with `cores`, instead of a named `size`. @default from `size` */
+  readonly memoryMb?: number;
+  /** Network cards, in order (`net0`, `net1`, ...), 1 to 32. @default [{ networkId: "vmbr0" }] */
+  readonly networks?: VmNetwork[];
+  /**
+   * Security groups the VM joins: FirewallGroup `groupId`s (`[web.groupId]`) or names of
+   * existing groups. Enables the VM firewall (input policy DROP, output ACCEPT).
+   * @default none: the VM firewall is left alone
+   */
+  readonly firewallGroups?: pulumi.Input<string>[];
+  /** @default user "hearth", DHCP on every card, no keys */
+  readonly cloudInit?: VmCloudInit;
+  /** Labels, written as Proxmox tags. @default {} */
+  readonly labels?: Record<string, string>;
+  /** Back up this VM: the VM creates its own vzdump job, `${name}-backup`. @default no backups */
+  readonly backups?: VmBackupPolicy;
+  /** Proxmox's `protection` flag: the VM and its disks cannot be removed while it is set. @default false */
+  readonly deleteProtection?: boolean;
+
   /** The node the VM runs on. */
   readonly node: pulumi.Input<string>;
-  /** A CloudImageTemplate, or an existing template by id (`{ vmId: 9000 }`). */
-  readonly template: CloudImageTemplate | TemplateRef;
+  /** The template to clone: a CloudImageTemplate's `ref`, or `{ vmId, diskSizeGb? }` of an existing template. */
+  readonly template: TemplateRef;
   /** A full clone (independent copy) or a linked clone (shares the template's disk, same node and storage). @default true */
   readonly full?: boolean;
-  /** A named size (`nano`, `small`, `medium`, `large`, `xlarge`) or `{ cores, memoryMb }`. @default "small" (1 core, 2048 MB) */
-  readonly size?: pulumi.Input<VmSizeName | VmSize>;
   /** The emulated CPU type. @default "x86-64-v2-AES" */
   readonly cpuType?: pulumi.Input<string>;
   /**
    * Disks to set. Left out, the clone keeps the template's boot disk at the template's size,
-   * which must then be known (a CloudImageTemplate, or `template.diskSizeGb`).
+   * which must then be known (`template.diskSizeGb`).
    * @default the template's boot disk, unchanged
    */
-  readonly disks?: readonly VmDisk[];
+  readonly disks?: VmDisk[];
   /** Storage for a full clone's disks, new disks and the cloud-init drive. @default "local-lvm" */
   readonly storage?: pulumi.Input<string>;
-  /** Network cards, in order (`net0`, `net1`, ...). @default [{ bridge: "vmbr0" }] */
-  readonly networks?: readonly VmNic[];
-  /** @default user "hearth", DHCP on every NIC, no keys */
-  readonly cloudInit?: VmCloudInit;
-  /** The VM name, also the guest's host name. @default the component name */
-  readonly hostname?: pulumi.Input<string>;
   /**
    * An explicit VM id (100-999999999), unique in the program and cluster.
    * @default an id from `vmIdRange` when given, otherwise the next free id the provider picks
@@ -133,30 +214,21 @@ export interface VmFromTemplateArgs {
   readonly agent?: boolean;
   /** How long create and refresh wait for the agent. @default "2m" (the provider's own default is 15m) */
   readonly agentTimeout?: string;
-  /** Labels, written as Proxmox tags. @default {} */
-  readonly labels?: Record<string, string>;
   /** A resource pool to put the VM in. @default none */
   readonly pool?: pulumi.Input<string>;
   /** Start the VM after creation. @default true */
   readonly started?: boolean;
   /** Start the VM when the node boots. @default true */
   readonly onBoot?: boolean;
-  /** Security groups applied to the VM; enables its firewall (input policy DROP, output ACCEPT). @default none: the VM firewall is left alone */
-  readonly firewallGroups?: readonly FirewallGroup[];
   /**
    * How many VMs of this program may be cloned onto one storage at once (whatever their
-   * template), 1-64 or `"unbounded"`. Proxmox allocates every volume under the storage's lock
-   * and gives up after 10 s, so many clones onto one storage can fail with `can't lock file
-   * '/var/lock/pve-manager/pve-storage-<id>' - got timeout`; clones of one template do not block
-   * each other. `"unbounded"` leaves the limit to the engine (`pulumi up --parallel`).
+   * template), 1-64, or 0 for no bound (the engine's `--parallel` decides). Proxmox allocates
+   * every volume under the storage's lock and gives up after 10 s, so many clones onto one
+   * storage can fail with `can't lock file '/var/lock/pve-manager/pve-storage-<id>' - got
+   * timeout`; clones of one template do not block each other.
    * @default 8
    */
-  readonly clonesPerStorage?: CloneBound;
-  /**
-   * @deprecated Use `clonesPerStorage`. Clones were queued per template; they are queued per
-   * storage now, and this value is read as `clonesPerStorage` (see docs/MIGRATING.md).
-   */
-  readonly cloneConcurrency?: number;
+  readonly clonesPerStorage?: number;
 }
 
 /** How many clones run on one storage at once when `clonesPerStorage` is left out (measured: docs/performance.md, "Cloning"). */
@@ -165,7 +237,8 @@ export const defaultClonesPerStorage = 8;
 /** The clone queues of the running program, one per storage. */
 export const cloneQueue = perProgram(() => new CloneQueue<proxmoxve.VmLegacy>());
 
-const nicModels = ["virtio", "e1000", "rtl8139", "vmxnet3"] as const;
+/** Cloud-init words the Proxmox API cannot set (qemu-server has only the `ci*`, `nameserver`, `searchdomain`, `sshkeys` and `ipconfigN` options; pve-api-9.1.3.json /nodes/{node}/qemu/{vmid}/config). */
+const notThroughTheApi = ["packages", "writeFiles", "runcmd", "timezone"] as const;
 
 /**
  * A VM cloned from a template, configured through cloud-init over the Proxmox API (user,
@@ -173,139 +246,131 @@ const nicModels = ["virtio", "e1000", "rtl8139", "vmxnet3"] as const;
  * parallel, at most `clonesPerStorage` at once on one storage.
  *
  * Children: `${name}` (VmLegacy); with firewall groups also `${name}-fw` (firewall.RulesLegacy)
- * and `${name}-fw-options` (firewall.OptionsLegacy).
+ * and `${name}-fw-options` (firewall.OptionsLegacy); with backups `${name}-backup` (backup.Job).
  */
-export class VmFromTemplate extends pulumi.ComponentResource {
+export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<VmOutputs> {
+  /** The Proxmox VM id, as a string (the contract's `instanceId`). */
+  readonly instanceId: pulumi.Output<string>;
+  /** The VM's name and the guest's host name. */
+  readonly hostname: pulumi.Output<string>;
+  /** The first of `ipv4Addresses`, undefined when there is none. */
+  readonly ipv4Address: pulumi.Output<string | undefined>;
+  /** Every label the VM carries (written as Proxmox tags), Hearth's own included. */
+  readonly labels: pulumi.Output<Record<string, string>>;
+  /** The Proxmox VM id. */
   readonly vmId: pulumi.Output<number>;
+  /** @deprecated Use `hostname`; the same value. */
   readonly name: pulumi.Output<string>;
   readonly node: pulumi.Output<string>;
   /** Every IPv4 address the guest agent reports, loopback removed. Empty without the agent. */
   readonly ipv4Addresses: pulumi.Output<string[]>;
-  /** The first of `ipv4Addresses`, undefined when there is none. */
-  readonly ipv4Address: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: VmFromTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
-    const fail = failFor("VmFromTemplate", name);
     const owner = `VmFromTemplate "${name}"`;
-    if (args === null || typeof args !== "object") fail("(args)", args, "give the VM's args: node and template at least");
+    const problems = new Problems(owner);
+    if (args === null || typeof args !== "object") problems.fail("(args)", args, "give the VM's args: node and template at least");
+    // Proxmox's checks of a plain value, collected with every other problem (unknown values are checked when they resolve).
+    const pve = (field: string, value: pulumi.Input<string>, key: PveFormatKey) => problems.check((fail) => checkedPve(fail, field, value, key));
 
-    // --- plain input, checked before anything is registered ---
-    const template = args.template instanceof CloudImageTemplate ? args.template.ref : args.template;
-    if (template === null || typeof template !== "object" || template.vmId === undefined || template.vmId === null) {
-      fail("template", template, "give a CloudImageTemplate or { vmId } of an existing template");
-    }
-    if (!(args.template instanceof CloudImageTemplate)) checkedInput(template.vmId, (id) => checkInt(fail, "template.vmId", id, vmIdRange.min, vmIdRange.max));
+    // --- the contract's checks, then Proxmox's: every problem, reported at once before anything is registered ---
+    problems.add(validateVmArgs(owner, contractView(args), "proxmox"));
+    const resources = problems.list.some((p) => ["size", "cores", "memoryMb"].includes(p.field)) ? undefined : vmResources(args);
+    const template = checkTemplate(problems, args.template);
     const full = args.full ?? true;
-    const templateInterface = checkDiskInterface(fail, "template.diskInterface", template.diskInterface ?? "scsi0");
-    if (!full && isPlain(template.node) && isPlain(args.node) && template.node !== undefined && template.node !== args.node) {
-      fail("full", false, `a linked clone must run on the template's node "${template.node}"; use a full clone or node "${template.node}"`);
+    if (template && !full && isPlain(template.node) && isPlain(args.node) && template.node !== undefined && template.node !== args.node) {
+      problems.check((fail) => fail("full", false, `a linked clone must run on the template's node "${template.node}"; use a full clone or node "${template.node}"`));
     }
-    const disks: ClonedDisk[] =
-      planDisks(fail, args.disks, templateInterface)?.map((d) => ({
-        ...d,
-        size: d.interface === templateInterface ? noShrink(fail, d, template.diskSizeGb) : d.sizeGb,
-      })) ?? [templateBootDisk(fail, template.diskSizeGb, templateInterface)];
-    const nics = checkNics(fail, args.networks ?? [{ bridge: "vmbr0" }]);
-    const cloudInit = checkCloudInit(fail, args.cloudInit ?? {});
-    const agentTimeout = checkDuration(fail, "agentTimeout", args.agentTimeout ?? "2m", 15 * 60);
-    const clonesPerStorage = checkClonesPerStorage(fail, args);
-    const idRange = args.vmIdRange === undefined ? undefined : checkVmIdRange(fail, "vmIdRange", args.vmIdRange);
-    if (args.labels !== undefined) checkLabels(fail, "labels", args.labels, "proxmox");
-    checkList(fail, "firewallGroups", args.firewallGroups, "[aFirewallGroup]").forEach((g, i) => {
-      if (!(g instanceof FirewallGroup)) fail(`firewallGroups[${i}]`, g, "use a Hearth proxmox FirewallGroup");
-    });
-    // --- Inputs: checked now when plain, when they resolve otherwise ---
-    // Plain values stay plain: an Output per field costs the SDK promises and memory per VM.
-    const node = checkedPve(fail, "node", args.node, "node");
-    const storage = checkedPve(fail, "storage", args.storage ?? "local-lvm", "storage");
-    const pool = args.pool === undefined ? undefined : checkedPve(fail, "pool", args.pool, "pool");
-    const cpuType = checkedPve(fail, "cpuType", args.cpuType ?? "x86-64-v2-AES", "cpuType");
-    const sizeInput = args.size ?? "small";
-    const size = isPlain(sizeInput) ? resolveVmSize(fail, "size", sizeInput) : pulumi.output(sizeInput).apply((s) => resolveVmSize(fail, "size", s));
-    const hostname = checkedInput(args.hostname ?? name, (h) => {
-      const field = args.hostname === undefined ? "name" : "hostname";
-      checkHostname(fail, field, h);
-      checkPveValue(fail, field, h, "dnsName");
-      checkBareUserDataValue(fail, field, h);
-      const domain = args.cloudInit?.dns?.domain;
-      if (typeof domain === "string") checkBareUserDataValue(fail, "cloudInit.dns.domain", `${h}.${domain}`);
-    });
+    const templateInterface = template?.diskInterface ?? "scsi0";
+    const disks = template && checkDisks(problems, args.disks, template, templateInterface);
+    const nics = checkNics(problems, args.networks ?? [{ networkId: "vmbr0" }]);
+    // The contract's checks refuse firewallGroups that are not a list.
+    const groups = (Array.isArray(args.firewallGroups) ? args.firewallGroups : []).map((g, i) => problems.check((fail) => checkedInput(g, (v) => checkSecurityGroupName(fail, `firewallGroups[${i}]`, v))));
+    const cloudInit = checkCloudInit(problems, args.cloudInit ?? {});
+    const agentTimeout = problems.check((fail) => checkDuration(fail, "agentTimeout", args.agentTimeout ?? "2m", 15 * 60));
+    const clonesPerStorage = problems.check((fail) => checkClonesPerStorage(fail, args.clonesPerStorage));
+    const idRange = args.vmIdRange === undefined ? undefined : problems.check((fail) => checkVmIdRange(fail, "vmIdRange", args.vmIdRange));
+    const node = pve("node", args.node, "node");
+    const storage = pve("storage", args.storage ?? "local-lvm", "storage");
+    const pool = args.pool === undefined ? undefined : pve("pool", args.pool, "pool");
+    const cpuType = pve("cpuType", args.cpuType ?? "x86-64-v2-AES", "cpuType");
+    const hostname = problems.check((fail) =>
+      checkedInput(args.hostname ?? name, (h) => {
+        const field = args.hostname === undefined ? "name" : "hostname";
+        checkHostname(fail, field, h);
+        checkPveValue(fail, field, h, "dnsName");
+        checkBareUserDataValue(fail, field, h);
+        const domain = args.cloudInit?.dns?.domain;
+        if (typeof domain === "string") checkBareUserDataValue(fail, "cloudInit.dns.domain", `${h}.${domain}`);
+      }),
+    );
+    const backups = args.backups === undefined || args.backups === null || typeof args.backups !== "object" ? undefined : checkVzdump(problems, "backups", args.backups, `${name}-backup`, opts, false);
     const vmId =
       args.vmId !== undefined
-        ? checkedInput(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner))
+        ? problems.check((fail) => checkedInput(args.vmId!, (id) => vmIdRegistry().claim(fail, "vmId", id, owner)))
         : idRange !== undefined
-          ? vmIdRegistry().assign(fail, "vmIdRange", idRange, name, owner)
+          ? problems.check((fail) => vmIdRegistry().assign(fail, "vmIdRange", idRange, name, owner))
           : undefined;
-    if (args.cloneConcurrency !== undefined) {
-      pulumi.log.warn(`VmFromTemplate "${name}": cloneConcurrency is deprecated and now bounds clones per storage; use clonesPerStorage (docs/MIGRATING.md)`);
-    }
+    throwFirstPerField(owner, problems.list);
     super("hearth:proxmox:VmFromTemplate", name, {}, opts);
 
     // A VM's id assigned from the range depends on which VMs the program holds; once created, it keeps the id it got.
     const assignedId = args.vmId === undefined && idRange !== undefined;
+    const labels = hearthLabels("VmFromTemplate", { ...args.labels, [labelKeys.stack]: pulumi.getStack() });
 
-    const vm = cloneQueue().enqueue(storageQueueKey(storage), clonesPerStorage, (waitFor) =>
+    const vm = cloneQueue().enqueue(storageQueueKey(storage), clonesPerStorage!, (waitFor) =>
       new proxmoxve.VmLegacy(
         name,
         {
-          nodeName: node,
+          nodeName: node!,
           vmId,
-          name: hostname,
+          name: hostname!,
           description: "Managed by Hearth",
-          tags: labelsToTags(hearthLabels("VmFromTemplate", { ...args.labels, [labelKeys.stack]: pulumi.getStack() })),
+          tags: labelsToTags(labels),
           poolId: pool,
           started: args.started ?? true,
           onBoot: args.onBoot ?? true,
+          ...(args.deleteProtection === undefined ? {} : { protection: args.deleteProtection }),
           clone: {
-            vmId: template.vmId,
-            nodeName: template.node,
+            vmId: template!.vmId,
+            nodeName: template!.node,
             full,
             // Only a full clone can move to another storage; a linked clone stays on the template's.
             ...(full ? { datastoreId: storage } : {}),
           },
           operatingSystem: { type: "l26" },
-          cpu: { cores: size.cores, type: cpuType },
-          memory: { dedicated: size.memoryMb },
+          cpu: { cores: resources!.cores, type: cpuType! },
+          memory: { dedicated: resources!.memoryMb },
           scsiHardware: "virtio-scsi-single",
-          disks: disks.map((d) => ({
+          disks: disks!.map((d) => ({
             interface: d.interface,
-            datastoreId: d.storage ?? storage,
+            datastoreId: d.storage ?? storage!,
             size: d.size,
             // Setting any disk attribute on a clone resets the others, so all are spelled out.
             discard: "on",
             iothread: true,
             ...(d.interface.startsWith("virtio") ? {} : { ssd: true }),
           })),
-          networkDevices: nics.map((n) => ({
-            bridge: n.network ? n.network.bridgeName : n.bridge!,
+          networkDevices: nics!.map((n) => ({
+            bridge: n.networkId,
             model: n.model ?? "virtio",
             firewall: n.firewall ?? true,
             vlanId: n.vlanTag,
             macAddress: n.macAddress,
           })),
           initialization: {
-            datastoreId: cloudInit.storage ?? storage,
+            datastoreId: cloudInit!.storage ?? storage!,
             interface: cloudInitInterface,
-            ...(cloudInit.userDataFileId !== undefined
-              ? { userDataFileId: cloudInit.userDataFileId }
+            ...(cloudInit!.userDataFileId !== undefined
+              ? { userDataFileId: cloudInit!.userDataFileId }
               : {
                   userAccount: {
-                    username: cloudInit.user ?? "hearth",
-                    keys:
-                      cloudInit.sshKeys === undefined
-                        ? undefined
-                        : isPlain(cloudInit.sshKeys)
-                          ? [...cloudInit.sshKeys]
-                          : pulumi.output(cloudInit.sshKeys).apply((keys) => [...keys]),
-                    password: cloudInit.password === undefined ? undefined : pulumi.secret(cloudInit.password),
+                    username: cloudInit!.user ?? "hearth",
+                    keys: cloudInit!.sshKeys === undefined ? undefined : isPlain(cloudInit!.sshKeys) ? [...cloudInit!.sshKeys] : cloudInit!.sshKeys,
+                    password: cloudInit!.password === undefined ? undefined : pulumi.secret(cloudInit!.password),
                   },
                 }),
-            ipConfigs: nics.map((n) =>
-              n.ipv4 === undefined || n.ipv4 === "dhcp"
-                ? { ipv4: { address: "dhcp" } }
-                : { ipv4: { address: n.ipv4.address, gateway: n.ipv4.gateway } },
-            ),
-            dns: cloudInit.dns ? { servers: cloudInit.dns.servers ? [...cloudInit.dns.servers] : undefined, domain: cloudInit.dns.domain } : undefined,
+            ipConfigs: nics!.map((n) => (n.ipv4Address === undefined ? { ipv4: { address: "dhcp" } } : { ipv4: { address: n.ipv4Address, gateway: n.gateway } })),
+            dns: cloudInit!.dns ? { servers: cloudInit!.dns.servers ? [...cloudInit!.dns.servers] : undefined, domain: cloudInit!.dns.domain } : undefined,
           },
           agent: { enabled: args.agent ?? true, timeout: agentTimeout, trim: true },
           serialDevices: [{ device: "socket" }],
@@ -315,47 +380,87 @@ export class VmFromTemplate extends pulumi.ComponentResource {
           parent: this,
           ...(waitFor ? { dependsOn: [waitFor] } : {}),
           // The provider's perpetual disks[n].speed diff (muhlba91/pulumi-proxmoxve#664), see diskSpeed.ts.
-          ignoreChanges: [...withDiskSpeedIgnored(opts?.ignoreChanges, disks.length), ...(assignedId ? ["vmId"] : [])],
+          ignoreChanges: [...withDiskSpeedIgnored(opts?.ignoreChanges, disks!.length), ...(assignedId ? ["vmId"] : [])],
         },
       ),
     );
 
-    if (args.firewallGroups?.length) {
-      const scope = { nodeName: node, vmId: vm.vmId };
+    if (groups.length > 0) {
+      const scope = { nodeName: node!, vmId: vm.vmId };
       new proxmoxve.firewall.RulesLegacy(
         `${name}-fw`,
-        { ...scope, rules: args.firewallGroups.map((g) => ({ securityGroup: g.groupName, enabled: true, comment: "Managed by Hearth" })) },
+        { ...scope, rules: groups.map((g) => ({ securityGroup: g!, enabled: true, comment: "Managed by Hearth" })) },
         { parent: this },
       );
-      new proxmoxve.firewall.OptionsLegacy(
-        `${name}-fw-options`,
-        { ...scope, enabled: true, inputPolicy: "DROP", outputPolicy: "ACCEPT" },
-        { parent: this },
-      );
+      new proxmoxve.firewall.OptionsLegacy(`${name}-fw-options`, { ...scope, enabled: true, inputPolicy: "DROP", outputPolicy: "ACCEPT" }, { parent: this });
+    }
+
+    if (backups !== undefined) {
+      // Backups point from the VM to its policy: the VM's own vzdump job, selecting its id.
+      new proxmoxve.backup.Job(`${name}-backup`, { ...vzdumpJobInputs(backups), enabled: true, vmids: [vm.vmId.apply(String)] }, { parent: this });
     }
 
     this.vmId = vm.vmId;
+    this.instanceId = vm.vmId.apply(String);
+    this.hostname = vm.name;
     this.name = vm.name;
     this.node = vm.nodeName;
+    this.labels = pulumi.output(labels);
     this.ipv4Addresses = vm.ipv4Addresses.apply(flattenAddresses);
     this.ipv4Address = this.ipv4Addresses.apply((a) => a[0]);
-    this.registerOutputs({ vmId: this.vmId, name: this.name, node: this.node, ipv4Addresses: this.ipv4Addresses, ipv4Address: this.ipv4Address });
+    this.registerOutputs({
+      instanceId: this.instanceId,
+      hostname: this.hostname,
+      ipv4Address: this.ipv4Address,
+      labels: this.labels,
+      vmId: this.vmId,
+      name: this.name,
+      node: this.node,
+      ipv4Addresses: this.ipv4Addresses,
+    });
   }
 }
 
-/** `clonesPerStorage`, or the deprecated `cloneConcurrency` read as it; the default when neither is given. */
-function checkClonesPerStorage(fail: Fail, args: VmFromTemplateArgs): CloneBound {
-  if (args.clonesPerStorage !== undefined && args.cloneConcurrency !== undefined) {
-    fail("cloneConcurrency", args.cloneConcurrency, "cloneConcurrency is the deprecated name of clonesPerStorage; give only clonesPerStorage");
+/**
+ * The args as the contract's validator reads them: values that only resolve later (Outputs in
+ * `sshKeys`) are left out there and checked by Proxmox's own checks when they resolve.
+ */
+function contractView(args: VmFromTemplateArgs): VmArgs {
+  const init = args.cloudInit;
+  const view = { ...args } as unknown as { cloudInit?: Record<string, unknown> };
+  if (init !== null && typeof init === "object" && init.sshKeys !== undefined && !plainList(init.sshKeys)) {
+    const { sshKeys: _later, ...rest } = init;
+    view.cloudInit = rest;
   }
-  if (args.clonesPerStorage === "unbounded") return "unbounded";
-  const field = args.cloneConcurrency !== undefined ? "cloneConcurrency" : "clonesPerStorage";
-  const bound = args.clonesPerStorage ?? args.cloneConcurrency ?? defaultClonesPerStorage;
-  if (typeof bound !== "number") fail(field, bound, 'use a whole number from 1 to 64, or "unbounded"');
-  return checkInt(fail, field, bound, 1, 64);
+  return view as unknown as VmArgs;
 }
 
-/** Like core's `checked`, but a plain value is checked now and returned as it is, not wrapped in an Output. */
+/** True when a value is known now, and so is every item when it is a list (a YAML program may put Outputs inside a list). */
+function plainList(value: unknown): boolean {
+  return isPlain(value as pulumi.Input<unknown>) && (!Array.isArray(value) || value.every((v) => isPlain(v as pulumi.Input<unknown>)));
+}
+
+/**
+ * Throws one HearthValidationError listing every problem, the first one found per field: the
+ * contract and Proxmox check some fields both (a host name, a schedule), and one field needs
+ * one fix.
+ */
+function throwFirstPerField(component: string, found: readonly Problem[]): void {
+  const seen = new Set<string>();
+  const unique = new Problems(component);
+  unique.add(found.filter((p) => !seen.has(p.field) && seen.add(p.field)));
+  unique.throwIfAny();
+}
+
+/** `clonesPerStorage`: 1-64, or 0 for no bound; the default when left out. */
+function checkClonesPerStorage(fail: Fail, value: unknown): CloneBound {
+  if (value === undefined) return defaultClonesPerStorage;
+  if (value === 0) return "unbounded";
+  if (value === "unbounded") fail("clonesPerStorage", value, 'use 0 for no bound ("unbounded" was the word before 1.0; docs/MIGRATING.md), or a whole number from 1 to 64');
+  return checkInt(fail, "clonesPerStorage", value, 1, 64);
+}
+
+/** Like kit's `checked`, but a plain value is checked now and returned as it is, not wrapped in an Output. */
 function checkedInput<T>(value: pulumi.Input<T>, check: (v: T) => void): pulumi.Input<T> {
   if (!isPlain(value)) return checked(value, check);
   check(value as T);
@@ -375,9 +480,25 @@ export function flattenAddresses(perInterface: readonly (readonly string[] | und
   return (perInterface ?? []).flatMap((list) => list ?? []).filter((a) => a !== "" && !a.startsWith("127.") && !a.startsWith("169.254."));
 }
 
-interface PlannedDisk extends VmDisk {
-  readonly interface: string;
-  readonly index: number;
+/** The template reference, checked: a plain object with a VM id and a plain boot disk interface. */
+function checkTemplate(problems: Problems, template: TemplateRef): (TemplateRef & { readonly diskInterface: string }) | undefined {
+  if (template === null || typeof template !== "object" || Array.isArray(template) || !isPlain(template) || template.vmId === undefined || template.vmId === null) {
+    problems.check((fail) => fail("template", template, "give the template as { vmId, diskSizeGb? }: a CloudImageTemplate's ref, or an existing template's id"));
+    return undefined;
+  }
+  if (template instanceof pulumi.ComponentResource) {
+    problems.check((fail) => fail("template", `${(template as { constructor: { name: string } }).constructor.name} object`, "give the template's ref (template: tpl.ref) or its outputs ({ vmId: tpl.vmId, node: tpl.node, diskSizeGb: tpl.diskSizeGb }), not the component"));
+    return undefined;
+  }
+  const vmId = problems.check((fail) => checkedInput(template.vmId, (id) => checkInt(fail, "template.vmId", id, vmIdRange.min, vmIdRange.max)));
+  const diskInterface = problems.check((fail) => {
+    if (template.diskInterface !== undefined && !isPlain(template.diskInterface as pulumi.Input<string>)) {
+      fail("template.diskInterface", template.diskInterface, 'give the boot disk interface as plain text such as "scsi0" (disks are planned before anything exists)');
+    }
+    return checkDiskInterface(fail, "template.diskInterface", template.diskInterface ?? "scsi0");
+  });
+  if (vmId === undefined || diskInterface === undefined) return undefined;
+  return { ...template, vmId, diskInterface };
 }
 
 /** A disk as the VM is given it: interface, size (checked against the template's), storage. */
@@ -387,9 +508,12 @@ interface ClonedDisk {
   readonly storage?: pulumi.Input<string>;
 }
 
-function planDisks(fail: Fail, disks: readonly VmDisk[] | undefined, templateInterface: string): PlannedDisk[] | undefined {
-  if (disks === undefined) return undefined;
-  if (!Array.isArray(disks)) fail("disks", disks, "use a list such as [{ sizeGb: 20 }]");
+function checkDisks(problems: Problems, disks: VmDisk[] | undefined, template: TemplateRef, templateInterface: string): ClonedDisk[] | undefined {
+  if (disks === undefined) return problems.check((fail) => [templateBootDisk(fail, template.diskSizeGb, templateInterface)]);
+  if (!Array.isArray(disks)) {
+    problems.check((fail) => fail("disks", disks, "use a list such as [{ sizeGb: 20 }]"));
+    return undefined;
+  }
   const given = new Set(disks.map((d) => d?.interface).filter((i) => i !== undefined));
   const used = new Set<string>();
   let next = 0;
@@ -397,37 +521,45 @@ function planDisks(fail: Fail, disks: readonly VmDisk[] | undefined, templateInt
     while (used.has(`scsi${next}`) || given.has(`scsi${next}`)) next++;
     return `scsi${next}`;
   };
-  return disks.map((disk, i) => {
-    if (disk === null || typeof disk !== "object") fail(`disks[${i}]`, disk, "a disk is { sizeGb, interface?, storage? }");
-    checkDiskGb(fail, `disks[${i}].sizeGb`, disk.sizeGb);
-    const storage = disk.storage === undefined ? undefined : checkedPve(fail, `disks[${i}].storage`, disk.storage, "storage");
-    const iface = checkDiskInterface(fail, `disks[${i}].interface`, disk.interface ?? (i === 0 && !given.has(templateInterface) ? templateInterface : nextFree()));
-    if (used.has(iface)) fail(`disks[${i}].interface`, iface, "each disk needs its own interface");
-    used.add(iface);
-    return { ...disk, interface: iface, index: i, ...(storage === undefined ? {} : { storage }) };
+  const before = problems.list.length;
+  const planned = disks.map((disk, i): ClonedDisk | undefined => {
+    if (disk === null || typeof disk !== "object") {
+      problems.check((fail) => fail(`disks[${i}]`, disk, "a disk is { sizeGb, interface?, storage? }"));
+      return undefined;
+    }
+    const sizeGb = problems.check((fail) => checkDiskGb(fail, `disks[${i}].sizeGb`, disk.sizeGb));
+    const storage = disk.storage === undefined ? undefined : problems.check((fail) => checkedPve(fail, `disks[${i}].storage`, disk.storage!, "storage"));
+    const iface = problems.check((fail) => {
+      const chosen = checkDiskInterface(fail, `disks[${i}].interface`, disk.interface ?? (i === 0 && !given.has(templateInterface) ? templateInterface : nextFree()));
+      if (used.has(chosen)) fail(`disks[${i}].interface`, chosen, "each disk needs its own interface");
+      used.add(chosen);
+      return chosen;
+    });
+    if (sizeGb === undefined || iface === undefined) return undefined;
+    const size = iface === templateInterface ? problems.check((fail) => noShrink(fail, i, sizeGb, template.diskSizeGb)) : sizeGb;
+    return size === undefined ? undefined : { interface: iface, size, ...(storage === undefined ? {} : { storage }) };
   });
+  return problems.list.length > before ? undefined : (planned as ClonedDisk[]);
 }
 
 /** The boot disk's size, refused when it is smaller than the template's (checked when both are known). */
-function noShrink(fail: Fail, disk: PlannedDisk, templateSize: pulumi.Input<number> | undefined): pulumi.Input<number> {
-  if (templateSize === undefined) return disk.sizeGb;
+function noShrink(fail: Fail, index: number, sizeGb: number, templateSize: pulumi.Input<number> | undefined): pulumi.Input<number> {
+  if (templateSize === undefined) return sizeGb;
   const check = (known: number) => {
-    if (disk.sizeGb < known) {
-      fail(`disks[${disk.index}].sizeGb`, disk.sizeGb, `disk size ${disk.sizeGb} GB is smaller than the template's ${known} GB; disks can grow, not shrink`);
-    }
+    if (sizeGb < known) fail(`disks[${index}].sizeGb`, sizeGb, `disk size ${sizeGb} GB is smaller than the template's ${known} GB; disks can grow, not shrink`);
   };
   if (isPlain(templateSize)) {
     check(templateSize);
-    return disk.sizeGb;
+    return sizeGb;
   }
-  return pulumi.output(templateSize).apply((known) => (check(known), disk.sizeGb));
+  return pulumi.output(templateSize).apply((known) => (check(known), sizeGb));
 }
 
 /**
  * The disk a clone gets when `disks` is left out: the template's boot disk, unchanged. Without
  * a disk the provider applies its own default (an 8 GB `scsi0`), which fails on a larger
  * template ("requested size (8G) is lower than current size") and silently grows a smaller
- * one, so the template's size must be known: from a CloudImageTemplate or `{ vmId, diskSizeGb }`.
+ * one, so the template's size must be known: `{ vmId, diskSizeGb }` (a CloudImageTemplate's ref has it).
  */
 function templateBootDisk(fail: Fail, templateSize: pulumi.Input<number> | undefined, templateInterface: string): ClonedDisk {
   if (templateSize === undefined) {
@@ -437,61 +569,92 @@ function templateBootDisk(fail: Fail, templateSize: pulumi.Input<number> | undef
       "give disks (such as [{ sizeGb: 20 }]) or the template's boot disk size ({ vmId, diskSizeGb }): without them the provider sets an 8 GB boot disk, which fails on a larger template and grows a smaller one",
     );
   }
-  const size = checkedInput(templateSize, (gb) => checkDiskGb(fail, "template.diskSizeGb", gb));
+  const size = checkedInput(templateSize!, (gb) => checkDiskGb(fail, "template.diskSizeGb", gb));
   return { interface: templateInterface, size };
 }
 
-function checkNics(fail: Fail, nics: readonly VmNic[]): readonly VmNic[] {
-  if (!Array.isArray(nics) || nics.length === 0 || nics.length > 32) fail("networks", nics, "give 1 to 32 network cards such as [{ bridge: \"vmbr0\" }]");
-  return nics.map((nic, i) => {
+function checkNics(problems: Problems, nics: VmNetwork[]): VmNetwork[] | undefined {
+  if (!Array.isArray(nics) || nics.length === 0 || nics.length > 32) {
+    problems.check((fail) => fail("networks", nics, 'give 1 to 32 network cards such as [{ networkId: "vmbr0" }]'));
+    return undefined;
+  }
+  const before = problems.list.length;
+  const checkedNics = nics.map((nic, i) => {
     const field = `networks[${i}]`;
-    if (nic === null || typeof nic !== "object") fail(field, nic, "a NIC is { bridge } or { network }");
-    if ((nic.bridge === undefined) === (nic.network === undefined)) fail(field, Object.keys(nic), "give exactly one of bridge or network");
-    const bridge = nic.bridge === undefined ? undefined : checkedPve(fail, `${field}.bridge`, nic.bridge, "bridge");
-    const macAddress = nic.macAddress === undefined ? undefined : checkedPve(fail, `${field}.macAddress`, nic.macAddress, "mac");
-    if (nic.network !== undefined && !(nic.network instanceof Network)) fail(`${field}.network`, nic.network, "use a Hearth proxmox Network (or give bridge: its name)");
-    if (nic.vlanTag !== undefined) checkVlanTag(fail, `${field}.vlanTag`, nic.vlanTag);
-    if (nic.model !== undefined) checkOneOf(fail, `${field}.model`, nic.model, nicModels);
-    if (nic.ipv4 !== undefined && nic.ipv4 !== "dhcp") {
-      if (nic.ipv4 === null || typeof nic.ipv4 !== "object") fail(`${field}.ipv4`, nic.ipv4, 'use "dhcp" or { address: "10.0.0.10/24", gateway: "10.0.0.1" }');
-      const address = checkCidr(fail, `${field}.ipv4.address`, nic.ipv4.address, { family: "ipv4", kind: "interface", target: "ipconfig's ip" });
-      if (nic.ipv4.gateway !== undefined) checkGateway(fail, `${field}.ipv4.gateway`, nic.ipv4.gateway, address);
+    // The contract's checks refuse a card that is not an object or has no networkId.
+    if (nic === null || typeof nic !== "object" || nic.networkId === undefined) return nic;
+    const networkId = problems.check((fail) => checkedPve(fail, `${field}.networkId`, nic.networkId, "bridge"));
+    const macAddress = nic.macAddress === undefined ? undefined : problems.check((fail) => checkedPve(fail, `${field}.macAddress`, nic.macAddress!, "mac"));
+    if (nic.vlanTag !== undefined) problems.check((fail) => checkVlanTag(fail, `${field}.vlanTag`, nic.vlanTag));
+    if (nic.model !== undefined) problems.check((fail) => checkOneOf(fail, `${field}.model`, nic.model, Object.values(NicModel)));
+    if (nic.firewall !== undefined && typeof nic.firewall !== "boolean") problems.check((fail) => fail(`${field}.firewall`, nic.firewall, "use true or false"));
+    const address =
+      nic.ipv4Address === undefined
+        ? undefined
+        : problems.check((fail) => checkCidr(fail, `${field}.ipv4Address`, nic.ipv4Address, { family: "ipv4", kind: "interface", target: "ipconfig's ip" }));
+    if (nic.gateway !== undefined) {
+      problems.check((fail) => {
+        if (nic.ipv4Address === undefined) fail(`${field}.gateway`, nic.gateway, "a gateway goes with a fixed address: set ipv4Address too (DHCP brings its own gateway)");
+        if (address !== undefined) checkGateway(fail, `${field}.gateway`, nic.gateway, nic.ipv4Address!);
+        else checkIpAddress(fail, `${field}.gateway`, nic.gateway);
+      });
     }
-    return { ...nic, ...(bridge === undefined ? {} : { bridge }), ...(macAddress === undefined ? {} : { macAddress }) };
+    return { ...nic, ...(networkId === undefined ? {} : { networkId }), ...(macAddress === undefined ? {} : { macAddress }) };
   });
+  return problems.list.length > before ? undefined : checkedNics;
 }
 
-function checkCloudInit(fail: Fail, init: VmCloudInit): VmCloudInit {
-  if (init === null || typeof init !== "object") fail("cloudInit", init, "use an object such as { user: \"ops\", sshKeys: [...] }");
+function checkCloudInit(problems: Problems, init: VmCloudInit): VmCloudInit | undefined {
+  // The contract's checks refuse a cloudInit that is not an object.
+  if (init === null || typeof init !== "object" || Array.isArray(init)) return undefined;
+  const before = problems.list.length;
+  for (const key of notThroughTheApi) {
+    if (init[key] !== undefined) {
+      problems.check((fail) =>
+        fail(
+          `cloudInit.${key}`,
+          init[key],
+          "Proxmox sets cloud-init through its API (user, SSH keys, password, DNS, addresses), which cannot set this; put it in a user-data snippet and give cloudInit.userDataFileId (docs/proxmox.md, \"Cloud-init\")",
+        ),
+      );
+    }
+  }
   const sshKeys =
     init.sshKeys === undefined
       ? undefined
-      : checkedInput(init.sshKeys, (keys) => {
-          checkSshKeys(fail, "cloudInit.sshKeys", keys);
-          keys.forEach((key, i) => checkBareUserDataValue(fail, `cloudInit.sshKeys[${i}]`, key));
-        });
+      : problems.check((fail) =>
+          checkedInput(plainList(init.sshKeys) ? init.sshKeys! : (pulumi.output(init.sshKeys!) as pulumi.Output<string[]>), (keys) => {
+            checkSshKeys(fail, "cloudInit.sshKeys", keys);
+            keys.forEach((key, i) => checkBareUserDataValue(fail, `cloudInit.sshKeys[${i}]`, key));
+          }),
+        );
   if (init.user !== undefined) {
-    checkUserName(fail, "cloudInit.user", init.user);
-    checkBareUserDataValue(fail, "cloudInit.user", init.user);
+    problems.check((fail) => {
+      checkUserName(fail, "cloudInit.user", init.user);
+      checkBareUserDataValue(fail, "cloudInit.user", init.user!);
+    });
   }
   let userDataFileId: pulumi.Input<string> | undefined;
   if (init.userDataFileId !== undefined) {
     const clash = (["user", "sshKeys", "password"] as const).filter((k) => init[k] !== undefined);
-    if (clash.length > 0) fail("cloudInit.userDataFileId", clash, "a user-data snippet replaces user, sshKeys and password; put them in the snippet instead");
-    userDataFileId = checkedPve(fail, "cloudInit.userDataFileId", init.userDataFileId, "snippetVolume");
+    if (clash.length > 0) problems.check((fail) => fail("cloudInit.userDataFileId", clash, "a user-data snippet replaces user, sshKeys and password; put them in the snippet instead"));
+    userDataFileId = problems.check((fail) => checkedPve(fail, "cloudInit.userDataFileId", init.userDataFileId!, "snippetVolume"));
   }
   // A password never appears in an error message, even a wrong one.
   const password =
     init.password === undefined
       ? undefined
-      : checked(init.password, (p) => {
-          if (typeof p !== "string" || p.length < 8) fail("cloudInit.password", "[secret]", "a password is a string of at least 8 characters");
-          if (preHashedPassword.test(p)) checkBareUserDataValue(fail, "cloudInit.password", p, true);
-        });
-  const storage = init.storage === undefined ? undefined : checkedPve(fail, "cloudInit.storage", init.storage, "storage");
-  init.dns?.servers?.forEach((s, i) => checkIpAddress(fail, `cloudInit.dns.servers[${i}]`, s));
+      : problems.check((fail) =>
+          checked(init.password!, (p) => {
+            if (typeof p !== "string" || p.length < 8) fail("cloudInit.password", "[secret]", "a password is a string of at least 8 characters");
+            if (preHashedPassword.test(p)) checkBareUserDataValue(fail, "cloudInit.password", p, true);
+          }),
+        );
+  const storage = init.storage === undefined ? undefined : problems.check((fail) => checkedPve(fail, "cloudInit.storage", init.storage!, "storage"));
+  init.dns?.servers?.forEach((s, i) => problems.check((fail) => checkIpAddress(fail, `cloudInit.dns.servers[${i}]`, s)));
   if (init.dns?.domain !== undefined && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i.test(init.dns.domain)) {
-    fail("cloudInit.dns.domain", init.dns.domain, "use a DNS domain such as home.arpa or lab.example.com");
+    problems.check((fail) => fail("cloudInit.dns.domain", init.dns!.domain, "use a DNS domain such as home.arpa or lab.example.com"));
   }
-  return { ...init, sshKeys: sshKeys as pulumi.Input<readonly string[]> | undefined, password, storage, userDataFileId };
+  if (problems.list.length > before) return undefined;
+  return { ...init, sshKeys: sshKeys as pulumi.Input<string[]> | undefined, password, storage, userDataFileId };
 }

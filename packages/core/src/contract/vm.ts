@@ -139,8 +139,10 @@ export function validateVmArgs(component: string, args: VmArgs, labelTarget?: "h
     if (c === null || typeof c !== "object" || Array.isArray(c) || isUnresolved(c)) {
       problems.check((fail) => fail("cloudInit", c, 'use an object such as { user: "ops", sshKeys: [...] }'));
     } else {
+      // The contract's one account is the rendered config's users[0]: report it under the args' names.
+      const asArgs = (field: string) => field.replace(/^cloudInit\.users\[0\]\.name$/, "cloudInit.user").replace(/^cloudInit\.users\[0\]\.sshKeys/, "cloudInit.sshKeys");
       problems.check((fail) =>
-        checkCloudConfig(fail, "cloudInit", {
+        checkCloudConfig((field, value, allowed) => fail(asArgs(field), value, allowed), "cloudInit", {
           users: c.user === undefined && c.sshKeys === undefined ? [] : [{ name: c.user ?? "hearth", sshKeys: c.sshKeys ?? [] }],
           ...(c.packages ? { packages: c.packages } : {}),
           ...(c.writeFiles ? { writeFiles: c.writeFiles } : {}),

@@ -43,7 +43,7 @@ export function checkProductionBackups(resources: readonly ResourceView[], conte
     if (r.type === tokens.proxmox.vm) {
       if (bool(r.props.template) === true) continue;
       const c = vmCoverage(r, jobs);
-      if (c === "uncovered") violations.push({ urn: r.urn, message: `Proxmox VM ${r.name} (vmId ${String(r.props.vmId ?? "unset")}) is in production but no enabled backup job covers it (by vmids, pool or all); add it to a BackupPolicy.` });
+      if (c === "uncovered") violations.push({ urn: r.urn, message: `Proxmox VM ${r.name} (vmId ${String(r.props.vmId ?? "unset")}) is in production but no enabled backup job covers it (by vmids, pool or all); give the VM backups (its own job) or cover it with a BackupJob (pool or all).` });
       if (c === "unknown") violations.push({ urn: r.urn, message: `Proxmox VM ${r.name} has no VM id yet, so its backup coverage cannot be proven; give it an explicit vmId, a pool covered by a backup job, or use a job with all: true.` });
     } else if (r.type === tokens.hcloud.server || r.type === tokens.digitalocean.droplet) {
       const backups = bool(r.props.backups);
@@ -63,7 +63,7 @@ export const productionBackupsPolicy: HearthPolicy = {
     "In a production stack every Proxmox VM must be covered by an enabled backup job (its VM id listed, its pool selected, or all VMs), and every Hetzner Cloud server and DigitalOcean droplet must have backups turned on.",
   severity: "high",
   enforcementLevel: "mandatory",
-  remediationSteps: "Add the VM to a BackupPolicy (by VM, pool or all), or turn on the cloud server's backups.",
+  remediationSteps: "Give the VM backups (VmFromTemplate creates its own vzdump job) or cover it with a BackupJob (pool or all), or turn on the cloud server's backups.",
   contextFields: ["environment"],
   validateStack: checkProductionBackups,
 };
