@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the real Pulumi engine toolchain from Go modules, offline except for the Go module
-# proxy: the `pulumi` CLI, the Node.js language host and the resource provider plugins, at the
-# versions pinned in scripts/versions.json (the npm versions of package-lock.json).
+# proxy: the `pulumi` CLI, the Node.js and YAML language hosts and the resource provider plugins,
+# at the versions pinned in scripts/versions.json (the npm versions of package-lock.json).
 #
 #   bash scripts/toolchain.sh          everything; exits 3 if a provider plugin could not be built
 #                                      (a provider whose published module the proxy refuses is built
 #                                      BRIDGED from scripts/bridge/<name>: upstream Terraform provider
 #                                      + Hearth's own mapping; every line says which path it took)
-#   bash scripts/toolchain.sh --core   only the CLI and the language host
+#   bash scripts/toolchain.sh --core   only the CLI and the language hosts
 #   bash scripts/toolchain.sh --status show what is built and installed, build nothing
 #
 # Binaries go to ${HEARTH_TOOLCHAIN_DIR:-$HOME/.cache/hearth-toolchain}/<name>-<version>/ and are
@@ -50,6 +50,7 @@ jget() {
 
 PULUMI_VERSION=$(jget pulumi.version)
 LANG_VERSION=$(jget languageNodejs.version)
+YAML_VERSION=$(jget languageYaml.version)
 mapfile -t PROVIDERS < <(node -e 'console.log(Object.keys(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).providers).join("\n"))' "$VERSIONS")
 
 # plugin_installed KIND NAME VERSION PULUMI_BIN: is it in the plugin cache?
@@ -70,11 +71,12 @@ existing_toolchain_ok() {
   [ -d "$BIN_DIR" ] && [ "$dir" = "$(readlink -f "$BIN_DIR")" ] && return 1
   [ "$("$p" version 2>/dev/null)" = "v$PULUMI_VERSION" ] || return 1
   [ -x "$dir/pulumi-language-nodejs" ] || command -v pulumi-language-nodejs >/dev/null 2>&1 || return 1
+  [ -x "$dir/pulumi-language-yaml" ] || command -v pulumi-language-yaml >/dev/null 2>&1 || return 1
   for n in "${PROVIDERS[@]}"; do
     v=$(jget "providers.$n.version")
     plugin_installed resource "$n" "$v" "$p" || return 1
   done
-  say "using the pulumi already on PATH: $p (v$PULUMI_VERSION, language host and plugins present)"
+  say "using the pulumi already on PATH: $p (v$PULUMI_VERSION, language hosts and plugins present)"
   return 0
 }
 if [ "$MODE" != status ] && [ -z "${HEARTH_TOOLCHAIN_FORCE:-}" ] && existing_toolchain_ok; then exit 0; fi
@@ -194,6 +196,26 @@ build_lang() {
     || die "pulumi-language-nodejs $v: go build failed (see $log)"
   mv "$out.tmp" "$out"; rm -rf "$work"
   say "pulumi-language-nodejs $v: built in $((SECONDS - t0))s -> $out"
+  link_bin "$out"
+}
+
+# build_yaml: the YAML language host, `go install <package>@<version>` of the pulumi-yaml module
+# exactly as published (its own go.mod, no edits), with its version ldflag.
+build_yaml() {
+  local v=$YAML_VERSION t0=$SECONDS out log gobin pkg modv
+  out="$TOOLCHAIN_DIR/pulumi-language-yaml-$v/pulumi-language-yaml"
+  if [ -x "$out" ]; then say "pulumi-language-yaml $v: already built ($((SECONDS - t0))s)"; link_bin "$out"; return 0; fi
+  check_go; check_proxy
+  pkg=$(jget languageYaml.package); modv=$(jget languageYaml.moduleVersion)
+  log="$LOG_DIR/pulumi-language-yaml-$v.log"; : >"$log"
+  say "pulumi-language-yaml $v: building $pkg@$modv (log $log)"
+  gobin="$TOOLCHAIN_DIR/src/pulumi-language-yaml-$v"
+  rm -rf "$gobin"; mkdir -p "$gobin" "$(dirname "$out")"
+  STEP="pulumi-language-yaml $v: go install (module downloads, then compiling)"
+  (cd "$gobin" && GOBIN="$gobin" run_logged "$log" "$GO" install -v -ldflags "-s -w $(jget languageYaml.ldflags)" "$pkg@$modv") \
+    || die "pulumi-language-yaml $v: go install failed (see $log)"
+  mv "$gobin/pulumi-language-yaml" "$out"; rm -rf "$gobin"
+  say "pulumi-language-yaml $v: built in $((SECONDS - t0))s -> $out"
   link_bin "$out"
 }
 
@@ -352,7 +374,7 @@ install_plugin() {
 }
 
 if [ "$MODE" = status ]; then
-  for f in "pulumi-$PULUMI_VERSION/pulumi" "pulumi-language-nodejs-$LANG_VERSION/pulumi-language-nodejs"; do
+  for f in "pulumi-$PULUMI_VERSION/pulumi" "pulumi-language-nodejs-$LANG_VERSION/pulumi-language-nodejs" "pulumi-language-yaml-$YAML_VERSION/pulumi-language-yaml"; do
     if [ -x "$TOOLCHAIN_DIR/$f" ]; then say "built:   $TOOLCHAIN_DIR/$f"; else say "missing: $TOOLCHAIN_DIR/$f"; fi
   done
   for n in "${PROVIDERS[@]}"; do
@@ -367,6 +389,7 @@ fi
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod"
 build_cli
 build_lang
+build_yaml
 install_scripts
 
 MISSING=()
@@ -376,7 +399,7 @@ if [ "$MODE" = all ]; then
   done
 fi
 
-say "done in $((SECONDS - T_START))s. Binaries: $BIN_DIR (pulumi v$PULUMI_VERSION, pulumi-language-nodejs v$LANG_VERSION)"
+say "done in $((SECONDS - T_START))s. Binaries: $BIN_DIR (pulumi v$PULUMI_VERSION, pulumi-language-nodejs v$LANG_VERSION, pulumi-language-yaml v$YAML_VERSION)"
 say "builds under $TOOLCHAIN_DIR/<name>-<version>/; plugins in ${PULUMI_HOME:-$HOME/.pulumi}/plugins"
 say "use: source scripts/pulumi-env.sh (or run scripts/pulumi.sh ...)"
 if [ "${#MISSING[@]}" -gt 0 ]; then

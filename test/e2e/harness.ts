@@ -26,13 +26,29 @@ export class SandboxProject {
   }
 
   static async create(name: string, program: string, options: SandboxOptions = {}): Promise<SandboxProject> {
-    const project = new SandboxProject(await startSandbox(options), EngineWorkspace.fromProgram(name, program, "e2e"));
+    return SandboxProject.init(new SandboxProject(await startSandbox(options), EngineWorkspace.fromProgram(name, program, "e2e")));
+  }
+
+  /**
+   * A project folder (for example a Pulumi YAML example) copied into its own workspace;
+   * `prepare` may adjust the copy (its path is given) before the stack is created.
+   */
+  static async fromDirectory(sourceDir: string, options: SandboxOptions = {}, prepare?: (projectDir: string) => void): Promise<SandboxProject> {
+    const project = new SandboxProject(await startSandbox(options), new EngineWorkspace(sourceDir, "e2e"));
+    prepare?.(project.dir);
+    return SandboxProject.init(project);
+  }
+
+  private static async init(project: SandboxProject): Promise<SandboxProject> {
     const init = await project.pulumi(["stack", "init", project.stack]);
-    if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${init.output}`);
+    if (init.code !== 0) {
+      await project.dispose().catch(() => undefined);
+      throw new Error(`pulumi stack init failed:\n${init.output}`);
+    }
     return project;
   }
 
-  /** The project directory (its `index.js` may be rewritten between runs). */
+  /** The project directory (a program's `index.js` may be rewritten between runs). */
   get dir(): string {
     return this.ws.projectDir;
   }

@@ -170,6 +170,31 @@ describe("Hearth installed in a user's own project (npm pack tarballs, outside t
     await typecheck(project);
     await deploy(project);
   });
+
+  it("the Pulumi YAML home lab runs from the installed @hearth/proxmox (its component plugin ships in the package)", async () => {
+    const project = join(work, "yaml-lab");
+    mkdirSync(project);
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "yaml-lab", private: true }, null, 2));
+    await installHearth(project);
+    // The object form: the string form of a `packages:` entry is split at its first "@" as
+    // source@version (pulumi/pulumi sdk/go/common/workspace/project.go PackageSpec.unmarshal).
+    const program = readFileSync(join(repoRoot, "examples/home-lab-yaml/Pulumi.yaml"), "utf8").replace(
+      "  proxmox: ../../packages/proxmox\n",
+      "  proxmox:\n    source: ./node_modules/@hearth/proxmox\n",
+    );
+    expect(program).toContain("source: ./node_modules/@hearth/proxmox");
+    writeFileSync(join(project, "Pulumi.yaml"), program);
+
+    ok(await pulumi(project, ["stack", "init", "dev"]), "stack init");
+    ok(await pulumi(project, ["config", "set", "sshKey", KEY, "--stack", "dev"]), "config set");
+    ok(await pulumi(project, ["up", "--yes", "--skip-preview", "--stack", "dev"]), "up");
+    const pve = sandbox.inspect().proxmox;
+    expect(Object.values(pve.vms).filter((vm) => vm.status === "running").map((vm) => vm.config.name).sort()).toEqual(["web-1", "web-2"]);
+    expect(Object.values(pve.backupJobs)).toHaveLength(2);
+    ok(await pulumi(project, ["preview", "--expect-no-changes", "--stack", "dev"]), "clean preview");
+    ok(await pulumi(project, ["destroy", "--yes", "--skip-preview", "--stack", "dev"]), "destroy");
+    expect(sandbox.inspect().leftovers).toEqual([]);
+  });
 });
 
 // The template directory holds what `pulumi new` needs and nothing built.

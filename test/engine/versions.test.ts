@@ -59,3 +59,13 @@ describe("engine toolchain versions (scripts/versions.json) match package-lock.j
     expect(pin.version, `${pin.npm}: scripts/versions.json says ${pin.version}`).toBe(lockedVersion(pin.npm));
   });
 });
+
+describe("the YAML language host (scripts/versions.json languageYaml)", () => {
+  const yaml = (versions as unknown as { languageYaml: { version: string; module: string; moduleVersion: string; package: string; ldflags: string } }).languageYaml;
+
+  it("is built at one version: the module tag, the version and the version ldflag agree", () => {
+    expect(yaml.moduleVersion).toBe(`v${yaml.version}`);
+    expect(yaml.package.startsWith(`${yaml.module}/`)).toBe(true);
+    expect(yaml.ldflags).toBe(`-X ${yaml.module}/pkg/version.Version=v${yaml.version}`);
+  });
+});

@@ -8,6 +8,8 @@ export type { ProxmoxTiming, SeedTemplate, ProxmoxApiToken, ProxmoxAclEntry } fr
 export type { HcloudTiming } from "./hcloud/index.js";
 export type { DigitalOceanTiming } from "./digitalocean/index.js";
 export type { Credentials, UnknownCall, SandboxData, PveState, HcloudState, DoState } from "./state.js";
+export type { PveAccessState, PveUser, PveToken, PveAcl } from "./proxmox/access.js";
+export type { PveHaState } from "./proxmox/ha.js";
 export { ConformanceChecker } from "./conformance/checker.js";
 export type { Exchange, Violation, ViolationKind, Refusal, ConformanceApi, CheckResult } from "./conformance/checker.js";
 export { ConformanceRecorder, formatViolations } from "./conformance/recorder.js";

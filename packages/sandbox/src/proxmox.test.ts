@@ -36,7 +36,8 @@ describe("Proxmox VE emulator", () => {
     expect(ok.body.data).toEqual({ version: "9.1.9", release: "9.1", repoid: "ee7bad0a3d1546c9" });
     const wrong = await call(api("/version"), { headers: { Authorization: "PVEAPIToken=root@pam!x=nope" } });
     expect(wrong.status).toBe(401);
-    expect(wrong.body).toEqual({ data: null, message: "invalid token value!\n" });
+    // pve-manager PVE/HTTPServer.pm `auth_handler`: every token failure reads "Authentication failed!".
+    expect(wrong.body).toEqual({ data: null, message: "Authentication failed!\n" });
     const missing = await call(api("/version"));
     expect(missing.status).toBe(401);
   });

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { createAccess, registerAccess } from "./proxmox/access.js";
 import { registerAgent } from "./proxmox/agent.js";
 import { registerBackup } from "./proxmox/backup.js";
 import { registerClone } from "./proxmox/clone.js";
@@ -9,12 +10,15 @@ import type { FlockTable } from "./proxmox/locks.js";
 import { registerImages } from "./proxmox/images.js";
 import { registerLxc } from "./proxmox/lxc.js";
 import { registerNetwork } from "./proxmox/network.js";
-import { registerPools } from "./proxmox/pools.js";
+import { registerHa } from "./proxmox/ha.js";
+import { poolMembers, registerPools } from "./proxmox/pools.js";
+import { registerReplication } from "./proxmox/replication.js";
 import { registerSdn } from "./proxmox/sdn.js";
 import { registerStorage } from "./proxmox/storage.js";
+import { registerStorageConfig } from "./proxmox/storageConfig.js";
 import { registerTasks } from "./proxmox/tasks.js";
 import { registerVms } from "./proxmox/vms.js";
-import { parseTokenHeader, PermissionRouter, type ProxmoxApiToken } from "./proxmox/permissions.js";
+import { aclSubject, parseTokenHeader, PermissionRouter, type ProxmoxApiToken, type RequestCaller } from "./proxmox/permissions.js";
 import { PERMISSIONS } from "./proxmox/permissions.data.js";
 import { ApiError, type ApiResponse, type EmulatedApi } from "./router.js";
 
@@ -38,12 +42,26 @@ export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToke
   const c = createContext(ctx);
   const { store, locks } = c;
   const tokens = ctx.tokens ?? [];
-  // The default token (root@pam, no privilege separation) may do everything; extra tokens follow their ACLs.
-  const tokenFor = (headers: Record<string, unknown>): ProxmoxApiToken | undefined => {
+  const access = createAccess(c.pve, (pool) => poolMembers(c.pve, pool));
+  // The tokens given at start: their ACL entries are their privileges.
+  const configured = (headers: Record<string, unknown>): ProxmoxApiToken | undefined => {
     const t = parseTokenHeader(typeof headers.authorization === "string" ? headers.authorization : undefined);
     return t ? tokens.find((x) => x.id === t.id && x.secret === t.secret) : undefined;
   };
-  const r = new PermissionRouter((req) => tokenFor(req.headers), PERMISSIONS);
+  // The default token (root@pam, no privilege separation) may do everything; the tokens given at
+  // start follow their ACLs; tokens created through /access follow the users, roles and ACLs
+  // created there (access.ts).
+  const callerFor = (headers: Record<string, unknown>): RequestCaller | undefined => {
+    const auth = typeof headers.authorization === "string" ? headers.authorization : undefined;
+    if (auth === `PVEAPIToken=${store.data.credentials.proxmoxApiToken}`) return undefined;
+    const given = configured(headers);
+    if (given) return { id: given.id, ...(given.privsep !== false ? { subject: aclSubject(given.acl ?? [], given.id) } : {}) };
+    const t = parseTokenHeader(auth);
+    if (!t || access.verifyToken(t.id, t.secret) !== undefined) return undefined;
+    return { id: t.id, subject: access.subject(t.id) };
+  };
+  const r = new PermissionRouter((req) => callerFor(req.headers), PERMISSIONS);
+  registerAccess(r, c, access);
   registerCluster(r, c);
   registerPools(r, c);
   registerTasks(r, c);
@@ -57,6 +75,9 @@ export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToke
   registerNetwork(r, c);
   registerLxc(r, c);
   registerImages(r, c);
+  registerStorageConfig(r, c);
+  registerHa(r, c);
+  registerReplication(r, c);
 
   return {
     name: "proxmox",
@@ -67,8 +88,13 @@ export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToke
     authorize(headers: IncomingHttpHeaders) {
       const auth = headers.authorization;
       if (!auth) return new ApiError(401, "No ticket");
-      if (auth !== `PVEAPIToken=${store.data.credentials.proxmoxApiToken}` && !tokenFor(headers)) return new ApiError(401, "invalid token value!");
-      return undefined;
+      if (auth === `PVEAPIToken=${store.data.credentials.proxmoxApiToken}` || configured(headers)) return undefined;
+      // AccessControl.pm `verify_token` decides; whatever its reason (disabled or expired user,
+      // expired or missing token, wrong secret), the answer is 401 "Authentication failed!"
+      // (pve-manager PVE/HTTPServer.pm `auth_handler`: the reason only goes to the log).
+      const t = parseTokenHeader(auth);
+      const error = t && access.isApiToken(t.id) ? access.verifyToken(t.id, t.secret) : "invalid token value!";
+      return error ? new ApiError(401, "Authentication failed!") : undefined;
     },
     renderError(err: ApiError): ApiResponse {
       return {

@@ -11,6 +11,7 @@ import type { ProxmoxTiming } from "./proxmox/physics.js";
 import { ApiError, type ApiResponse, type EmulatedApi, parseBody } from "./router.js";
 import { clone, type Credentials, type SandboxData, Store, type UnknownCall } from "./state.js";
 import { selfSignedCertificate } from "./tls.js";
+import { configLeftovers } from "./proxmox/configLeftovers.js";
 
 export type ApiName = "proxmox" | "hcloud" | "digitalocean";
 
@@ -72,7 +73,7 @@ export interface CloudEndpoint {
 
 export type Mutation =
   | { api: "proxmox"; kind: "vm" | "container"; id: number; config?: Record<string, string | number | null>; status?: "running" | "stopped"; delete?: boolean }
-  | { api: "proxmox"; kind: "firewallGroup" | "backupJob" | "sdnZone" | "sdnVnet" | "sdnSubnet" | "pool"; id: string; set?: Record<string, unknown>; delete?: boolean }
+  | { api: "proxmox"; kind: "firewallGroup" | "backupJob" | "sdnZone" | "sdnVnet" | "sdnSubnet" | "pool" | "haResource" | "haRule" | "replicationJob" | "storage"; id: string; set?: Record<string, unknown>; delete?: boolean }
   | { api: "hcloud"; kind: "server" | "primaryIp" | "firewall" | "network" | "sshKey" | "volume"; id: number; set?: Record<string, unknown>; delete?: boolean }
   | { api: "digitalocean"; kind: "droplet" | "reservedIp" | "firewall" | "vpc" | "sshKey" | "volume"; id: string | number; set?: Record<string, unknown>; delete?: boolean };
 
@@ -160,6 +161,7 @@ export function computeLeftovers(data: SandboxData): string[] {
   for (const [node, nets] of Object.entries(pve.networks)) for (const iface of Object.keys(nets)) if (!DEFAULT_INTERFACES.has(iface)) out.push(`proxmox network ${node}/${iface}`);
   for (const p of Object.keys(pve.pools)) out.push(`proxmox pool ${p}`);
   for (const ct of Object.values(pve.containers ?? {})) out.push(`proxmox container ${ct.vmid} (${String(ct.config.hostname ?? "")})`);
+  out.push(...configLeftovers(pve));
   const h = data.hcloud;
   for (const [kind, coll] of [["server", h.servers], ["primary ip", h.primaryIps], ["firewall", h.firewalls], ["network", h.networks], ["ssh key", h.sshKeys], ["volume", h.volumes ?? {}]] as const)
     for (const o of Object.values(coll)) out.push(`hcloud ${kind} ${String(o.id)} (${String(o.name)})`);
@@ -209,6 +211,10 @@ function applyMutation(data: SandboxData, m: Mutation): void {
     "proxmox/sdnVnet": data.proxmox.sdn.vnets,
     "proxmox/sdnSubnet": data.proxmox.sdn.subnets,
     "proxmox/pool": data.proxmox.pools as Record<string, Record<string, unknown>>,
+    "proxmox/haResource": (data.proxmox.ha ??= { resources: {}, rules: {} }).resources,
+    "proxmox/haRule": data.proxmox.ha.rules,
+    "proxmox/replicationJob": (data.proxmox.replication ??= {}),
+    "proxmox/storage": (data.proxmox.storageConfig ??= {}),
     "hcloud/server": data.hcloud.servers,
     "hcloud/primaryIp": data.hcloud.primaryIps,
     "hcloud/firewall": data.hcloud.firewalls,

@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { PveCt } from "./proxmox/lxcRules.js";
+import type { PveAccessState } from "./proxmox/access.js";
+import type { PveHaState } from "./proxmox/ha.js";
 
 /** A Proxmox VM as the sandbox holds it: the config map the API serves, plus runtime state. */
 export interface PveVm {
@@ -59,9 +61,16 @@ export interface PveState {
   };
   /** Keyed by node, then interface name. */
   networks: Record<string, Record<string, Record<string, string | number>>>;
-  pools: Record<string, { poolid: string; comment?: string }>;
+  /** Pools; a VM is a member through its `pool` (clone/create) or through `vms` (PUT /pools). */
+  pools: Record<string, { poolid: string; comment?: string; vms?: number[]; storage?: string[] }>;
+  /** Users, roles, ACLs, API tokens (proxmox/access.ts); made on first use. */
+  access?: PveAccessState;
+  /** HA resources and rules, replication jobs, storage definitions (proxmox/ha.ts, replication.ts, storageConfig.ts). */
+  ha?: PveHaState;
+  replication?: Record<string, Record<string, string | number>>;
   /** LXC containers by id (proxmox/lxc.ts); absent in state files from before containers. */
   containers?: Record<string, PveCt>;
+  storageConfig?: Record<string, Record<string, string | number>>;
   nextPid: number;
   /** VM ids created by `templates` at start: not leftovers of a run. */
   seededVmids: number[];

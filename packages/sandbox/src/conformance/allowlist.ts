@@ -121,4 +121,13 @@ export const ALLOWLIST: readonly AllowlistEntry[] = [
     reason:
       "pve-calendar-event (backup job `schedule`) is a subset of systemd calendar events parsed by proxmox/pve-common src/PVE/CalendarEvent.pm; the checker does not port that parser (the value's maxLength is still checked)",
   },
+  {
+    api: "proxmox",
+    kind: "undocumented-response-field",
+    method: "GET",
+    template: "/pools/{poolid}",
+    field: "data.poolid",
+    reason:
+      "read_pool returns the index's first entry (proxmox/pve-manager PVE/API2/Pool.pm `read_pool`: `__PACKAGE__->index($param)->[0]`), which carries `poolid`; its `returns` schema omits it",
+  },
 ];

@@ -401,7 +401,16 @@ export class PveApiIndex {
 
   /** The template and its path parameters for a concrete path (below `/api2/json`). */
   match(path: string): { template: string; info: Record<string, PveMethodInfo>; params: Record<string, string> } | undefined {
-    const parts = path.split("/").filter(Boolean);
+    // The API server unescapes the request path before it routes it
+    // (proxmox/pve-http-server src/PVE/APIServer/AnyEvent.pm: `uri_unescape($request->uri->path())`).
+    const unescape = (s: string): string => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    };
+    const parts = path.split("/").filter(Boolean).map(unescape);
     let best: { p: IndexedPath; params: Record<string, string>; literals: number } | undefined;
     for (const p of this.paths) {
       if (p.segments.length !== parts.length) continue;

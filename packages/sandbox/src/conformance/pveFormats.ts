@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isIPv6 } from "node:net";
+import { VALID_PRIVS } from "../proxmox/access.js";
 import type { PveSchema } from "./pve.js";
 
 /**
@@ -164,6 +165,13 @@ const verifyStartup = (v: string): string | undefined => {
   return ok ? undefined : "unable to parse startup options\n";
 };
 
+/** proxmox/pve-access-control src/PVE/Auth/Plugin.pm `verify_username`. */
+const verifyUserid = (v: string): string | undefined => {
+  if (v.length < 3) return `user name '${v}' is too short\n`;
+  if (v.length > 64) return `user name '${v}' is too long (${v.length} > 64)\n`;
+  return /^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+$/.test(v) ? undefined : `value '${v}' does not look like a valid user name\n`;
+};
+
 export const PVE_FORMATS: Record<string, FormatVerifier> = {
   string: () => undefined,
   urlencoded: (v) => (/^[-%a-zA-Z0-9_.!~*'()]*$/.test(v) ? undefined : `invalid urlencoded string: ${v}\n`),
@@ -224,6 +232,36 @@ export const PVE_FORMATS: Record<string, FormatVerifier> = {
   "pve-sdn-subnet-id": (v) => {
     const [, ip, mask] = v.includes("/") ? [undefined, ...v.split("/")] : v.split("-");
     return cidr(`${ip ?? ""}/${mask ?? ""}`, 4) || cidr(`${ip ?? ""}/${mask ?? ""}`, 6) ? undefined : "value does not look like a valid CIDR network\n";
+  },
+  // proxmox/pve-access-control src/PVE/Auth/Plugin.pm `verify_username` ($user_regex@$realm_regex, 3..64 characters).
+  "pve-userid": verifyUserid,
+  // proxmox/pve-access-control src/PVE/AccessControl.pm `pve_verify_tokenid` ($token_full_regex).
+  "pve-tokenid": (v) => (/^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+![A-Za-z][A-Za-z0-9.\-_]+$/.test(v) ? undefined : `value '${v}' does not look like a valid token ID\n`),
+  // proxmox/pve-access-control src/PVE/AccessControl.pm `verify_rolename` / `verify_groupname` / `verify_privname`.
+  "pve-roleid": (v) => (/^[A-Za-z0-9.\-_]+$/.test(v) ? undefined : `role name '${v}' contains invalid characters\n`),
+  "pve-groupid": (v) => (/^[A-Za-z0-9.\-_]+$/.test(v) ? undefined : `group name '${v}' contains invalid characters\n`),
+  "pve-priv": (v) => (VALID_PRIVS.has(v) ? undefined : `invalid privilege '${v}'\n`),
+  // proxmox/pve-common src/PVE/JSONSchema.pm `pve_verify_email` ($EMAIL_RE of src/PVE/ParseUtils.pm).
+  email: (v) => (/^[\w+\-~]+(\.[\w+\-~]+)*@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)*$/.test(v) ? undefined : "value does not look like a valid email address\n"),
+  // proxmox/pve-ha-manager src/PVE/HA/Tools.pm `pve_verify_ha_resource_id` / `pve_verify_ha_resource_or_vm_id` / `pve_verify_ha_node`.
+  "pve-ha-resource-id": (v) => (/^[a-z]+:\S+$/.test(v) ? undefined : "value does not look like a valid ha resource id\n"),
+  "pve-ha-resource-or-vm-id": (v) => (/^([a-z]+:\S+|\d+)$/.test(v) ? undefined : "value does not look like a valid ha resource id\n"),
+  "pve-ha-node": (v) => (/^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)(:\d+)?$/.test(v) ? undefined : "value does not look like a valid ha node\n"),
+  // proxmox/pve-guest-common src/PVE/ReplicationConfig.pm `parse_replication_job_id`.
+  "pve-replication-job-id": (v) => {
+    const m = /^(\d+)-(\d+)$/.exec(v);
+    if (!m) return `invalid replication job id '${v}'\n`;
+    return Number(m[1]) < 100 ? `invalid replication job id '${v}' (guest IDs < 100 are reserved)\n` : undefined;
+  },
+  // proxmox/pve-storage src/PVE/Storage/Plugin.pm `verify_path`, `verify_server`, `parse_lvm_name`, `verify_options`, `verify_dir_override`.
+  "pve-storage-path": (v) => (/^\/[^;()]+/.test(v) ? undefined : "value does not look like a valid absolute path\n"),
+  "pve-storage-server": (v) => (isIPv4(v) || isIPv6(v) || DNS_NAME_RE.test(v) ? undefined : "value does not look like a valid server name or IP address\n"),
+  "pve-storage-vgname": (v) => (/^[a-z0-9][a-z0-9\-_.]*[a-z0-9]$/i.test(v) ? undefined : `lvm name '${v}' contains illegal characters\n`),
+  "pve-storage-options": (v) => (/^\S+$/.test(v) ? undefined : `invalid options '${v}'\n`),
+  "pve-dir-override": (v) => {
+    const m = /^([a-z]+)=([^.]*(?:\.?[^.]+)+)$/.exec(v);
+    const ok = !!m && ["images", "rootdir", "vztmpl", "iso", "backup", "snippets", "none", "import"].includes(m[1]!) && m[2]!.length < 1023 && !m[2]!.split("/").some((x) => x.length >= 255);
+    return ok ? undefined : `invalid override '${v}'\n`;
   },
   // proxmox/pve-access-control src/PVE/AccessControl.pm `verify_poolname`.
   // pve-container src/PVE/LXC/Config.pm `verify_lxc_mp_string`: no `/./`, `/../`, trailing `/.`, `/..`, or leading `../`.

@@ -2,7 +2,8 @@ import { ApiError, type Router, sleep } from "../router.js";
 import { clone, type PveVm } from "../state.js";
 import type { PveContext } from "./context.js";
 import { LOCK_TIMEOUT_S } from "./locks.js";
-import { bool, DISK_KEY, deterministicMac, formatSize, joinProp, parseSize, STORAGES, splitProp, str, uuidFor } from "./props.js";
+import { bool, DISK_KEY, deterministicMac, formatSize, joinProp, parseSize, splitProp, str, uuidFor } from "./props.js";
+import { storageEntry } from "./storageConfig.js";
 
 /**
  * What `POST /nodes/{node}/qemu/{vmid}/clone` does with the source config, as pure functions.
@@ -132,7 +133,7 @@ export function registerClone(r: Router, c: PveContext): void {
       if (pool !== undefined && !pve.pools[pool]) fail(403, `Permission check failed (pool '${pool}' does not exist)`);
       if (target) checkNode(target);
       if (storage) {
-        const s = STORAGES[storage] ?? fail(500, `storage '${storage}' does not exist`);
+        const s = storageEntry(pve, storage) ?? fail(500, `storage '${storage}' does not exist`);
         if (!s.content.split(",").includes("images")) fail(400, "Parameter verification failed.", { storage: `storage '${storage}' does not support vm images` });
       }
       const src = pve.vms[srcid] ?? fail(500, `Configuration file 'nodes/${first.node}/qemu-server/${srcid}.conf' does not exist`);

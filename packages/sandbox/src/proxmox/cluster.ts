@@ -1,7 +1,8 @@
 import { type Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { ctResource } from "./lxc.js";
-import { GiB, STORAGES, str } from "./props.js";
+import { GiB, str } from "./props.js";
+import { storageEntries } from "./storageConfig.js";
 
 /**
  * The emulated release: pve-manager 9.1.9 (debian/changelog, 2026-04-21), the version current when
@@ -44,8 +45,8 @@ export function registerCluster(r: Router, c: PveContext): void {
     if (!type || type === "vm") for (const ct of Object.values(pve.containers ?? {})) out.push(ctResource(ct));
     if (!type || type === "storage")
       for (const node of pve.nodes)
-        for (const [storage, s] of Object.entries(STORAGES))
-          out.push({ id: `storage/${node}/${storage}`, type: "storage", storage, node, status: "available", content: s.content, plugintype: s.type, shared: 0, maxdisk: s.total, disk: usedBytes(node, storage) });
+        for (const [storage, s] of Object.entries(storageEntries(pve, node)))
+          out.push({ id: `storage/${node}/${storage}`, type: "storage", storage, node, status: "available", content: s.content, plugintype: s.type, shared: s.shared, maxdisk: s.total, disk: usedBytes(node, storage) });
     if (!type || type === "sdn") for (const node of pve.nodes) for (const zone of Object.keys(pve.sdn.zones)) out.push({ id: `sdn/${node}/${zone}`, type: "sdn", sdn: zone, node, status: "ok" });
     return ok(out);
   });

@@ -7,7 +7,8 @@ import { appliesWhileRunning } from "./hotplug.js";
 import { requestToken } from "./permissions.js";
 import { configLockFile, FlockTable, LOCK_TIMEOUT_S, LockTimeoutError, type LockMode, storageLockFile } from "./locks.js";
 import { physics, type ProxmoxTiming, SharedBandwidth, soloCopyMs, wall } from "./physics.js";
-import { bool, DISK_KEY, DOWNLOADED_IMAGE_BYTES, deterministicMac, formatSize, GiB, hex8, INT_KEYS, joinProp, parseSize, STORAGES, splitProp, str, TRANSIENT_KEYS } from "./props.js";
+import { bool, DISK_KEY, DOWNLOADED_IMAGE_BYTES, deterministicMac, formatSize, GiB, hex8, INT_KEYS, joinProp, parseSize, splitProp, str, TRANSIENT_KEYS } from "./props.js";
+import { storageDefinition } from "./storageConfig.js";
 
 export interface ProxmoxContext {
   store: Store;
@@ -137,7 +138,7 @@ export function createContext(ctx: ProxmoxContext) {
   /** VM disks (and cloud-init drives) live on storage too: list them like Proxmox does, from the VM configs. */
   function vmVolumes(node: string, storage: string): PveVolume[] {
     const out: PveVolume[] = [];
-    const format = STORAGES[storage]?.type === "dir" ? "qcow2" : "raw";
+    const format = storageDefinition(pve, storage)?.type === "dir" ? "qcow2" : "raw";
     for (const vm of Object.values(pve.vms)) {
       if (vm.node !== node) continue;
       for (const [key, value] of Object.entries(vm.config)) {
@@ -173,7 +174,7 @@ export function createContext(ctx: ProxmoxContext) {
     const colon = head.indexOf(":");
     const storage = colon > 0 ? head.slice(0, colon) : "";
     const volume = colon > 0 ? head.slice(colon + 1) : head;
-    if (storage && !STORAGES[storage]) fail(500, `storage '${storage}' does not exist`);
+    if (storage && !storageDefinition(pve, storage)) fail(500, `storage '${storage}' does not exist`);
     if (volume === "cloudinit") return joinProp(`${storage}:vm-${vm.vmid}-cloudinit`, [["media", "cdrom"]]);
     if (/^\d+(\.\d+)?$/.test(volume)) {
       const importFrom = opts.find(([k]) => k === "import-from")?.[1];

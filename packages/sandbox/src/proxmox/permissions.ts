@@ -61,49 +61,110 @@ export function privilegesAt(acl: ProxmoxAclEntry[], path: string): Set<string> 
   return granted;
 }
 
-const normalize = (path: string): string => {
+export const normalize = (path: string): string => {
   const p = path.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
   return p === "" ? "/" : p;
 };
 
+/**
+ * Who a permission check asks about: an auth id (`user@realm` or `user@realm!token`) and its
+ * privileges on a normalised ACL path, each with its propagate flag (RPCEnvironment.pm
+ * `permissions`: a hash of privilege -> propagate).
+ */
+export interface PermSubject {
+  id: string;
+  privs(path: string): Map<string, number>;
+  /** AccessControl.pm `check_user_exist` (for `userid-param` / `userid-group`). */
+  userExists?(userid: string): boolean;
+}
+
+/** A subject whose privileges are plain ACL entries (the tokens configured at sandbox start). */
+export const aclSubject = (acl: ProxmoxAclEntry[], id = ""): PermSubject => ({
+  id,
+  privs: (path) => new Map([...privilegesAt(acl, path)].map((p) => [p, 1])),
+});
+
 /** Evaluate a schema `check` for a token; throws the 403 Proxmox gives, or returns false when `noerr`. */
-export function evaluateCheck(check: PermCheck, acl: ProxmoxAclEntry[], params: Record<string, unknown>, noerr = false): boolean {
+export function evaluateCheck(check: PermCheck, who: ProxmoxAclEntry[] | PermSubject, params: Record<string, unknown>, noerr = false): boolean {
+  const subject = Array.isArray(who) ? aclSubject(who) : who;
   const refuse = (what?: string): false => {
     if (noerr) return false;
     throw new ApiError(403, `Permission check failed${what ? ` (${what})` : ""}`);
   };
+  // RPCEnvironment.pm `check` / `check_any`.
+  const checkPrivs = (path: string, privs: string[], any: boolean): boolean => {
+    const have = subject.privs(path);
+    if (any) return privs.some((p) => have.has(p)) || refuse(`${path}, ${privs.join("|")}`);
+    for (const p of privs) if (!have.has(p)) return refuse(`${path}, ${p}`);
+    return true;
+  };
+  const options = (opts: unknown[]): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i + 1 < opts.length; i += 2) out[String(opts[i])] = opts[i + 1];
+    return out;
+  };
   const [test, ...rest] = check;
   if (test === "and") {
-    for (const sub of rest) evaluateCheck(sub as PermCheck, acl, params);
+    for (const sub of rest) evaluateCheck(sub as PermCheck, subject, params);
     return true;
   }
   if (test === "or") {
-    for (const sub of rest) if (evaluateCheck(sub as PermCheck, acl, params, true)) return true;
+    for (const sub of rest) if (evaluateCheck(sub as PermCheck, subject, params, true)) return true;
     return refuse();
   }
   if (test === "perm") {
     const [template, privs, ...opts] = rest as [string, string[], ...unknown[]];
-    const options: Record<string, unknown> = {};
-    for (let i = 0; i + 1 < opts.length; i += 2) options[String(opts[i])] = opts[i + 1];
-    const required = options.require_param as string | undefined;
+    const o = options(opts);
+    const required = o.require_param as string | undefined;
     if (required && params[required] === undefined) return refuse();
     // pve-common Tools.pm `template_replace`: `{name}` from the request parameters.
     const path = normalize(template.replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? "")));
-    const have = privilegesAt(acl, path);
-    if (options.any) return privs.some((p) => have.has(p)) || refuse(`${path}, ${privs.join("|")}`);
-    for (const p of privs) if (!have.has(p)) return refuse(`${path}, ${p}`);
-    return true;
+    return checkPrivs(path, privs, !!o.any);
   }
-  // userid-param, userid-group, perm-modify: access-control endpoints the sandbox does not serve.
+  const userid = String(params.userid ?? "");
+  const exists = (): boolean => {
+    if (subject.userExists?.(userid)) return true;
+    if (noerr) return false;
+    throw new ApiError(500, `no such user ('${userid}')`);
+  };
+  if (test === "userid-param") {
+    // exec_api2_perm_check `userid-param`: `self` (the caller is that user; a token never is),
+    // or Realm.AllocateUser on the user's realm.
+    const [sub] = rest as [string];
+    if (sub === "self") return exists() && (subject.id === userid || refuse());
+    const realm = userid.slice(userid.lastIndexOf("@") + 1);
+    return checkPrivs(`/access/realm/${realm}`, ["Realm.AllocateUser"], false);
+  }
+  if (test === "userid-group") {
+    // exec_api2_perm_check `userid-group`: any of the privileges on /access/groups covers every
+    // user; otherwise only users of groups the caller holds them on (the sandbox has no groups).
+    const [privs, ...opts] = rest as [string[], ...unknown[]];
+    const o = options(opts);
+    const checkExisting = o.groups_param !== "create";
+    if (checkExisting && !exists()) return false;
+    const have = subject.privs("/access/groups");
+    if (privs.some((p) => have.has(p))) return true;
+    return checkExisting ? refuse() : refuse(`/access/groups, ${privs.join("|")}`);
+  }
+  if (test === "perm-modify") {
+    // RPCEnvironment.pm `check_perm_modify`: Permissions.Modify, or the path's own allocate privilege.
+    const [template] = rest as [string];
+    const path = normalize(template.replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? "")));
+    const privs = ["Permissions.Modify"];
+    if (/^\/storage\/.+$/.test(path)) privs.push("Datastore.Allocate");
+    else if (/^\/vms\/.+$/.test(path)) privs.push("VM.Allocate");
+    else if (/^\/pool\/.+$/.test(path)) privs.push("Pool.Allocate");
+    return checkPrivs(path, privs, true);
+  }
   return refuse();
 }
 
 /** RPCEnvironment.pm `check_api2_permissions` for a privsep token. */
-export function checkPermission(permission: Permission | undefined, acl: ProxmoxAclEntry[], params: Record<string, unknown>): void {
+export function checkPermission(permission: Permission | undefined, who: ProxmoxAclEntry[] | PermSubject, params: Record<string, unknown>): void {
   if (!permission) throw new ApiError(403, "Permission check failed (user != root@pam)");
   if (permission.user === "all" || permission.user === "world") return;
   if (permission.check) {
-    evaluateCheck(permission.check, acl, params);
+    evaluateCheck(permission.check, who, params);
     return;
   }
   throw new ApiError(403, "Permission check failed");
@@ -115,15 +176,22 @@ export function parseTokenHeader(header: string | undefined): { id: string; secr
   return m ? { id: m[1]!, secret: m[2]! } : undefined;
 }
 
+/** The caller of a request: its auth id, and (unless it may do everything) whom the checks ask about. */
+export interface RequestCaller {
+  id: string;
+  /** undefined: root@pam or a token without privilege separation of root@pam (no checks). */
+  subject?: PermSubject;
+}
+
 /**
- * A router that checks every request of a privilege-separated token against the endpoint's
- * schema permission before the handler runs; it also records the emulated routes.
+ * A router that checks every request of a restricted caller against the endpoint's schema
+ * permission before the handler runs; it also records the emulated routes.
  */
 export class PermissionRouter extends Router {
   readonly patterns: { method: string; pattern: string }[] = [];
 
   constructor(
-    private readonly tokenFor: (req: ApiRequest) => ProxmoxApiToken | undefined,
+    private readonly callerFor: (req: ApiRequest) => RequestCaller | undefined,
     private readonly permissions: Record<string, Permission>,
   ) {
     super();
@@ -133,12 +201,15 @@ export class PermissionRouter extends Router {
     this.patterns.push({ method, pattern });
     const key = `${method} ${schemaPath(pattern)}`;
     return super.add(method, pattern, (req) => {
-      const token = this.tokenFor(req);
-      if (token && token.privsep !== false) checkPermission(this.permissions[key], token.acl ?? [], { ...req.body, ...req.params });
-      return requestToken.run(token?.id, () => handler(req));
+      const caller = this.callerFor(req);
+      if (caller?.subject) checkPermission(this.permissions[key], caller.subject, { ...req.body, ...req.params });
+      return requestCaller.run(caller, () => requestToken.run(caller?.id, () => handler(req)));
     });
   }
 }
+
+/** The caller of the request being handled (handlers that filter by privilege read it). */
+export const requestCaller = new AsyncLocalStorage<RequestCaller | undefined>();
 
 /** `/nodes/:node/qemu/:vmid` -> `/nodes/{node}/qemu/{vmid}` (the schema's path). */
 export const schemaPath = (pattern: string): string => pattern.replace(/:(\w+)/g, "{$1}");

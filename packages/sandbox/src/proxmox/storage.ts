@@ -1,6 +1,7 @@
 import { ApiError, type ApiRequest, type Router } from "../router.js";
 import type { PveContext } from "./context.js";
-import { DOWNLOADED_IMAGE_BYTES, STORAGES, str } from "./props.js";
+import { DOWNLOADED_IMAGE_BYTES, str } from "./props.js";
+import { storageEntries, storageEntry } from "./storageConfig.js";
 import type { PveVolume } from "../state.js";
 import { downloadFile } from "./images.js";
 
@@ -47,19 +48,15 @@ export const encodeText = (text: string): string =>
 export function registerStorage(r: Router, c: PveContext): void {
   const { store, fail, ok, checkNode, vmid, startTask, volumes, vmVolumes, usedBytes } = c;
   const storageInfo = (node: string, storage: string) => {
-    const s = STORAGES[storage] ?? fail(500, `storage '${storage}' does not exist`);
+    const s = storageEntry(c.pve, storage, node) ?? fail(500, `storage '${storage}' does not exist`);
     const used = usedBytes(node, storage);
-    return { storage, type: s.type, content: s.content, active: 1, enabled: 1, shared: 0, total: s.total, used, avail: s.total - used, used_fraction: used / s.total };
+    return { storage, type: s.type, content: s.content, active: s.enabled, enabled: s.enabled, shared: s.shared, total: s.total, used, avail: s.total - used, used_fraction: used / s.total };
   };
-  r.get("/storage", () => ok(Object.entries(STORAGES).map(([storage, s]) => ({ storage, type: s.type, content: s.content, ...(s.path ? { path: s.path } : {}), digest: "0" }))));
-  r.get("/storage/:storage", (q) => {
-    const s = STORAGES[q.params.storage!] ?? fail(500, `storage '${q.params.storage}' does not exist`);
-    return ok({ storage: q.params.storage, type: s.type, content: s.content, ...(s.path ? { path: s.path } : {}), digest: "0" });
-  });
+  // GET /storage and /storage/{storage}: storageConfig.ts (the storage definitions).
   r.get("/nodes/:node/storage", (q) => {
     checkNode(q.params.node!);
     const content = str(q.body.content);
-    return ok(Object.keys(STORAGES).map((s) => storageInfo(q.params.node!, s)).filter((s) => !content || s.content.split(",").includes(content)));
+    return ok(Object.keys(storageEntries(c.pve, q.params.node!)).map((s) => storageInfo(q.params.node!, s)).filter((s) => !content || s.content.split(",").includes(content)));
   });
   r.get("/nodes/:node/storage/:storage/status", (q) => {
     checkNode(q.params.node!);
@@ -114,7 +111,7 @@ export function registerStorage(r: Router, c: PveContext): void {
     if (!/^https?:\/\/.*$/.test(url)) fail(400, "Parameter verification failed.", { url: "value does not match the regex pattern" });
     if (!DOWNLOAD_CONTENT.includes(content)) fail(400, "Parameter verification failed.", { content: `value '${content}' does not have a value in the enumeration '${DOWNLOAD_CONTENT.join(", ")}'` });
     const info = storageInfo(q.params.node!, storage);
-    const s = STORAGES[storage]!;
+    const s = storageEntry(c.pve, storage, q.params.node!)!;
     if (!s.path) fail(500, `can't upload to storage type '${s.type}', not a file based storage!`);
     if (!info.content.split(",").includes(content)) fail(500, `storage '${storage}' is not configured for content-type '${content}'`);
     const file = checkDownloadFile(content, rawName);

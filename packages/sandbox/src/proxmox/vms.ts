@@ -1,9 +1,11 @@
 import type { ApiRequest, ApiResponse, Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { pendingArray } from "./hotplug.js";
-import { bool, DISK_KEY, formatSize, joinProp, parseSize, splitProp, STORAGES, str, uuidFor } from "./props.js";
+import { bool, DISK_KEY, formatSize, joinProp, parseSize, splitProp, str, uuidFor } from "./props.js";
+import { storageEntry } from "./storageConfig.js";
 import { LOCK_TIMEOUT_S } from "./locks.js";
 import type { PveVm } from "../state.js";
+import { guestDestroyCleanup, guestDestroyChecks } from "./guestCleanup.js";
 
 /** VMs: list, create, config, resize, template, status, power, destroy (qemu-server src/PVE/API2/Qemu.pm). */
 export function registerVms(r: Router, c: PveContext): void {
@@ -122,7 +124,7 @@ export function registerVms(r: Router, c: PveContext): void {
     checkUnlocked(vm);
     const disk = str(q.body.disk) ?? fail(400, "Parameter verification failed.", { disk: "property is missing and it is not optional" });
     const storage = str(q.body.storage) ?? fail(400, "Parameter verification failed.", { storage: "property is missing and it is not optional" });
-    if (!STORAGES[storage]) fail(500, `storage '${storage}' does not exist`);
+    if (!storageEntry(pve, storage)) fail(500, `storage '${storage}' does not exist`);
     const current = str(vm.config[disk]) ?? fail(500, `disk '${disk}' does not exist`);
     if (current.startsWith(`${storage}:`)) fail(500, "you can't move to the same storage with same format");
     vm.config[disk] = current.replace(/^[^:]+:/, `${storage}:`);
@@ -221,6 +223,7 @@ export function registerVms(r: Router, c: PveContext): void {
     const vm = getVm(q.params.node!, q.params.vmid);
     const early = (v: PveVm): void => {
       if (bool(v.config.protection)) fail(500, `can't remove VM ${v.vmid} - protection mode enabled`);
+      guestDestroyChecks(pve, v.vmid, bool(q.body.purge));
       if (v.status === "running") fail(500, `VM ${v.vmid} is running - destroy failed`);
     };
     early(vm);
@@ -236,6 +239,7 @@ export function registerVms(r: Router, c: PveContext): void {
         }
         now.lock = "destroyed";
         destroyVm(now, bool(q.body.purge));
+        guestDestroyCleanup(pve, now.vmid, bool(q.body.purge));
         store.changed();
       })));
   });
