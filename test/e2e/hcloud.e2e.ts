@@ -53,8 +53,10 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
     const p = project;
     const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
     ok(up);
-    expect(up.output).toContain('privateIp: "10.20.1.10"');
+    expect(up.output).toMatch(/privateIp\s*: "10.20.1.10"/);
     const state = p.sandbox.inspect().hcloud;
+    // The contract's instanceId is the server's id; the server joined the network after its subnet existed.
+    expect(up.output).toMatch(new RegExp(`instanceId\\s*: "${Object.values(state.servers)[0]!.id}"`));
     expect(Object.values(state.servers)[0]).toMatchObject({ server_type: { name: "cx23" }, backup_window: "22-02" });
     expect(Object.values(state.networks)[0]).toMatchObject({ ip_range: "10.20.0.0/16", subnets: [expect.objectContaining({ ip_range: "10.20.1.0/24" })] });
     const rules = Object.values(state.firewalls)[0]!.rules as { port: string; source_ips: string[] }[];

@@ -1,6 +1,6 @@
-// Hearth's hcloud components: a network, a firewall group and a VM with daily backups.
+// Hearth's hcloud components: a network, a firewall group and a VM with daily backups, on the contract's args.
 import { rule } from "@hearth/core";
-import { BackupPolicy, FirewallGroup, Network, VmFromTemplate } from "@hearth/hcloud";
+import { FirewallGroup, Network, VmFromTemplate } from "@hearth/hcloud";
 import { sshKey } from "./fixtures.js";
 
 const lab = new Network("lab", { cidr: "10.20.0.0/16", subnetCidr: "10.20.1.0/24" });
@@ -10,11 +10,12 @@ const web = new FirewallGroup("web", {
 const vm = new VmFromTemplate("web-1", {
   location: "fsn1",
   size: "medium",
-  networks: [{ network: lab, ip: "10.20.1.10" }],
-  firewallGroups: [web],
+  networks: [{ networkId: lab.networkId, ipv4Address: "10.20.1.10" }],
+  firewallGroups: [web.groupId],
   cloudInit: { user: "ops", sshKeys: [sshKey] },
-  backups: new BackupPolicy("daily"),
+  backups: { retention: { keepDaily: 7 } },
 });
 
+export const instanceId = vm.instanceId;
 export const ip = vm.ipv4Address;
 export const privateIp = vm.privateIpv4Address;
