@@ -6,7 +6,8 @@
 import { execFile, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { stringify } from "yaml";
+import { buildSync } from "esbuild";
+import { parse, stringify } from "yaml";
 
 export const repoRoot = resolve(__dirname, "../..");
 const pulumiScript = join(repoRoot, "scripts/pulumi.sh");
@@ -67,13 +68,61 @@ export class EngineWorkspace {
   /** The workspace's own temp dir (TMPDIR of every run unless `env` sets another). */
   readonly tmpDir: string;
 
-  /** A workspace for a small JavaScript program (`index.js`), written on the spot. */
+  /**
+   * A workspace for a small JavaScript program (`index.js`), written on the spot. Prefer a typed
+   * program file ({@link EngineWorkspace.fromProgramFile}); this remains for the policy engine tests.
+   */
   static fromProgram(name: string, program: string, stack: string): EngineWorkspace {
     const ws = new EngineWorkspace(undefined, stack);
     mkdirSync(ws.projectDir);
     writeFileSync(join(ws.projectDir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.js\n`);
     writeFileSync(join(ws.projectDir, "index.js"), program);
     return ws;
+  }
+
+  /**
+   * A workspace for a TypeScript program file (for example test/e2e/programs/hcloud-hearth.ts,
+   * type-checked with the repo by `tsc -b`), compiled with esbuild into the project's `index.js`:
+   * the program's relative imports are bundled, packages (`@hearth/*`, `@pulumi/*`) stay imports
+   * resolved from the repo's node_modules (the built dist). The project is named after the file,
+   * so the program reads its parameters with `new pulumi.Config()` from `<name>:<key>`.
+   * Compiling once (about 20 ms) rather than letting the language host run TypeScript
+   * (`runtime.options.typescript`, ts-node on every run) saves seconds per engine run (docs/testing.md).
+   */
+  static fromProgramFile(file: string, stack: string): EngineWorkspace {
+    const ws = new EngineWorkspace(undefined, stack);
+    mkdirSync(ws.projectDir);
+    const name = basename(file).replace(/\.ts$/, "");
+    writeFileSync(join(ws.projectDir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.js\n`);
+    buildSync({
+      entryPoints: [file],
+      outfile: join(ws.projectDir, "index.js"),
+      bundle: true,
+      packages: "external",
+      platform: "node",
+      format: "cjs",
+      target: "node20",
+      sourcemap: "inline",
+      logLevel: "error",
+    });
+    return ws;
+  }
+
+  /** The project's name (Pulumi.yaml), the namespace of its own config keys. */
+  get projectName(): string {
+    return (parse(readFileSync(join(this.projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+  }
+
+  /**
+   * Sets plain config values of the project (`new pulumi.Config()` in the program; values may be
+   * lists or objects, read with `requireObject`), keeping what the stack file already holds
+   * (its encryption salt, other keys).
+   */
+  setConfig(values: Record<string, unknown>): void {
+    const current = existsSync(this.configFile) ? ((parse(readFileSync(this.configFile, "utf8")) as Record<string, unknown> | null) ?? {}) : {};
+    const config = { ...(current.config as Record<string, unknown> | undefined) };
+    for (const [key, value] of Object.entries(values)) config[key.includes(":") ? key : `${this.projectName}:${key}`] = value;
+    writeFileSync(this.configFile, stringify({ ...current, config }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
   }
 
   get configFile(): string {

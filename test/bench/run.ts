@@ -6,6 +6,7 @@
  *   npx tsx test/bench/run.ts --only overhead,catalog
  *   npm run bench -- clones                        # one part (positional part names = --only)
  *   npx tsx test/bench/run.ts --no-profile         # skip the CPU profiles of the overhead programs
+ *   npx tsx test/bench/run.ts --only overhead --reps 3,3,1   # fewer repetitions at N = 100, 1000, 3000
  *
  * Parts: overhead (component vs raw programs under Pulumi mocks, one fresh process per
  * measurement), catalog (sign/verify), preview and clones (real engine against the sandbox;
@@ -33,7 +34,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const profile = !argv.includes("--no-profile");
 const onlyArg = argv.find((a, i) => argv[i - 1] === "--only" || a.startsWith("--only="));
-const positional = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--only") as Part[];
+const positional = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--only" && argv[i - 1] !== "--reps") as Part[];
 const only = new Set<Part>((onlyArg?.replace(/^--only=/, "").split(",") as Part[] | undefined) ?? (positional.length > 0 ? positional : parts));
 for (const p of only) if (!parts.includes(p)) throw new Error(`unknown part ${p}; use ${parts.join(",")}`);
 
@@ -106,15 +107,17 @@ interface OverheadRow extends Ratios {
 }
 
 async function overhead() {
+  // `--reps 3,3,1` overrides the repetitions at N = 100, 1000, 3000 (a shorter full-size run).
+  const repsArg = argv.find((a, i) => argv[i - 1] === "--reps")?.split(",").map(Number);
   const plan: ReadonlyArray<readonly [number, number]> = quick
     ? [
         [50, 2],
         [200, 2],
       ]
     : [
-        [100, 5],
-        [1000, 5],
-        [3000, 3],
+        [100, repsArg?.[0] ?? 5],
+        [1000, repsArg?.[1] ?? 5],
+        [3000, repsArg?.[2] ?? 3],
       ];
   const rows: OverheadRow[] = [];
   for (const [n, reps] of plan) {

@@ -7,32 +7,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox, type SandboxOptions } from "@hearth/sandbox";
 import { EngineWorkspace } from "../../scripts/lib/engine.js";
-import { SandboxProject } from "./harness.js";
+import { programFile, SandboxProject } from "./harness.js";
 
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxTestKeyOnlyAAAAAAAAAAAAAAAAAAA ops@laptop";
-
-/** `count` VmFromTemplate clones of template 9000 (2 GB disk kept), names `${prefix}-N`, extra args spliced in. */
-const hearthVms = (count: number, prefix: string, extra = ""): string => `
-const pve = require("@hearth/proxmox");
-const vms = Array.from({ length: ${count} }, (_, i) => new pve.VmFromTemplate("${prefix}-" + i, {
-  node: "pve1", template: { vmId: 9000, diskSizeGb: 2 }, cloudInit: { user: "ops", sshKeys: ["${KEY}"] }, ${extra}
-}));
-exports.ids = vms.map((vm) => vm.vmId);
-`;
-
-/** The same VMs as raw VmLegacy resources, no dependsOn: what a user writes by hand. */
-const rawVms = (count: number, prefix: string): string => `
-const proxmox = require("@muhlba91/pulumi-proxmoxve");
-const provider = new proxmox.Provider("pve", { endpoint: process.env.PROXMOX_VE_ENDPOINT, apiToken: process.env.PROXMOX_VE_API_TOKEN, insecure: true });
-const vms = Array.from({ length: ${count} }, (_, i) => new proxmox.VmLegacy("${prefix}-" + i, {
-  nodeName: "pve1", name: "${prefix}-" + i,
-  clone: { vmId: 9000, full: true, datastoreId: "local-lvm" },
-  disks: [{ interface: "scsi0", datastoreId: "local-lvm", size: 2 }],
-  agent: { enabled: true, timeout: "1m" },
-  initialization: { datastoreId: "local-lvm", userAccount: { username: "ops", keys: ["${KEY}"] }, ipConfigs: [{ ipv4: { address: "dhcp" } }] },
-}, { provider, ignoreChanges: ["disks[0].speed"] }));
-exports.ids = vms.map((vm) => vm.vmId);
-`;
+// The programs (test/e2e/programs/*.ts): `count` VmFromTemplate clones of template 9000 keeping
+// its 2 GB disk (pve-vms), and the same VMs as raw VmLegacy resources without dependsOn, what a
+// user writes by hand (pve-raw-clones).
+const hearthVms = (count: number, prefix: string, extra: Record<string, unknown> = {}) => ({ config: { count, prefix, templateDiskGb: 2, ...extra } });
+const rawVms = (count: number, prefix: string) => ({ config: { count, prefix } });
 
 const template = { vmid: 9000, name: "debian-12", diskGb: 2 };
 const ok = (r: { code: number; output: string }): void => expect(r.code, r.output.slice(-4000)).toBe(0);
@@ -66,7 +47,7 @@ afterEach(async () => {
 
 describe("VMs from one template against Proxmox's real lock model", () => {
   it("clones of one template run side by side, at most clonesPerStorage at once, and all succeed", async () => {
-    project = await SandboxProject.create("clones-parallel", hearthVms(12, "web", "clonesPerStorage: 4,"), { proxmox: { templates: [template], timeScale: 0.1 } });
+    project = await SandboxProject.fromFile(programFile("pve-vms"), { proxmox: { templates: [template], timeScale: 0.1 } }, hearthVms(12, "web", { clonesPerStorage: 4 }));
     const p = project;
     const { result, peak } = await peakClones(p.sandbox, () => p.pulumi(["up", "--yes", "--skip-preview"]));
     ok(result);
@@ -86,28 +67,31 @@ describe("VMs from one template against Proxmox's real lock model", () => {
     const sandbox = await startSandbox({ proxmox: { templates: [template], timeScale: 0.05 } });
     cleanups.push(() => sandbox.stop());
     const stacks = [
-      { name: "lab-a", range: "vmIdRange: { from: 20000, to: 20999 }," },
-      { name: "lab-b", range: "vmIdRange: { from: 21000, to: 21999 }," },
-    ].map(({ name, range }) => {
-      const ws = EngineWorkspace.fromProgram(`clones-${name}`, hearthVms(8, name, range), "e2e");
+      { name: "lab-a", vmIdRange: { from: 20000, to: 20999 } },
+      { name: "lab-b", vmIdRange: { from: 21000, to: 21999 } },
+    ].map(({ name, vmIdRange }) => {
+      const ws = EngineWorkspace.fromProgramFile(programFile("pve-vms"), "e2e");
       cleanups.push(() => ws.dispose());
       // Each workspace has its own TMPDIR, where the provider keeps its id lock and sequence file: one machine per stack.
       ws.env = sandbox.env();
-      return ws;
+      return { ws, config: hearthVms(8, name, { vmIdRange }).config };
     });
-    for (const ws of stacks) await ws.run(["stack", "init", "e2e"]);
+    for (const { ws, config } of stacks) {
+      await ws.run(["stack", "init", "e2e"]);
+      ws.setConfig(config);
+    }
 
-    const results = await Promise.all(stacks.map((ws) => ws.run(["up", "--yes", "--skip-preview", "--stack", "e2e"], { allowFailure: true, timeoutMs: 600_000 })));
+    const results = await Promise.all(stacks.map(({ ws }) => ws.run(["up", "--yes", "--skip-preview", "--stack", "e2e"], { allowFailure: true, timeoutMs: 600_000 })));
     for (const r of results) expect(r.code, (r.stdout + r.stderr).slice(-4000)).toBe(0);
 
-    const ids = await Promise.all(stacks.map(async (ws) => JSON.parse((await ws.run(["stack", "output", "ids", "--json", "--stack", "e2e"])).stdout) as number[]));
+    const ids = await Promise.all(stacks.map(async ({ ws }) => JSON.parse((await ws.run(["stack", "output", "ids", "--json", "--stack", "e2e"])).stdout) as number[]));
     expect(ids[0]!.every((id) => id >= 20000 && id <= 20999)).toBe(true);
     expect(ids[1]!.every((id) => id >= 21000 && id <= 21999)).toBe(true);
     expect(new Set([...ids[0]!, ...ids[1]!]).size).toBe(16);
     const created = Object.values(sandbox.inspect().proxmox.vms).filter((vm) => vm.vmid !== 9000);
     expect(created.map((vm) => vm.vmid).sort()).toEqual([...ids[0]!, ...ids[1]!].sort());
 
-    for (const ws of stacks) await ws.run(["destroy", "--yes", "--skip-preview", "--stack", "e2e"]);
+    for (const { ws } of stacks) await ws.run(["destroy", "--yes", "--skip-preview", "--stack", "e2e"]);
     expect(sandbox.inspect().leftovers).toEqual([]);
   });
 
@@ -117,7 +101,7 @@ describe("VMs from one template against Proxmox's real lock model", () => {
   const storageLock = "can't lock file '/var/lock/pve-manager/pve-storage-local-lvm' - got timeout";
 
   it("a storage under contention: 16 raw clones at once time out on the storage lock; Hearth's bound keeps every clone inside it", async () => {
-    project = await SandboxProject.create("clones-raw-storage", rawVms(16, "raw"), slowStorage);
+    project = await SandboxProject.fromFile(programFile("pve-raw-clones"), slowStorage, rawVms(16, "raw"));
     const raw = await project.pulumi(["up", "--yes", "--skip-preview", "--parallel", "32"]);
     expect(raw.code).not.toBe(0);
     expect(raw.output).toContain(storageLock);
@@ -125,7 +109,7 @@ describe("VMs from one template against Proxmox's real lock model", () => {
     expect(project.sandbox.inspect().leftovers).toEqual([]);
     await project.dispose();
 
-    project = await SandboxProject.create("clones-hearth-storage", hearthVms(16, "vm"), slowStorage);
+    project = await SandboxProject.fromFile(programFile("pve-vms"), slowStorage, hearthVms(16, "vm"));
     const hearth = await project.pulumi(["up", "--yes", "--skip-preview", "--parallel", "32"]);
     ok(hearth);
     expect(hearth.output).not.toContain("pve-storage-");

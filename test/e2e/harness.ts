@@ -1,8 +1,12 @@
+import { join } from "node:path";
 import { startSandbox, type Sandbox, type SandboxOptions } from "@hearth/sandbox";
 import { EngineWorkspace } from "../../scripts/lib/engine.js";
 import { assertConformant } from "../support/conformance.js";
 
 export { repoRoot } from "../../scripts/lib/engine.js";
+
+/** The file of an e2e program: test/e2e/programs/<name>.ts, type-checked with the repo. */
+export const programFile = (name: string): string => join(__dirname, "programs", `${name}.ts`);
 
 export interface PulumiResult {
   code: number;
@@ -46,6 +50,33 @@ export class SandboxProject {
       throw new Error(`pulumi stack init failed:\n${init.output}`);
     }
     return project;
+  }
+
+  /**
+   * A TypeScript program of test/e2e/programs (see {@link programFile}), compiled into a fresh
+   * engine workspace, run against a fresh sandbox. `config` sets its plain parameters (read with
+   * `new pulumi.Config()`), `secrets` its secret ones (`config.requireSecret`).
+   */
+  static async fromFile(
+    file: string,
+    options: SandboxOptions = {},
+    { config = {}, secrets = {} }: { config?: Record<string, unknown>; secrets?: Record<string, string> } = {},
+  ): Promise<SandboxProject> {
+    const ws = EngineWorkspace.fromProgramFile(file, "e2e");
+    const project = new SandboxProject(await startSandbox(options), ws);
+    const init = await project.pulumi(["stack", "init", project.stack]);
+    if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${init.output}`);
+    project.setConfig(config);
+    for (const [key, value] of Object.entries(secrets)) {
+      // From stdin, so the secret is never on a command line.
+      await ws.run(["config", "set", "--secret", key, "--stack", project.stack], { input: value });
+    }
+    return project;
+  }
+
+  /** Changes the program's plain parameters for the next run. */
+  setConfig(values: Record<string, unknown>): void {
+    if (Object.keys(values).length > 0) this.ws.setConfig(values);
   }
 
   /** The project directory (a program's `index.js` may be rewritten between runs). */

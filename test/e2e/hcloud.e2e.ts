@@ -1,61 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { deriveWireguardPrivateKey, wireguardPublicKey } from "@hearth/gateway";
-import { SandboxProject } from "./harness.js";
+import { programFile, SandboxProject } from "./harness.js";
 
-// Raw provider resources: the sandbox's fidelity for what @pulumi/hcloud calls.
-const rawProgram = `
-const hcloud = require("@pulumi/hcloud");
-const ip = new hcloud.PrimaryIp("gw-ip", { type: "ipv4", location: "fsn1", autoDelete: false, labels: { "hearth/role": "ingress" } });
-const fw = new hcloud.Firewall("gw-fw", { rules: [{ direction: "in", protocol: "tcp", port: "443", sourceIps: ["0.0.0.0/0", "::/0"] }] });
-const server = new hcloud.Server("gw-1", {
-  serverType: "cx23",
-  image: "debian-12",
-  location: "fsn1",
-  labels: { "hearth/role": "ingress" },
-  firewallIds: [fw.id.apply(Number)],
-  publicNets: [{ ipv4Enabled: true, ipv4: ip.id.apply(Number), ipv6Enabled: false }],
-  backups: true,
-});
-exports.ip = server.ipv4Address;
-`;
-
-// Hearth's own components, built (npm run build) and loaded from the workspace.
-const hearthProgram = `
-const { rule } = require("@hearth/core");
-const { BackupPolicy, FirewallGroup, Network, VmFromTemplate } = require("@hearth/hcloud");
-const lab = new Network("lab", { cidr: "10.20.0.0/16", subnetCidr: "10.20.1.0/24" });
-const web = new FirewallGroup("web", {
-  rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] }), rule.allowIn({ protocol: "tcp", ports: [22], from: ["198.51.100.0/24"] })],
-});
-const vm = new VmFromTemplate("web-1", {
-  location: "fsn1",
-  size: "medium",
-  networks: [{ network: lab, ip: "10.20.1.10" }],
-  firewallGroups: [web],
-  cloudInit: { user: "ops", sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxTestKeyOnlyAAAAAAAAAAAAAAAAAAA ops@laptop"] },
-  backups: new BackupPolicy("daily"),
-});
-exports.ip = vm.ipv4Address;
-exports.privateIp = vm.privateIpv4Address;
-`;
-
-// A GatewayNode on hcloud; its ports are part of the server's user data, so changing them
-// replaces the server (delete first), which must keep the primary IP.
+// The programs (test/e2e/programs/*.ts): raw provider resources (the sandbox's fidelity for
+// what @pulumi/hcloud calls), Hearth's own components (built with npm run build and loaded from
+// the workspace), and a GatewayNode on hcloud whose ports are part of the server's user data,
+// so changing them replaces the server (delete first), which must keep the primary IP.
 const gatewaySeed = "hearth-e2e-gateway-seed-not-a-real-secret-0123456789";
-const gatewayProgram = (ports: number[], region = "fsn1"): string => `
-const pulumi = require("@pulumi/pulumi");
-const { GatewayNode } = require("@hearth/gateway");
-const gw = new GatewayNode("ingress-fsn1", {
-  role: "ingress", cloud: "hcloud", region: "${region}",
-  ports: ${JSON.stringify(ports.map((port) => ({ protocol: "tcp", port })))},
-  home: { wireguardPublicKey: "${wireguardPublicKey(deriveWireguardPrivateKey(gatewaySeed, "home"))}", tunnelCidr: "10.99.0.0/24" },
-  adminCidrs: ["198.51.100.0/24"],
-  wireguardSeed: pulumi.secret("${gatewaySeed}"),
-});
-exports.ip = gw.publicIp;
-`;
+const gateway = {
+  config: { ports: [443], homeWireguardPublicKey: wireguardPublicKey(deriveWireguardPrivateKey(gatewaySeed, "home")) },
+  secrets: { wireguardSeed: gatewaySeed },
+};
 
 let project: SandboxProject | undefined;
 afterEach(async () => {
@@ -67,7 +22,7 @@ const ok = (r: { code: number; output: string }): void => expect(r.code, r.outpu
 
 describe("hcloud: the real engine and provider against the sandbox", () => {
   it("up, no-change preview, drift reported and reverted, refresh, destroy leaves nothing", async () => {
-    project = await SandboxProject.create("hcloud-raw", rawProgram, { hcloud: { actionMs: 50 } });
+    project = await SandboxProject.fromFile(programFile("hcloud-raw"), { hcloud: { actionMs: 50 } });
     const p = project;
     ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
     const servers = Object.values(p.sandbox.inspect().hcloud.servers);
@@ -94,12 +49,14 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
   });
 
   it("runs @hearth/hcloud components: up, no-change preview, destroy leaves nothing", async () => {
-    project = await SandboxProject.create("hcloud-hearth", hearthProgram, { hcloud: { actionMs: 50 } });
+    project = await SandboxProject.fromFile(programFile("hcloud-hearth"), { hcloud: { actionMs: 50 } });
     const p = project;
     const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
     ok(up);
-    expect(up.output).toContain('privateIp: "10.20.1.10"');
+    expect(up.output).toMatch(/privateIp\s*: "10.20.1.10"/);
     const state = p.sandbox.inspect().hcloud;
+    // The contract's instanceId is the server's id; the server joined the network after its subnet existed.
+    expect(up.output).toMatch(new RegExp(`instanceId\\s*: "${Object.values(state.servers)[0]!.id}"`));
     expect(Object.values(state.servers)[0]).toMatchObject({ server_type: { name: "cx23" }, backup_window: "22-02" });
     expect(Object.values(state.networks)[0]).toMatchObject({ ip_range: "10.20.0.0/16", subnets: [expect.objectContaining({ ip_range: "10.20.1.0/24" })] });
     const rules = Object.values(state.firewalls)[0]!.rules as { port: string; source_ips: string[] }[];
@@ -113,7 +70,7 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
   });
 
   it("GatewayNode: a primary IP by location without assignee warnings, kept when the server is replaced", async () => {
-    project = await SandboxProject.create("hcloud-gateway", gatewayProgram([443]), { hcloud: { actionMs: 20 } });
+    project = await SandboxProject.fromFile(programFile("hcloud-gateway"), { hcloud: { actionMs: 20 } }, gateway);
     const p = project;
     const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
     ok(up);
@@ -128,7 +85,7 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
     expect(preview.output).not.toContain("warning");
 
     // New ports, new user data: the server is replaced, delete first; the address stays.
-    writeFileSync(join(p.dir, "index.js"), gatewayProgram([443, 80]));
+    p.setConfig({ ports: [443, 80] });
     const replace = await p.pulumi(["up", "--yes", "--skip-preview"]);
     ok(replace);
     expect(replace.output).toMatch(/hcloud:index:Server ingress-fsn1 .*replaced/);
@@ -143,7 +100,7 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
 
     // A new location replaces the IP too. Its name is fixed and an assigned IP cannot be
     // deleted (2026): the server goes first, then the IP, then both are created anew.
-    writeFileSync(join(p.dir, "index.js"), gatewayProgram([443, 80], "nbg1"));
+    p.setConfig({ region: "nbg1" });
     const moved = await p.pulumi(["up", "--yes", "--skip-preview"]);
     ok(moved);
     const last = p.sandbox.inspect().hcloud;
@@ -164,7 +121,7 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
     // 409, 429, 502 and 504 are retried by hcloud-go itself (client_handler_retry.go); 423, 500
     // and 503 reach the provider, which fails the resource with the API's message.
     const faults = { errorRate: 0.2, seed: 7, errorStatuses: [409, 423, 429, 500, 502, 503, 504] };
-    project = await SandboxProject.create("hcloud-faults", rawProgram, { hcloud: { actionMs: 20 }, faults });
+    project = await SandboxProject.fromFile(programFile("hcloud-raw"), { hcloud: { actionMs: 20 }, faults });
     const p = project;
     const faulty = await p.pulumi(["up", "--yes", "--skip-preview"]);
     if (faulty.code !== 0) expect(faulty.output).toMatch(/injected fault: /);

@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { SandboxProject } from "./harness.js";
-
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxTestKeyOnlyAAAAAAAAAAAAAAAAAAA ops@laptop";
+import { programFile, SandboxProject } from "./harness.js";
 
 // @muhlba91/pulumi-proxmoxve 8.6.0 proposes `disks[n].speed` on every preview when no disk speed
 // is set (muhlba91/pulumi-proxmoxve#664; the Terraform provider does not). The sandbox reproduces
@@ -16,82 +14,11 @@ const onlyKnownUpstreamDiff = (changes: { op: string; paths: string[] }[]): void
   }
 };
 
-const provider = `new proxmox.Provider("pve", { endpoint: process.env.PROXMOX_VE_ENDPOINT, apiToken: process.env.PROXMOX_VE_API_TOKEN, insecure: true })`;
-
-const rawVm = (name: string, vmId?: number): string => `
-new proxmox.VmLegacy("${name}", {
-  nodeName: "pve1",
-  name: "${name}",
-  ${vmId ? `vmId: ${vmId},` : ""}
-  clone: { vmId: 9000, full: true },
-  cpu: { cores: 2 },
-  memory: { dedicated: 2048 },
-  agent: { enabled: true, timeout: "1m" },
-  networkDevices: [{ bridge: "vmbr0" }],
-  initialization: { userAccount: { username: "ops", keys: ["${KEY}"] }, ipConfigs: [{ ipv4: { address: "dhcp" } }] },
-  stopOnDestroy: true,
-}, { provider })`;
-
-const rawProgram = `
-const proxmox = require("@muhlba91/pulumi-proxmoxve");
-const provider = ${provider};
-const vm = ${rawVm("web-1")};
-exports.vmId = vm.vmId;
-exports.ipv4 = vm.ipv4Addresses;
-`;
-
-const homeProgram = `
-const pve = require("@hearth/proxmox");
-const { rule } = require("@hearth/core");
-const debian = new pve.CloudImageTemplate("debian-12", {
-  node: "pve1",
-  imageUrl: "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-generic-amd64.qcow2",
-  vmId: 9000,
-});
-const lab = new pve.Network("lab", { sdn: { zone: "lab", cidr: "10.20.0.0/24", gateway: "10.20.0.1", snat: true } });
-const web = new pve.FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] })] });
-const vms = ["web-1", "web-2"].map((name) => new pve.VmFromTemplate(name, {
-  node: "pve1", template: debian.ref, size: "medium", disks: [{ sizeGb: 20 }],
-  networks: [{ networkId: lab.networkId }], firewallGroups: [web.groupId],
-  cloudInit: { user: "ops", sshKeys: ["${KEY}"] },
-  backups: { schedule: "*-*-* 02:00", storage: "local", retention: { keepDaily: 7, keepWeekly: 4 } },
-}));
-exports.addresses = vms.map((vm) => vm.ipv4Address);
-`;
-
-// Neither VM sets disks: each keeps its template's 10 GB boot disk (the provider's own default
-// would be 8 GB, which fails on these templates: "requested size (8G) is lower than current size (10G)").
-const keepDiskProgram = `
-const pve = require("@hearth/proxmox");
-const debian = new pve.CloudImageTemplate("debian-12", {
-  node: "pve1",
-  imageUrl: "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-generic-amd64.qcow2",
-  vmId: 9100,
-});
-new pve.VmFromTemplate("by-id", { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, vmId: 301, cloudInit: { user: "ops", sshKeys: ["${KEY}"] } });
-new pve.VmFromTemplate("by-component", { node: "pve1", template: debian.ref, vmId: 302, cloudInit: { user: "ops", sshKeys: ["${KEY}"] } });
-`;
-
-const rawNoDisks = `
-const proxmox = require("@muhlba91/pulumi-proxmoxve");
-const provider = ${provider};
-${rawVm("raw-8g")};
-`;
-
-const tenRaw = `
-const proxmox = require("@muhlba91/pulumi-proxmoxve");
-const provider = ${provider};
-${Array.from({ length: 10 }, (_, i) => `${rawVm(`raw-${i + 1}`, 101 + i)};`).join("\n")}
-`;
-
-const tenHearth = `
-const pve = require("@hearth/proxmox");
-const vms = Array.from({ length: 10 }, (_, i) => new pve.VmFromTemplate("vm-" + (i + 1), {
-  node: "pve1", template: { vmId: 9000, diskSizeGb: 2 }, vmId: 201 + i, disks: [{ sizeGb: 10 }],
-  cloudInit: { user: "ops", sshKeys: ["${KEY}"] },
-}));
-exports.ids = vms.map((vm) => vm.vmId);
-`;
+// The programs (test/e2e/programs/*.ts): raw VmLegacy clones (pve-raw, one per entry of `vms`),
+// the home components together (pve-home), VMs that keep their template's disk (pve-keep-disk)
+// and N VmFromTemplate clones (pve-vms).
+const rawVms = (...vms: { name: string; vmId?: number }[]) => ({ config: { vms } });
+const tenRaw = rawVms(...Array.from({ length: 10 }, (_, i) => ({ name: `raw-${i + 1}`, vmId: 101 + i })));
 
 let project: SandboxProject | undefined;
 afterEach(async () => {
@@ -105,7 +32,7 @@ const seeded = { proxmox: { templates: [{ vmid: 9000, name: "debian-12", diskGb:
 
 describe("proxmoxve: the real engine and provider against the sandbox", () => {
   it("clones a VM: up, no other change than the upstream speed diff, drift reported and reverted, destroy leaves nothing", async () => {
-    project = await SandboxProject.create("pve-raw", rawProgram, seeded);
+    project = await SandboxProject.fromFile(programFile("pve-raw"), seeded, rawVms({ name: "web-1" }));
     const p = project;
     const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
     ok(up);
@@ -129,7 +56,7 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
   });
 
   it("runs the home components (template, SDN network, firewall group, VMs with their backup jobs) and destroys them all", async () => {
-    project = await SandboxProject.create("pve-home", homeProgram);
+    project = await SandboxProject.fromFile(programFile("pve-home"));
     const p = project;
     const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
     ok(up);
@@ -154,13 +81,13 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
 
   it("VmFromTemplate without disks keeps a 10 GB template's disk, where a raw clone fails on the provider's 8 GB default", async () => {
     const tenGb = { proxmox: { templates: [{ vmid: 9000, name: "debian-12", diskGb: 10 }] } };
-    project = await SandboxProject.create("pve-rawdisk", rawNoDisks, tenGb);
+    project = await SandboxProject.fromFile(programFile("pve-raw"), tenGb, rawVms({ name: "raw-8g" }));
     const raw = await project.pulumi(["up", "--yes", "--skip-preview"]);
     expect(raw.code).not.toBe(0);
     expect(raw.output).toContain("requested size (8G) is lower than current size (10G)");
     await project.dispose();
 
-    project = await SandboxProject.create("pve-keepdisk", keepDiskProgram, tenGb);
+    project = await SandboxProject.fromFile(programFile("pve-keep-disk"), tenGb);
     const p = project;
     ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
     const vms = p.sandbox.inspect().proxmox.vms;
@@ -176,7 +103,7 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
   // lock_config_shared with 1 s), so raw parallel clones of one template succeed; what they
   // contend for is the target ids and the storage (allocation lock, copy bandwidth).
   it("10 raw clones of one template run side by side and succeed; so do 10 VmFromTemplate clones", async () => {
-    project = await SandboxProject.create("pve-raw10", tenRaw, seeded);
+    project = await SandboxProject.fromFile(programFile("pve-raw"), seeded, tenRaw);
     ok(await project.pulumi(["up", "--yes", "--skip-preview"]));
     const raw = Object.values(project.sandbox.inspect().proxmox.vms).filter((vm) => vm.vmid !== 9000);
     expect(raw.map((vm) => vm.vmid).sort()).toEqual(Array.from({ length: 10 }, (_, i) => 101 + i));
@@ -185,7 +112,7 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
     expect(project.sandbox.inspect().leftovers).toEqual([]);
     await project.dispose();
 
-    project = await SandboxProject.create("pve-queue10", tenHearth, seeded);
+    project = await SandboxProject.fromFile(programFile("pve-vms"), seeded, { config: { count: 10, firstVmId: 201, templateDiskGb: 2, diskSizeGb: 10 } });
     ok(await project.pulumi(["up", "--yes", "--skip-preview"]));
     const vms = Object.values(project.sandbox.inspect().proxmox.vms).filter((vm) => vm.vmid !== 9000);
     expect(vms).toHaveLength(10);
@@ -199,7 +126,7 @@ describe("proxmoxve: the real engine and provider against the sandbox", () => {
   // The lock timeouts real users hit (bpg/terraform-provider-proxmox #1521, #995): the clone's
   // target id, the storage's allocation lock, a VM's config lock.
   it("with lock timeouts of the real kinds, up completes or fails with Proxmox's text; a clean up and destroy then leave nothing", async () => {
-    project = await SandboxProject.create("pve-lockfaults", tenRaw, { ...seeded, faults: { lockTimeoutRate: 0.3, storageLockTimeoutRate: 0.2, configLockTimeoutRate: 0.1, seed: 5 } });
+    project = await SandboxProject.fromFile(programFile("pve-raw"), { ...seeded, faults: { lockTimeoutRate: 0.3, storageLockTimeoutRate: 0.2, configLockTimeoutRate: 0.1, seed: 5 } }, tenRaw);
     const p = project;
     const faulty = await p.pulumi(["up", "--yes", "--skip-preview"]);
     if (faulty.code !== 0) expect(faulty.output).toMatch(/can't lock file '\/var\/lock\/(qemu-server\/lock-\d+\.conf|pve-manager\/pve-storage-local-lvm)' - got timeout/);

@@ -43,17 +43,10 @@ function workspace(ws: EngineWorkspace): EngineWorkspace {
   return ws;
 }
 
-const ADMIN = "198.51.100.0/24";
-/** A small hcloud program: a firewall and `n` servers. */
-const cloudProgram = (n: number): string => `
-const hcloud = require("@pulumi/hcloud");
-const fw = new hcloud.Firewall("web-fw", { rules: [{ direction: "in", protocol: "tcp", port: "22", sourceIps: ["${ADMIN}"] }] });
-const servers = [];
-for (let i = 1; i <= ${n}; i++) {
-  servers.push(new hcloud.Server("web-" + i, { serverType: "cx23", image: "debian-12", location: "fsn1", firewallIds: [fw.id.apply(Number)], backups: true }));
-}
-exports.names = servers.map((s) => s.name);
-`;
+/** A small hcloud program (test/e2e/programs/hcloud-servers.ts): a firewall and `count` servers. */
+const cloudProgram = join(repoRoot, "test/e2e/programs/hcloud-servers.ts");
+/** A workspace of that program; its `count` is set with `setConfig` once the stack exists. */
+const cloudWorkspace = (stack: string) => EngineWorkspace.fromProgramFile(cloudProgram, stack);
 
 /**
  * Keys the backend keeps in the table (stacks, locks, history, backups), without their prefix: for a
@@ -108,10 +101,11 @@ describe("team state in PostgreSQL (pulumi login postgres://...)", () => {
 
   it("two `pulumi up` of one stack at once: the second is refused by the stack lock, the first completes, nothing lost", async () => {
     const sb = await sandbox({ hcloud: { actionMs: 1500 } });
-    const ws = workspace(EngineWorkspace.fromProgram("team-lock", cloudProgram(2), "dev"));
+    const ws = workspace(cloudWorkspace("dev"));
     ws.env = sb.env();
     ws.backendUrl = pgUrl("lock_state");
     await ws.init({}, {});
+    ws.setConfig({ count: 2 });
 
     let started!: () => void;
     const creating = new Promise<void>((r) => (started = r));
@@ -143,19 +137,20 @@ describe("team state in PostgreSQL (pulumi login postgres://...)", () => {
 
   it("state moves from the file backend to PostgreSQL and back with stack export/import; previews stay empty", async () => {
     const sb = await sandbox({ hcloud: { actionMs: 20 } });
-    const program = cloudProgram(1);
-    const file = workspace(EngineWorkspace.fromProgram("team-move", program, "prod"));
+    const file = workspace(cloudWorkspace("prod"));
     file.env = sb.env();
     await file.init({}, { dbPassword: "moved-secret-value-4711" });
+    file.setConfig({ count: 1 });
     check(await file.run(["up", "--yes", "--skip-preview", "--stack", "prod"], { allowFailure: true }), "up on file");
     const exportFile = join(file.dir, "prod.checkpoint.json");
     check(await file.run(["stack", "export", "--stack", "prod", "--show-secrets", "--file", exportFile], { allowFailure: true }), "export");
 
     // The docs' steps (docs/state.md, "Moving a stack between backends") on a PostgreSQL backend.
-    const db = workspace(EngineWorkspace.fromProgram("team-move", program, "prod"));
+    const db = workspace(cloudWorkspace("prod"));
     db.env = sb.env();
     db.backendUrl = pgUrl("move_state");
     await db.init({}, { dbPassword: "moved-secret-value-4711" });
+    db.setConfig({ count: 1 });
     check(await db.run(["stack", "import", "--stack", "prod", "--file", exportFile], { allowFailure: true }), "import into PostgreSQL");
     check(await db.run(["preview", "--expect-no-changes", "--stack", "prod"], { allowFailure: true }), "preview on PostgreSQL");
     // The secret is encrypted in the table, never plain.
@@ -163,14 +158,15 @@ describe("team state in PostgreSQL (pulumi login postgres://...)", () => {
     const decoded = rows.split("\n").map((r) => Buffer.from((JSON.parse(r) as { data: string }).data, "base64").toString("utf8")).join("\n");
     expect(decoded).not.toContain("moved-secret-value-4711");
     // A change made while on PostgreSQL travels back.
-    writeFileSync(join(db.projectDir, "index.js"), cloudProgram(2));
+    db.setConfig({ count: 2 });
     check(await db.run(["up", "--yes", "--skip-preview", "--stack", "prod"], { allowFailure: true }), "up on PostgreSQL");
     const back = join(db.dir, "prod.back.json");
     check(await db.run(["stack", "export", "--stack", "prod", "--show-secrets", "--file", back], { allowFailure: true }), "export from PostgreSQL");
 
-    const again = workspace(EngineWorkspace.fromProgram("team-move", cloudProgram(2), "prod"));
+    const again = workspace(cloudWorkspace("prod"));
     again.env = sb.env();
     await again.init({}, { dbPassword: "moved-secret-value-4711" });
+    again.setConfig({ count: 2 });
     check(await again.run(["stack", "import", "--stack", "prod", "--file", back], { allowFailure: true }), "import into a file backend");
     check(await again.run(["preview", "--expect-no-changes", "--stack", "prod"], { allowFailure: true }), "preview back on files");
     check(await again.run(["destroy", "--yes", "--skip-preview", "--stack", "prod"], { allowFailure: true }), "destroy");
@@ -179,10 +175,11 @@ describe("team state in PostgreSQL (pulumi login postgres://...)", () => {
 
   it("a killed `up` leaves a lock and a pending create; cancel, refresh --clear-pending-creates, import and up recover it without a leak", async () => {
     const sb = await sandbox({ hcloud: { actionMs: 4000 } });
-    const ws = workspace(EngineWorkspace.fromProgram("team-kill", cloudProgram(1), "dev"));
+    const ws = workspace(cloudWorkspace("dev"));
     ws.env = sb.env();
     ws.backendUrl = pgUrl("kill_state");
     await ws.init({}, {});
+    ws.setConfig({ count: 1 });
 
     let pid = 0;
     const killed = ws.run(["up", "--yes", "--skip-preview", "--stack", "dev"], { allowFailure: true, detached: true, onStart: (c) => (pid = c.pid!) });
@@ -215,7 +212,7 @@ describe("team state in PostgreSQL (pulumi login postgres://...)", () => {
     // run made with `pulumi import` (its id from the cloud; here the sandbox), then `up`.
     const urn = pending[0]!.resource.urn;
     check(await ws.run(["refresh", "--yes", "--clear-pending-creates", "--stack", "dev"], { allowFailure: true }), "refresh --clear-pending-creates");
-    const parent = urn.replace(/::hcloud:index\/server:Server::web-1$/, "::pulumi:pulumi:Stack::team-kill-dev");
+    const parent = urn.replace(/::hcloud:index\/server:Server::web-1$/, `::pulumi:pulumi:Stack::${ws.projectName}-dev`);
     check(
       await ws.run(["import", "hcloud:index/server:Server", "web-1", serverId, "--parent", `stack=${parent}`, "--protect=false", "--generate-code=false", "--yes", "--stack", "dev"], { allowFailure: true }),
       "import",
@@ -241,10 +238,11 @@ describe("team state in PostgreSQL (pulumi login postgres://...)", () => {
     const timings: Record<string, Record<string, number[]>> = { file: { up: [], preview: [], destroy: [] }, postgres: { up: [], preview: [], destroy: [] } };
     for (let round = 0; round < 3; round++) {
       for (const backend of ["file", "postgres"] as const) {
-        const ws = workspace(EngineWorkspace.fromProgram("team-timing", cloudProgram(1), `r${round}`));
+        const ws = workspace(cloudWorkspace(`r${round}`));
         ws.env = sb.env();
         if (backend === "postgres") ws.backendUrl = pgUrl("timing_state");
         await ws.init({}, {});
+        ws.setConfig({ count: 1 });
         for (const op of ["up", "preview", "destroy"] as const) {
           const args = op === "preview" ? ["preview", "--expect-no-changes"] : [op, "--yes", "--skip-preview"];
           const t0 = performance.now();

@@ -3,7 +3,9 @@ import { HearthValidationError, failFor } from "@hearth/core";
 import { checkRegion, doRegions, resolveDropletSize } from "./catalog.js";
 import { checkDoRetention, toDropletBackupPolicy } from "./backups.js";
 import { doTags } from "./labels.js";
-import "../../../test/support/cloudMocks.js"; // sets the stack name to "test"
+import { installMocks, presets } from "@hearth/kit/testing";
+
+installMocks({ answers: presets.digitalocean }); // the stack is "test"
 
 const fail = failFor("VmFromTemplate", "web");
 

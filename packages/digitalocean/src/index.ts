@@ -7,5 +7,4 @@ export { doBackupHours, doBackupPlans, doWeekdays, type DoBackupSchedule, type D
 export { Network, type NetworkArgs } from "./network.js";
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 export { type DoInboundRule, type DoOutboundRule, type DoRules } from "./rules.js";
-export { BackupPolicy, type BackupPolicyArgs } from "./backupPolicy.js";
 export { VmFromTemplate, type VmFromTemplateArgs, type VmNetwork } from "./vmFromTemplate.js";

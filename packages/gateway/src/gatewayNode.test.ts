@@ -2,11 +2,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { HearthValidationError } from "@hearth/core";
-import { byType, created, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
-import { expectRefused } from "../../../test/support/refused.js";
+import { captureChildren as parentRecorder, expectRefused, installMocks, outputOf as value, presets, recorded as created, recordedOf as byType, resetMocks as reset, settle } from "@hearth/kit/testing";
 import { homeKey, ingressArgs, seed } from "./fixtures.test-support.js";
 import { GatewayNode, type GatewayNodeArgs } from "./gatewayNode.js";
 import { deriveWireguardPrivateKey, wireguardPublicKey } from "./wireguard.js";
+
+installMocks({ answers: [presets.hcloud, presets.digitalocean] });
 
 const home = { wireguardPublicKey: homeKey, tunnelCidr: "10.99.0.0/24" };
 const ingress = ingressArgs(home);
@@ -209,7 +210,7 @@ describe("GatewayNode validation", () => {
     ["no key and no seed", { wireguardSeed: undefined }, /give wireguardPrivateKey .* or wireguardSeed/],
     ["both a key and a seed", { wireguardPrivateKey: "x" }, /not both/],
   ])("refuses %s before creating anything", async (_, patch, message) => {
-    await expectRefused(created, () => new GatewayNode("gw-1", { ...ingress, ...patch } as GatewayNodeArgs), message);
+    await expectRefused(() => new GatewayNode("gw-1", { ...ingress, ...patch } as GatewayNodeArgs), message);
   });
 
   it("refuses a host name the clouds would reject", () => {

@@ -6,11 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { adminPorts } from "@hearth/core";
-import { created } from "../../../test/support/cloudMocks.js";
+import { installMocks, presets, recorded as created } from "@hearth/kit/testing";
 import { brokenArgs, cidrWithHostBits, nonCanonicalCidr, notAList, notAString, notAWholeNumber, notAnObject, optional } from "../../../test/support/badInputs.js";
 import { expectAllRefused, expectSecretsNeverEchoed } from "../../../test/support/refused.js";
 import { homeKey, ingressArgs } from "./fixtures.test-support.js";
 import { GatewayNode } from "./gatewayNode.js";
+
+installMocks({ answers: [presets.hcloud, presets.digitalocean] });
 
 const home = { wireguardPublicKey: homeKey, tunnelCidr: "10.99.0.0/24", networks: ["192.168.1.0/24"] };
 const valid = ingressArgs(home);

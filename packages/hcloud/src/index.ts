@@ -6,5 +6,4 @@ export { hcloudLocations, hcloudNetworkZones, type HcloudLocation, type HcloudNe
 export { Network, type NetworkArgs } from "./network.js";
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 export { type HcloudFirewallRule } from "./rules.js";
-export { BackupPolicy, type BackupPolicyArgs } from "./backupPolicy.js";
 export { VmFromTemplate, type VmFromTemplateArgs, type VmNetwork } from "./vmFromTemplate.js";

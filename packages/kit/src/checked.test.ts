@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HearthValidationError, checkInt, failFor } from "@hearth/core";
 import { checked } from "./checked.js";
-import { lateErrors } from "../../../test/support/refused.js";
+import { lateErrors } from "./testing.js";
 
 const fail = failFor("GatewayNode", "ingress-fsn1");
 const settle = <T>(output: pulumi.Output<T>) => (output as unknown as { promise(): Promise<T> }).promise();

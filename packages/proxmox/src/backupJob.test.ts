@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BackupJob, type BackupJobArgs } from "./backupJob.js";
-import { captureChildren, expectRefused, installMocks, recordedOf, resetMocks, settle, types, value } from "./testing.js";
+import { captureChildren, expectRefused, installMocks, late, outputOf as value, presets, proxmoxTypes as types, recordedOf, resetMocks, settle } from "@hearth/kit/testing";
 import { cloneQueue } from "./vmFromTemplate.js";
 import { vmIdRegistry } from "./vmIds.js";
 
-beforeAll(installMocks);
+beforeAll(() => installMocks({ answers: presets.proxmox }));
 beforeEach(async () => {
   await resetMocks();
   cloneQueue().clear();
@@ -74,7 +74,6 @@ describe("BackupJob", () => {
   });
 
   it("checks a schedule given as an Output when it resolves", async () => {
-    const job = new BackupJob("late-schedule", { ...base, schedule: pulumi.output("whenever") });
-    await expect(value(job.schedule)).rejects.toThrow(/schedule "whenever"/);
+    await expect(late(() => value(new BackupJob("late-schedule", { ...base, schedule: pulumi.output("whenever") }).schedule))).rejects.toThrow(/schedule "whenever"/);
   });
 });

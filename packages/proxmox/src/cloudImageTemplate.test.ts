@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CloudImageTemplate, type CloudImageTemplateArgs } from "./cloudImageTemplate.js";
-import { captureChildren, expectRefused, installMocks, recordedOf, resetMocks, settle, types, value } from "./testing.js";
+import { captureChildren, expectRefused, installMocks, late, outputOf as value, presets, proxmoxTypes as types, recordedOf, resetMocks, settle } from "@hearth/kit/testing";
 import { vmIdRegistry } from "./vmIds.js";
 
-beforeAll(installMocks);
+beforeAll(() => installMocks({ answers: presets.proxmox }));
 beforeEach(async () => {
   await resetMocks();
   vmIdRegistry().clear();
@@ -88,7 +88,6 @@ describe("CloudImageTemplate", () => {
   });
 
   it("checks an image URL given as an Output when it resolves", async () => {
-    const tpl = new CloudImageTemplate("late-url", { ...base, vmId: 9005, imageUrl: pulumi.output("not a url") });
-    await expect(value(tpl.imageFileId)).rejects.toThrow(/imageUrl "not a url"/);
+    await expect(late(() => value(new CloudImageTemplate("late-url", { ...base, vmId: 9005, imageUrl: pulumi.output("not a url") }).imageFileId))).rejects.toThrow(/imageUrl "not a url"/);
   });
 });

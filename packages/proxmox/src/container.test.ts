@@ -4,10 +4,10 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HearthValidationError, rule, type ArgsConform, type VmArgs } from "@hearth/core";
 import { Container, firstAddress, type ContainerArgs } from "./container.js";
 import { FirewallGroup } from "./firewallGroup.js";
-import { captureChildren, expectRefused, installMocks, recorded, recordedOf, resetMocks, settle, types, value } from "./testing.js";
+import { captureChildren, expectRefused, installMocks, outputOf as value, presets, proxmoxTypes as types, recorded, recordedOf, resetMocks, settle } from "@hearth/kit/testing";
 import { vmIdRegistry } from "./vmIds.js";
 
-beforeAll(installMocks);
+beforeAll(() => installMocks({ answers: presets.proxmox }));
 beforeEach(async () => {
   await resetMocks();
   vmIdRegistry().clear();

@@ -1,9 +1,9 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rule, type ArgsConform, type FirewallGroupArgs as ContractArgs } from "@hearth/core";
 import { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
-import { captureChildren, expectRefused, installMocks, recordedOf, resetMocks, settle, types, value } from "./testing.js";
+import { captureChildren, expectRefused, installMocks, outputOf as value, presets, proxmoxTypes as types, recordedOf, resetMocks, settle } from "@hearth/kit/testing";
 
-beforeAll(installMocks);
+beforeAll(() => installMocks({ answers: presets.proxmox }));
 beforeEach(resetMocks);
 
 describe("FirewallGroup", () => {

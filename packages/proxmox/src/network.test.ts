@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Network, type NetworkArgs } from "./network.js";
-import { captureChildren, expectRefused, installMocks, recordedOf, resetMocks, settle, types, value } from "./testing.js";
+import { captureChildren, expectRefused, installMocks, late, outputOf as value, presets, proxmoxTypes as types, recordedOf, resetMocks, settle } from "@hearth/kit/testing";
 
-beforeAll(installMocks);
+beforeAll(() => installMocks({ answers: presets.proxmox }));
 beforeEach(resetMocks);
 
 describe("Network", () => {
@@ -84,8 +84,7 @@ describe("Network", () => {
   });
 
   it("checks a node given as an Output when it resolves", async () => {
-    const net = new Network("late", { bridge: { node: pulumi.output(" "), name: "vmbr7" } });
-    await expect(value(net.networkId)).rejects.toThrow(/bridge\.node " "/);
+    await expect(late(() => value(new Network("late", { bridge: { node: pulumi.output(" "), name: "vmbr7" } }).networkId))).rejects.toThrow(/bridge\.node " "/);
   });
 
   it("reports every problem of the chosen mode at once", async () => {

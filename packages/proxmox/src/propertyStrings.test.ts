@@ -7,10 +7,10 @@ import { CloudImageTemplate } from "./cloudImageTemplate.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
 import { isPveValue, pveFormats, type PveFormatKey } from "./pveFormats.js";
-import { installMocks, recorded, resetMocks, settle } from "./testing.js";
+import { installMocks, presets, recorded, resetMocks, settle } from "@hearth/kit/testing";
 import { VmFromTemplate } from "./vmFromTemplate.js";
 
-beforeAll(installMocks);
+beforeAll(() => installMocks({ answers: presets.proxmox }));
 beforeEach(resetMocks);
 
 let id = 0;

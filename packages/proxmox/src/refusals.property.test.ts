@@ -12,10 +12,10 @@ import { BackupJob, type BackupJobArgs } from "./backupJob.js";
 import { CloudImageTemplate, type CloudImageTemplateArgs } from "./cloudImageTemplate.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
-import { installMocks, recorded, resetMocks } from "./testing.js";
+import { installMocks, presets, recorded, resetMocks } from "@hearth/kit/testing";
 import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
 
-beforeAll(installMocks);
+beforeAll(() => installMocks({ answers: presets.proxmox }));
 beforeEach(resetMocks);
 const runs = 100;
 

@@ -5,11 +5,11 @@ import { HearthValidationError, rule, type ArgsConform, type VmArgs } from "@hea
 import { CloudImageTemplate } from "./cloudImageTemplate.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
-import { captureChildren, expectRefused, installMocks, recorded, recordedOf, resetMocks, settle, types, value } from "./testing.js";
+import { captureChildren, expectRefused, installMocks, late, outputOf as value, presets, proxmoxTypes as types, recorded, recordedOf, resetMocks, settle } from "@hearth/kit/testing";
 import { cloneQueue, defaultClonesPerStorage, flattenAddresses, VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
 import { homeSlot, vmIdRegistry } from "./vmIds.js";
 
-beforeAll(installMocks);
+beforeAll(() => installMocks({ answers: presets.proxmox }));
 beforeEach(async () => {
   await resetMocks();
   cloneQueue().clear();
@@ -150,8 +150,8 @@ describe("VmFromTemplate", () => {
   });
 
   it("checks a shrink against a template size known only at deploy time", async () => {
-    const vm = new VmFromTemplate("late-shrink", { ...base, template: { vmId: 9001, diskSizeGb: pulumi.output(30) }, disks: [{ sizeGb: 10 }] });
-    await expect(value(vm.vmId)).rejects.toThrow(/smaller than the template's 30 GB/);
+    const shrink = () => new VmFromTemplate("late-shrink", { ...base, template: { vmId: 9001, diskSizeGb: pulumi.output(30) }, disks: [{ sizeGb: 10 }] });
+    await expect(late(() => value(shrink().vmId))).rejects.toThrow(/smaller than the template's 30 GB/);
   });
 
   it("without disks keeps the template's boot disk at the template's size and interface", async () => {
@@ -176,8 +176,8 @@ describe("VmFromTemplate", () => {
     new VmFromTemplate("later", { ...base, template: { vmId: 9001, diskSizeGb: pulumi.output(25) } });
     await settle();
     expect(recordedOf(types.vm)[0]?.inputs.disks).toEqual([expect.objectContaining({ interface: "scsi0", size: 25 })]);
-    const bad = new VmFromTemplate("late-size", { ...base, template: { vmId: 9002, diskSizeGb: pulumi.output(0) } });
-    await expect(value(bad.vmId)).rejects.toThrow(/VmFromTemplate "late-size": template\.diskSizeGb 0/);
+    const bad = () => new VmFromTemplate("late-size", { ...base, template: { vmId: 9002, diskSizeGb: pulumi.output(0) } });
+    await expect(late(() => value(bad().vmId))).rejects.toThrow(/VmFromTemplate "late-size": template\.diskSizeGb 0/);
   });
 
   it("refuses to leave out disks when the template's size is unknown, and creates nothing", async () => {
@@ -256,8 +256,8 @@ describe("VmFromTemplate", () => {
 
   it("refuses a duplicate VM id given as an Output when it resolves", async () => {
     new VmFromTemplate("first", { ...base, vmId: 301 });
-    const late = new VmFromTemplate("late-dup", { ...base, vmId: pulumi.output(301) });
-    await expect(value(late.vmId)).rejects.toThrow(/already used by VmFromTemplate "first"/);
+    const dup = () => new VmFromTemplate("late-dup", { ...base, vmId: pulumi.output(301) });
+    await expect(late(() => value(dup().vmId))).rejects.toThrow(/already used by VmFromTemplate "first"/);
   });
 });
 

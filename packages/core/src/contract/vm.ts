@@ -44,7 +44,9 @@ export interface VmCloudInit {
  * `VmFromTemplate` args extend this with what only it has (a node and a template at home, a
  * location and an image in the clouds), so a program moves between providers by changing its
  * import and those provider-specific values only. Every type here is one a Pulumi package
- * schema can state, so the same components serve Pulumi YAML programs.
+ * schema can state, so the same components serve Pulumi YAML programs: lists are `T[]` (the
+ * schema inference of @pulumi/pulumi's provider/experimental/analyzer.js knows `Array` only, not
+ * `ReadonlyArray`), words with a fixed set of values are checked at run time.
  */
 export interface VmArgs {
   /** The VM's name and the guest's host name. @default the component name */

@@ -1,0 +1,58 @@
+import type { MockAnswers } from "./mocks.js";
+
+/**
+ * The provider resource types Hearth's Proxmox components create
+ * (@muhlba91/pulumi-proxmoxve type tokens), for `recordedOf(proxmoxTypes.vm)`.
+ */
+export const proxmoxTypes = {
+  vm: "proxmoxve:index/vmLegacy:VmLegacy",
+  container: "proxmoxve:index/containerLegacy:ContainerLegacy",
+  file: "proxmoxve:download/file:File",
+  group: "proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy",
+  rules: "proxmoxve:firewall/rulesLegacy:RulesLegacy",
+  options: "proxmoxve:firewall/optionsLegacy:OptionsLegacy",
+  bridge: "proxmoxve:network/linux/bridge:Bridge",
+  vlan: "proxmoxve:network/linux/vlan:Vlan",
+  zoneSimple: "proxmoxve:sdn/zone/simple:Simple",
+  zoneVlan: "proxmoxve:sdn/zone/vlan:Vlan",
+  vnet: "proxmoxve:sdn/vnet:Vnet",
+  subnet: "proxmoxve:sdn/subnet:Subnet",
+  applier: "proxmoxve:sdn/applier:Applier",
+  backupJob: "proxmoxve:backup/job:Job",
+} as const;
+
+/**
+ * What the mocks answer for provider resources, per provider: the outputs a real provider
+ * computes and Hearth's components read. Merge several with
+ * `installMocks({ answers: [presets.hcloud, presets.digitalocean] })`.
+ */
+export const presets = {
+  /**
+   * Proxmox VE: a VM gets its requested id (or the next of a counter) and the guest agent's
+   * addresses per interface (loopback first, as the agent reports it; one interface without
+   * an address); a container its id and one address per card (`eth0`, `eth1`); a downloaded file gets the volume id `<storage>:<content>/<file>`.
+   */
+  proxmox: {
+    [proxmoxTypes.vm]: (args, n) => ({
+      state: { vmId: args.inputs.vmId ?? n, ipv4Addresses: [["127.0.0.1"], ["10.20.0.15"], [], ["10.30.0.2"]] },
+    }),
+    // A container gets its requested id (or the next of a counter) and one address per card.
+    [proxmoxTypes.container]: (args, n) => ({ state: { vmId: args.inputs.vmId ?? n, ipv4: { eth1: "10.30.0.2", eth0: "10.20.0.40" } } }),
+    [proxmoxTypes.file]: (args) => {
+      const fileName = args.inputs.fileName ?? "image.qcow2";
+      const id = `${args.inputs.datastoreId}:${args.inputs.contentType}/${fileName}`;
+      return { id, state: { fileName, id } };
+    },
+  },
+  /** Hetzner Cloud: a server gets public addresses, a primary IP its address. */
+  hcloud: {
+    "hcloud:index/server:Server": (_, n) => ({ state: { ipv4Address: `203.0.113.${(n + 1) % 250}`, ipv6Address: "2001:db8::1" } }),
+    "hcloud:index/primaryIp:PrimaryIp": () => ({ state: { ipAddress: "198.51.100.7" } }),
+  },
+  /** DigitalOcean: a droplet gets public addresses, a reserved IP its address, a tag its name. */
+  digitalocean: {
+    "digitalocean:index/droplet:Droplet": (_, n) => ({ state: { ipv4Address: `203.0.113.${(n + 1) % 250}`, ipv6Address: "2001:db8::1" } }),
+    "digitalocean:index/reservedIp:ReservedIp": () => ({ state: { ipAddress: "198.51.100.8" } }),
+    "digitalocean:index/tag:Tag": (args) => ({ state: { name: args.inputs.name } }),
+  },
+} satisfies Record<string, MockAnswers>;
