@@ -38,7 +38,7 @@ describe("Proxmox components refuse generated bad input and register nothing", (
       ["networks", optional(notAList)],
       ["networks.0.ipv4Address", fc.oneof(nonCanonicalCidr, fc.constantFrom("10.30.0.0/24", "10.30.0.255/24", "2001:db8::2/64", "10.30.0.2"), notAString)],
       ["networks.0.gateway", fc.oneof(nonCanonicalIp, fc.constant("10.31.0.1"))],
-      ["networks.0.networkId", fc.oneof(notAString.filter((v) => v !== undefined), fc.constantFrom("", "vmbr 0", "-lan"))],
+      ["networks.0.networkId", fc.oneof(notAString.filter((v) => v !== undefined), fc.constantFrom("", "vmbr 0", "vmbr0,tag=1"))],
       ["networks.0.vlanTag", notAWholeNumber.filter((v) => v !== null)],
       ["cloudInit.dns.servers", fc.oneof(nonCanonicalIp.map((ip) => [ip]))],
       ["size", fc.oneof(fc.constantFrom("huge", "Small", ""), fc.record({ cores: fc.constant(2), memoryMb: fc.constant(2048) }))],
