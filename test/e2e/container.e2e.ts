@@ -47,7 +47,7 @@ afterEach(async () => {
 const ok = (r: { code: number; output: string }): void => expect(r.code, r.output).toBe(0);
 
 describe("Container: the real engine and provider against the sandbox", () => {
-  it("creates an unprivileged container from a downloaded template, previews no change, keeps the password out of state, destroys to nothing", async () => {
+  it("creates an unprivileged container from a downloaded template, previews no change, reports and reverts drift, keeps the password out of state, destroys to nothing", async () => {
     project = await SandboxProject.create("hearth-ct", program, { proxmox: { taskMs: 100 } });
     const p = project;
     ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
@@ -61,6 +61,13 @@ describe("Container: the real engine and provider against the sandbox", () => {
     expect(p.stateText()).not.toContain(PASSWORD);
 
     ok(await p.pulumi(["preview", "--expect-no-changes"]));
+
+    // Drift made outside Pulumi is reported by a refreshing preview and reverted by `up --refresh`.
+    p.sandbox.mutate({ api: "proxmox", kind: "container", id: 320, config: { cores: 4 } });
+    expect(await p.previewChanges(["--refresh"])).toContainEqual(expect.objectContaining({ op: "update", name: "cache" }));
+    ok(await p.pulumi(["up", "--yes", "--skip-preview", "--refresh"]));
+    expect(p.sandbox.inspect().proxmox.containers?.[320]?.config.cores).toBe(2);
+    ok(await p.pulumi(["preview", "--refresh", "--expect-no-changes"]));
 
     ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
     const after = p.sandbox.inspect();
