@@ -6,3 +6,4 @@ export * from "./network.js";
 export * from "./firewallGroup.js";
 export * from "./backupPolicy.js";
 export * from "./vmFromTemplate.js";
+export * from "./publicIp.js";

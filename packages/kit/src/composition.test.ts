@@ -9,15 +9,22 @@ const urnOf = (r: pulumi.Resource) => new Promise<string>((resolve) => r.urn.app
 const aliasUrns = (r: pulumi.Resource) =>
   Promise.all(((r as unknown as { __aliases: pulumi.Output<string>[] }).__aliases ?? []).map((a) => new Promise<string>((resolve) => a.apply(resolve))));
 
+/** A raw resource of a made-up provider (the mocks create anything). */
+class Raw extends pulumi.CustomResource {
+  constructor(type: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    super(type, name, props, opts);
+  }
+}
+
 /** A component as the provider packages write one: every child's options pass through childOptions, labels through composedLabels. */
 class Box extends pulumi.ComponentResource {
-  public readonly thing: pulumi.CustomResource;
+  public readonly thing: Raw;
   public readonly labels: Record<string, string>;
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
     super("test:index:Box", name, {}, opts);
     this.labels = composedLabels(opts, { "hearth/component": "Box", env: "lab" });
-    this.thing = new pulumi.CustomResource("test:index:Thing", name, { labels: this.labels }, childOptions(opts, name, { parent: this, protect: false }));
-    new pulumi.CustomResource("test:index:Other", `${name}-other`, {}, childOptions(opts, `${name}-other`, { parent: this }));
+    this.thing = new Raw("test:index:Thing", name, { labels: this.labels }, childOptions(opts, name, { parent: this, protect: false }));
+    new Raw("test:index:Other", `${name}-other`, {}, childOptions(opts, `${name}-other`, { parent: this }));
   }
 }
 
@@ -53,7 +60,7 @@ describe("composition", () => {
   it("lets a composer keep a child's old URN when the child moves under a component", async () => {
     // Before: the composer created the Thing itself.
     const before = new pulumi.ComponentResource("test:index:Composer", "gw", {});
-    const oldThing = new pulumi.CustomResource("test:index:Thing", "gw", {}, { parent: before });
+    const oldThing = new Raw("test:index:Thing", "gw", {}, { parent: before });
     const oldUrn = await urnOf(oldThing);
     expect(oldUrn).toBe("urn:pulumi:test::hearth::test:index:Composer$test:index:Thing::gw");
 
