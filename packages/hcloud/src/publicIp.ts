@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
 import { checkArgs, checkBoolean, checkNonEmpty, Problems } from "@hearth/core";
-import { checked, childOptions, claimUniqueName, composedLabels, providerScope } from "@hearth/kit";
+import { checked, childOptions, claimUniqueName, composedLabels, nameOwner, providerScope } from "@hearth/kit";
 import { checkLocation, type HcloudLocation } from "./catalog.js";
 import { hcloudLabels } from "./labels.js";
 
@@ -66,7 +66,7 @@ export class PublicIp extends pulumi.ComponentResource {
     if (ipName !== undefined) {
       // "Name of the Resource. Must be unique per Project." (../shared/specs/hcloud-openapi.json,
       // components/schemas/create_primary_ip_request/properties/name)
-      problems.check((fail) => claimUniqueName(fail, "name", "Hetzner Cloud primary IP name", providerScope(opts, "hcloud"), ipName, `PublicIp "${name}"`));
+      problems.check((fail) => claimUniqueName(fail, "name", "Hetzner Cloud primary IP name", providerScope(opts, "hcloud"), ipName, nameOwner(opts, `PublicIp "${name}"`)));
     }
     problems.throwIfAny();
     super("hearth:hcloud:PublicIp", name, {}, opts);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { childOptions, composed, composedLabels, compositionOf } from "./composition.js";
+import { childOptions, composed, composedLabels, compositionOf, nameOwner } from "./composition.js";
 
 pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, "hearth", "test");
 
@@ -55,6 +55,11 @@ describe("composition", () => {
     const opts = composed({}, { labels: { "hearth/component": "GatewayNode", "hearth/role": "ingress" } });
     expect(composedLabels(opts, { "hearth/component": "Box", env: "lab" })).toEqual({ "hearth/component": "GatewayNode", "hearth/role": "ingress", env: "lab" });
     expect(composedLabels({}, { env: "lab" })).toEqual({ env: "lab" });
+  });
+
+  it("names the composer as the owner of the component's unique names", () => {
+    expect(nameOwner(composed({}, { owner: 'GatewayNode "gw"' }), 'VmFromTemplate "gw"')).toBe('GatewayNode "gw"');
+    expect(nameOwner({}, 'VmFromTemplate "gw"')).toBe('VmFromTemplate "gw"');
   });
 
   it("lets a composer keep a child's old URN when the child moves under a component", async () => {

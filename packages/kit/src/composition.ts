@@ -23,6 +23,13 @@ export interface Composition {
    * upgrade does not replace it. @default {}
    */
   readonly children?: Readonly<Record<string, pulumi.CustomResourceOptions>>;
+  /**
+   * Who holds the provider names the component claims (`claimUniqueName`'s owner), such as
+   * `GatewayNode "gw"`: the composer claims them itself before it registers anything (so a
+   * collision is refused in the plan with nothing registered), and the component's own claim of
+   * the same name is then the same claim, not a collision. @default the component itself
+   */
+  readonly owner?: string;
 }
 
 // Keyed by the options object the composer passes: Pulumi hands a component's constructor the
@@ -71,4 +78,9 @@ export function childOptions<T extends pulumi.CustomResourceOptions>(
 export function composedLabels(opts: pulumi.ComponentResourceOptions | undefined, labels: Record<string, string>): Record<string, string> {
   const extra = compositionOf(opts).labels;
   return extra === undefined ? labels : { ...labels, ...extra };
+}
+
+/** The owner a component claims its unique provider names for: the composer's (see {@link Composition.owner}) or its own. */
+export function nameOwner(opts: pulumi.ComponentResourceOptions | undefined, own: string): string {
+  return compositionOf(opts).owner ?? own;
 }
