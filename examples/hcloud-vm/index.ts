@@ -1,9 +1,10 @@
-// A Hetzner Cloud server, the same words as the Proxmox VmFromTemplate.
+// A Hetzner Cloud server, the same words as the Proxmox VmFromTemplate: only the import and the
+// provider-specific values (location, image) differ.
 //   pulumi config set --secret hcloud:token <64-character token>
 //   pulumi config set sshPublicKey "ssh-ed25519 AAAA... you@host"
 import * as pulumi from "@pulumi/pulumi";
-import { rule } from "@hearth/core";
-import { BackupPolicy, FirewallGroup, Network, VmFromTemplate } from "@hearth/hcloud";
+import { rule, type BackupPolicy } from "@hearth/core";
+import { FirewallGroup, Network, VmFromTemplate } from "@hearth/hcloud";
 
 const cfg = new pulumi.Config();
 const sshPublicKey = cfg.require("sshPublicKey");
@@ -17,15 +18,15 @@ const web = new FirewallGroup("web", {
   ],
 });
 
-// Hetzner keeps the last 7 daily backups; asking for more is an error, not a silent downgrade.
-const daily = new BackupPolicy("daily", { retention: { keepDaily: 7 } });
+// Hetzner backs up once a day and keeps the last 7; asking for more is an error, not a silent downgrade.
+const daily: BackupPolicy = { schedule: "daily", retention: { keepDaily: 7 } };
 
 const vm = new VmFromTemplate("web-1", {
   location: "fsn1",
-  template: "debian-12",
+  image: "debian-12",
   size: "medium", // -> cx23
-  networks: [{ network: lab, ip: "10.20.1.10" }],
-  firewallGroups: [web],
+  networks: [{ networkId: lab.networkId, ipv4Address: "10.20.1.10" }],
+  firewallGroups: [web.groupId],
   cloudInit: { user: "ops", sshKeys: [sshPublicKey], packages: ["nginx"] },
   labels: { env: "lab" },
   backups: daily,

@@ -17,21 +17,26 @@ export const protocols: readonly Protocol[] = ["tcp", "udp", "icmp", "icmpv6", "
  */
 export type Endpoint = string;
 
-/** One firewall rule, the same on every provider. */
+/**
+ * One firewall rule, the same on every provider. Every type here is one a Pulumi package schema
+ * can state (so FirewallGroup args serve Pulumi YAML too): the words are plain strings, checked
+ * by {@link normalizeRules}; the `rule.*` helpers below keep the narrow types for TypeScript.
+ */
 export interface FirewallRule {
-  /** Traffic into (`in`) or out of (`out`) the VM. */
-  readonly direction: Direction;
-  readonly action: Action;
-  /** @default "any" */
-  readonly protocol?: Protocol;
+  /** Traffic into (`"in"`) or out of (`"out"`) the VM. */
+  readonly direction: string;
+  /** `"accept"`, `"drop"` or `"reject"` (the clouds take only `"accept"`). */
+  readonly action: string;
+  /** `"tcp"`, `"udp"`, `"icmp"`, `"icmpv6"` or `"any"`. @default "any" */
+  readonly protocol?: string;
   /** Single ports (`[22, 443]`); only for tcp and udp. With `portRanges` left out too: every port. @default every port */
-  readonly ports?: readonly number[];
+  readonly ports?: number[];
   /** Port ranges (`[{ from: 8000, to: 8100 }]`); only for tcp and udp. @default none */
-  readonly portRanges?: readonly PortRange[];
+  readonly portRanges?: PortRange[];
   /** @default anywhere (0.0.0.0/0 and ::/0) */
-  readonly sources?: readonly Endpoint[];
+  readonly sources?: Endpoint[];
   /** @default anywhere */
-  readonly destinations?: readonly Endpoint[];
+  readonly destinations?: Endpoint[];
   readonly comment?: string;
 }
 
@@ -70,12 +75,14 @@ export const rule = {
   dropOut: (r: RuleShorthand & { readonly to?: readonly Endpoint[] }): FirewallRule => outbound("drop", r),
 };
 
+const copy = <T>(list: readonly T[] | undefined): T[] | undefined => (list === undefined ? undefined : [...list]);
+
 function inbound(action: Action, r: RuleShorthand & { readonly from?: readonly Endpoint[] }): FirewallRule {
-  return { direction: "in", action, protocol: r.protocol, ports: r.ports, portRanges: r.portRanges, sources: r.from, comment: r.comment };
+  return { direction: "in", action, protocol: r.protocol, ports: copy(r.ports), portRanges: copy(r.portRanges), sources: copy(r.from), comment: r.comment };
 }
 
 function outbound(action: Action, r: RuleShorthand & { readonly to?: readonly Endpoint[] }): FirewallRule {
-  return { direction: "out", action, protocol: r.protocol, ports: r.ports, portRanges: r.portRanges, destinations: r.to, comment: r.comment };
+  return { direction: "out", action, protocol: r.protocol, ports: copy(r.ports), portRanges: copy(r.portRanges), destinations: copy(r.to), comment: r.comment };
 }
 
 const groupNamePattern = /^[A-Za-z][A-Za-z0-9_-]{1,17}$/;

@@ -52,10 +52,11 @@ describe("hcloud backup retention", () => {
   });
 
   it.each([{ keepDaily: 14 }, { keepLast: 3 }, { keepDaily: 7, keepWeekly: 4 }, { keepMonthly: 7 }])("refuses %j, saying what Hetzner does", (retention) => {
-    expect(() => checkHcloudRetention(fail, "retention", retention)).toThrow(/last 7 kept/);
+    expect(() => checkHcloudRetention(fail, "retention", retention)).toThrow(/once a day, in a window Hetzner picks, and keeps the last 7/);
   });
 
-  it("refuses any schedule", () => {
+  it("refuses any schedule but \"daily\"", () => {
+    expect(() => checkHcloudSchedule(fail, "schedule", "daily")).not.toThrow();
     expect(() => checkHcloudSchedule(fail, "schedule", "*-*-* 02:00")).toThrow(/window Hetzner picks/);
     expect(() => checkHcloudSchedule(fail, "schedule", undefined)).not.toThrow();
   });

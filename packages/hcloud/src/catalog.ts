@@ -1,12 +1,19 @@
 import { checkOneOf, resolveVmSize, vmSizes, type Fail, type VmSize, type VmSizeName } from "@hearth/core";
 
-/** Hetzner Cloud locations Hearth accepts. */
-export const hcloudLocations = ["fsn1", "nbg1", "hel1", "ash", "hil", "sin"] as const;
-export type HcloudLocation = (typeof hcloudLocations)[number];
+/**
+ * Hetzner Cloud locations Hearth accepts. An `as const` object and a type of the same name, the
+ * form a Pulumi package schema states as an enum (a plain union of strings it refuses).
+ */
+export const HcloudLocation = { fsn1: "fsn1", nbg1: "nbg1", hel1: "hel1", ash: "ash", hil: "hil", sin: "sin" } as const;
+export type HcloudLocation = (typeof HcloudLocation)[keyof typeof HcloudLocation];
+export const hcloudLocations: readonly HcloudLocation[] = Object.values(HcloudLocation);
 
-/** Network zones, and the zone each location belongs to. */
-export const hcloudNetworkZones = ["eu-central", "us-east", "us-west", "ap-southeast"] as const;
-export type HcloudNetworkZone = (typeof hcloudNetworkZones)[number];
+/** Network zones (an enum in the package schema, like {@link HcloudLocation}). */
+export const HcloudNetworkZone = { "eu-central": "eu-central", "us-east": "us-east", "us-west": "us-west", "ap-southeast": "ap-southeast" } as const;
+export type HcloudNetworkZone = (typeof HcloudNetworkZone)[keyof typeof HcloudNetworkZone];
+export const hcloudNetworkZones: readonly HcloudNetworkZone[] = Object.values(HcloudNetworkZone);
+
+/** The zone each location belongs to. */
 export const networkZoneOf: Record<HcloudLocation, HcloudNetworkZone> = {
   fsn1: "eu-central",
   nbg1: "eu-central",
@@ -49,7 +56,20 @@ export function checkServerType(fail: Fail, field: string, value: unknown): stri
   return value as string;
 }
 
-/** A size as the VM components take it: a core size name, cores+memory, or a server type. */
+/**
+ * The smallest mapped server type with at least these cores and this memory
+ * ({@link hcloudSizeTable}); a problem naming `field` when none is large enough.
+ */
+export function serverTypeFor(fail: Fail, field: string, given: unknown, wanted: VmSize): string {
+  const match = hcloudSizeTable.find((t) => t.cores >= wanted.cores && t.memoryMb >= wanted.memoryMb);
+  if (!match) {
+    const largest = hcloudSizeTable[hcloudSizeTable.length - 1]!;
+    fail(field, given, `the largest mapped type is ${largest.type} (${largest.cores} cores, ${largest.memoryMb} MiB); name a server type such as ccx63 in serverType`);
+  }
+  return match!.type;
+}
+
+/** A size as GatewayNode takes it: a core size name, cores+memory, or a server type. */
 export type HcloudSize = VmSizeName | VmSize | string;
 
 /**

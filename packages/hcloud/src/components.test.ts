@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import type * as pulumi from "@pulumi/pulumi";
+import * as hcloud from "@pulumi/hcloud";
 import { HearthValidationError, rule } from "@hearth/core";
 import { byType, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
-import { BackupPolicy } from "./backupPolicy.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
 
@@ -11,13 +12,14 @@ describe("hcloud Network", () => {
   it("creates a network and a cloud subnet in its zone, parented to the component", async () => {
     const { transformations, parents } = parentRecorder();
     const net = new Network("lab", { cidr: "10.20.0.0/16", subnetCidr: "10.20.1.0/24", networkZone: "us-east", labels: { env: "lab" } }, { transformations });
-    await value(net.subnetId);
+    const networkId = await value(net.networkId);
     await settle();
     const [network] = byType("hcloud:index/network:Network");
     const [subnet] = byType("hcloud:index/networkSubnet:NetworkSubnet");
     expect(network).toMatchObject({ name: "lab", inputs: { name: "lab", ipRange: "10.20.0.0/16" } });
     expect(network!.inputs.labels).toMatchObject({ "hearth/component": "Network", env: "lab" });
-    expect(subnet).toMatchObject({ name: "lab-subnet", inputs: { type: "cloud", networkZone: "us-east", ipRange: "10.20.1.0/24", networkId: Number(await value(net.networkId)) } });
+    expect(subnet).toMatchObject({ name: "lab-subnet", inputs: { type: "cloud", networkZone: "us-east", ipRange: "10.20.1.0/24", networkId: Number(networkId) } });
+    expect(typeof networkId).toBe("string");
     expect(parents.get("hcloud:index/networkSubnet:NetworkSubnet::lab-subnet")).toBe(net);
   });
 
@@ -26,6 +28,20 @@ describe("hcloud Network", () => {
     await value(net.subnetId);
     await settle();
     expect(byType("hcloud:index/networkSubnet:NetworkSubnet")[0]!.inputs).toMatchObject({ ipRange: "10.30.0.0/24", networkZone: "eu-central" });
+  });
+
+  it("reports every problem of its args at once", () => {
+    expect(() => new Network("bad", { name: "", cidr: "8.8.8.0/24", networkZone: "eu-west" as never, labels: { "hearth/x": "y" } })).toThrow(
+      /^Network "bad": 4 problems:\n.*labels.*\n.*name.*\n.*cidr.*\n.*networkZone/,
+    );
+  });
+
+  it("resolves networkId only once the subnet exists, so servers wait for the subnet", async () => {
+    const net = new Network("order", { cidr: "10.60.0.0/16" });
+    // What the engine makes a server depend on: the resources behind the Output it is given.
+    const behind = [...(net.networkId as unknown as { resources(): Set<pulumi.Resource> }).resources()];
+    expect(behind.some((r) => r instanceof hcloud.NetworkSubnet)).toBe(true);
+    expect(behind.some((r) => r instanceof hcloud.Network)).toBe(true);
   });
 
   it.each<[string, object, RegExp]>([
@@ -43,7 +59,8 @@ describe("hcloud FirewallGroup", () => {
     const fw = new FirewallGroup("web", {
       rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] }), rule.allowIn({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24"] })],
     });
-    await value(fw.firewallId);
+    const groupId = await value(fw.groupId);
+    expect(groupId).toBe(String(await value(fw.firewallId)));
     const [firewall] = byType("hcloud:index/firewall:Firewall");
     expect(firewall!.name).toBe("web");
     expect(firewall!.inputs.rules).toEqual([
@@ -57,20 +74,9 @@ describe("hcloud FirewallGroup", () => {
   it("refuses a rule Hetzner cannot express instead of dropping it", () => {
     expect(() => new FirewallGroup("deny", { rules: [rule.dropIn({ protocol: "tcp", ports: [25] })] })).toThrow(/allow-lists/);
     expect(() => new FirewallGroup("empty", { rules: [] })).toThrow(/at least one rule/);
+    expect(() => new FirewallGroup("both", { name: "x".repeat(129), rules: [rule.dropIn({ protocol: "tcp", ports: [25] })], labels: { "hearth/x": "y" } })).toThrow(
+      /^FirewallGroup "both": 3 problems:\n.*name.*128.*\n.*rules\[0\].action.*allow-lists.*\n.*labels/,
+    );
     expect(byType("hcloud:index/firewall:Firewall")).toHaveLength(0);
-  });
-});
-
-describe("hcloud BackupPolicy", () => {
-  it("accepts what Hetzner does and creates no cloud resource", async () => {
-    const policy = new BackupPolicy("daily", { retention: { keepDaily: 7 } });
-    expect(policy.retention).toEqual({ keepDaily: 7 });
-    await settle();
-    expect(byType("hcloud:index/server:Server")).toHaveLength(0);
-  });
-
-  it("refuses a schedule or a retention Hetzner cannot honour", () => {
-    expect(() => new BackupPolicy("nightly", { schedule: "*-*-* 02:00" })).toThrow(/BackupPolicy "nightly": schedule/);
-    expect(() => new BackupPolicy("long", { retention: { keepDaily: 7, keepMonthly: 6 } })).toThrow(/one backup a day in a window Hetzner picks, the last 7 kept/);
   });
 });

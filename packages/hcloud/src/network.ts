@@ -8,11 +8,13 @@ import {
   childName,
   cidrContains,
   failFor,
+  Problems,
   rfc1918Ranges,
   type CidrRules,
   type Fail,
+  type NetworkOutputs,
 } from "@hearth/core";
-import { checked, isPlain } from "@hearth/kit";
+import { checked, isPlain, type Outputs } from "@hearth/kit";
 import { hcloudNetworkZones, type HcloudNetworkZone } from "./catalog.js";
 import { hcloudLabels } from "./labels.js";
 
@@ -48,45 +50,66 @@ function checkSubnetWithin(fail: Fail, network: string, subnet: string): void {
 }
 
 /**
- * A Hetzner Cloud private network with one cloud subnet that servers join.
+ * The subnet range behind each Network's `networkId` output (the Output object itself), so a
+ * VmFromTemplate given `{ networkId: lab.networkId, ipv4Address }` can check that the address
+ * lies inside the subnet. A value from elsewhere (an id typed in, a YAML program's resolved
+ * output) has no entry, and Hetzner checks the address itself.
+ */
+const subnetRanges = new WeakMap<object, pulumi.Output<string>>();
+
+/** The subnet range of the Hearth Network whose `networkId` output this is, if it is one. */
+export function subnetRangeOf(networkId: unknown): pulumi.Output<string> | undefined {
+  return networkId !== null && typeof networkId === "object" ? subnetRanges.get(networkId) : undefined;
+}
+
+/**
+ * A Hetzner Cloud private network with one cloud subnet that servers join
+ * (`networks: [{ networkId: lab.networkId }]`).
  *
  * Children: `${name}` (hcloud Network), `${name}-subnet` (hcloud NetworkSubnet).
  */
-export class Network extends pulumi.ComponentResource {
-  /** Hetzner's numeric network id. */
-  public readonly networkId: pulumi.Output<number>;
+export class Network extends pulumi.ComponentResource implements Outputs<NetworkOutputs> {
+  /**
+   * Hetzner's network id, as a string, resolving only once the subnet exists: a server that
+   * joins through it waits for the subnet (Hetzner attaches servers to a subnet, not to a bare
+   * network) without naming the subnet resource.
+   */
+  public readonly networkId: pulumi.Output<string>;
   /** The subnet's id (`<network>-<range>`). */
   public readonly subnetId: pulumi.Output<string>;
   public readonly cidr: pulumi.Output<string>;
   /** The subnet's range, where servers' addresses come from. */
   public readonly subnetCidr: pulumi.Output<string>;
-  /** The subnet resource; servers that join the network wait for it. */
-  public readonly subnet: hcloud.NetworkSubnet;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Every plain value is checked before anything is registered; Outputs when they resolve.
+    // Every plain value is checked before anything is registered (every problem at once);
+    // Outputs when they resolve.
     const fail = failFor("Network", name);
     checkArgs(fail, args, '{ cidr: "10.20.0.0/16" }');
-    const labels = hcloudLabels(fail, "Network", args.labels);
-    const networkName = args.name === undefined ? name : checkNonEmpty(fail, "name", args.name);
-    const cidr = checked(args.cidr, (v) => checkCidr(fail, "cidr", v, hcloudNetworkRange));
+    const problems = new Problems(`Network "${name}"`);
+    const labels = problems.check((f) => hcloudLabels(f, "Network", args.labels));
+    const networkName = args.name === undefined ? name : problems.check((f) => checkNonEmpty(f, "name", args.name));
+    const cidr = problems.check((f) => checked(args.cidr, (v) => checkCidr(f, "cidr", v, hcloudNetworkRange)));
     const subnetInput = args.subnetCidr ?? args.cidr;
-    const subnetChecked = checked(subnetInput, (v) => checkCidr(fail, "subnetCidr", v, hcloudSubnetRange));
-    const zone = checked(args.networkZone ?? "eu-central", (v) => checkOneOf(fail, "networkZone", v, hcloudNetworkZones));
-    if (isPlain(args.cidr) && isPlain(subnetInput)) checkSubnetWithin(fail, args.cidr, subnetInput);
-    const within = checked(pulumi.all([cidr, subnetChecked]), ([outer, inner]) => checkSubnetWithin(fail, outer, inner)).apply(([, inner]) => inner);
+    // Without a subnetCidr the subnet is the whole cidr, checked (more strictly) as the cidr.
+    const subnetChecked = args.subnetCidr === undefined ? cidr : problems.check((f) => checked(args.subnetCidr!, (v) => checkCidr(f, "subnetCidr", v, hcloudSubnetRange)));
+    const zone = problems.check((f) => checked(args.networkZone ?? "eu-central", (v) => checkOneOf(f, "networkZone", v, hcloudNetworkZones)));
+    if (cidr && subnetChecked && isPlain(args.cidr) && isPlain(subnetInput)) problems.check((f) => checkSubnetWithin(f, args.cidr as string, subnetInput));
+    problems.throwIfAny();
+    const within = checked(pulumi.all([cidr!, subnetChecked!]), ([outer, inner]) => checkSubnetWithin(fail, outer, inner)).apply(([, inner]) => inner);
     super("hearth:hcloud:Network", name, {}, opts);
 
-    const network = new hcloud.Network(name, { name: networkName, ipRange: cidr, labels }, { parent: this });
-    this.networkId = network.id.apply(Number);
-    this.subnet = new hcloud.NetworkSubnet(
+    const network = new hcloud.Network(name, { name: networkName!, ipRange: cidr!, labels: labels! }, { parent: this });
+    const subnet = new hcloud.NetworkSubnet(
       childName(name, "subnet"),
-      { networkId: this.networkId, type: "cloud", networkZone: zone, ipRange: within },
+      { networkId: network.id.apply(Number), type: "cloud", networkZone: zone!, ipRange: within },
       { parent: this },
     );
-    this.subnetId = this.subnet.id;
-    this.cidr = cidr;
+    this.networkId = pulumi.all([network.id, subnet.id]).apply(([id]) => id);
+    this.subnetId = subnet.id;
+    this.cidr = cidr!;
     this.subnetCidr = within;
-    this.registerOutputs({ networkId: this.networkId, subnetId: this.subnetId, cidr: this.cidr });
+    subnetRanges.set(this.networkId, within);
+    this.registerOutputs({ networkId: this.networkId, subnetId: this.subnetId, cidr: this.cidr, subnetCidr: this.subnetCidr });
   }
 }

@@ -8,7 +8,6 @@ import { rule } from "@hearth/core";
 import { created } from "../../../test/support/cloudMocks.js";
 import { brokenArgs, optional, cidrWithHostBits, nonCanonicalCidr, nonCanonicalIp, notAList, notAString, notAWholeNumber, notAnObject, firewallRuleBreakages, validFirewallArgs } from "../../../test/support/badInputs.js";
 import { expectAllRefused, expectSecretsNeverEchoed } from "../../../test/support/refused.js";
-import { BackupPolicy } from "./backupPolicy.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network, type NetworkArgs } from "./network.js";
 import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
@@ -41,33 +40,26 @@ describe("hcloud components refuse generated bad input and register nothing", ()
     expect(await expectAllRefused(created, bad, ({ args }) => new FirewallGroup("web", args as never), runs)).toBe(runs);
   });
 
-  it("BackupPolicy", async () => {
-    const bad = fc.oneof(
-      notAnObject.filter((v) => v !== null && v !== undefined),
-      fc.record({ retention: fc.oneof(notAnObject, fc.record({ keepLast: notAWholeNumber })) }),
-      fc.record({ schedule: fc.string() }),
-    );
-    expect(await expectAllRefused(created, bad, (args) => new BackupPolicy("daily", args as never), runs)).toBe(runs);
-  });
-
   it("VmFromTemplate", async () => {
     const net = new Network("lab", { cidr: "10.20.0.0/16", subnetCidr: "10.20.1.0/24" });
     const fw = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
-    const valid: VmFromTemplateArgs = { location: "fsn1", networks: [{ network: net, ip: "10.20.1.10" }], firewallGroups: [fw] };
+    const valid: VmFromTemplateArgs = { location: "fsn1", networks: [{ networkId: net.networkId, ipv4Address: "10.20.1.10" }], firewallGroups: [fw.groupId] };
     const bad = brokenArgs(valid, [
       ["location", fc.oneof(fc.string(), notAString)],
-      ["size", fc.oneof(fc.string().filter((s) => !/^(cx|cpx|cax|ccx)[1-9][0-9]{1,2}$/.test(s) && !["nano", "small", "medium", "large", "xlarge"].includes(s)), fc.record({ cores: notAWholeNumber, memoryMb: fc.constant(2048) }))],
+      ["size", fc.oneof(fc.string().filter((s) => !["nano", "small", "medium", "large", "xlarge"].includes(s)), notAString.filter((v) => v !== undefined))],
+      ["cores", fc.oneof(notAWholeNumber, fc.constantFrom(0, 513))],
+      ["serverType", fc.oneof(fc.string().filter((s) => !/^(cx|cpx|cax|ccx)[1-9][0-9]{1,2}$/.test(s)), notAString)],
       ["networks", notAList],
       ["networks.0", notAnObject],
-      ["networks.0.network", fc.oneof(fc.string(), notAWholeNumber, fc.constant({ networkId: 1 }))],
-      ["networks.0.ip", fc.oneof(nonCanonicalIp, fc.constant("2001:db8::1"), optional(notAString))],
+      ["networks.0.networkId", fc.oneof(fc.string().filter((s) => !/^[1-9][0-9]{0,18}$/.test(s)), notAString, fc.constant({ networkId: 1 }))],
+      ["networks.0.ipv4Address", fc.oneof(nonCanonicalIp, fc.constant("2001:db8::1"), optional(notAString))],
       ["firewallGroups", notAList],
-      ["firewallGroups.0", fc.oneof(fc.string(), notAWholeNumber, fc.constant({ firewallId: 1 }))],
+      ["firewallGroups.0", fc.oneof(fc.string().filter((s) => !/^[1-9][0-9]{0,18}$/.test(s)), notAString, fc.constant({ firewallId: 1 }))],
       ["sshKeys", notAList],
       ["labels", fc.oneof(notAnObject, fc.constant({ "hearth/stack": "prod" }))],
-      ["backups", fc.oneof(fc.string(), fc.double(), fc.constant({ retention: { keepLast: 7 } }))],
+      ["backups", fc.oneof(fc.string(), fc.double(), fc.constant({ retention: { keepLast: 3 } }), fc.constant({ schedule: "sun 03:00" }))],
       ["deleteProtection", fc.oneof(fc.string(), fc.double())],
-      ["template", fc.oneof(notAWholeNumber.filter((v) => typeof v === "number"), fc.constantFrom("Debian 12", "../x", ""))],
+      ["image", fc.oneof(notAString.filter((v) => v !== undefined && v !== null), fc.constantFrom("Debian 12", "../x", ""))],
       ["hostname", fc.oneof(fc.constantFrom("Web_1", "-web", ""), optional(notAString))],
     ]);
     expect(await expectAllRefused(created, bad, ({ args }) => new VmFromTemplate("web-1", args), runs)).toBe(runs);
@@ -93,8 +85,8 @@ describe("hcloud components never echo a secret", () => {
         new Network("sec-b", { cidr: "10.41.0.0/16", subnetCidr: hidden });
         new Network("sec-c", { cidr: "10.42.0.0/16", networkZone: hidden as never });
         new VmFromTemplate("sec-d", { location: hidden as never });
-        new VmFromTemplate("sec-e", { location: "fsn1", template: pulumi.secret(`${secret} x`) });
-        new VmFromTemplate("sec-f", { location: "fsn1", networks: [{ network: net, ip: hidden }] });
+        new VmFromTemplate("sec-e", { location: "fsn1", image: pulumi.secret(`${secret} x`) });
+        new VmFromTemplate("sec-f", { location: "fsn1", networks: [{ networkId: net.networkId, ipv4Address: hidden }] });
       },
       numRuns: 20,
       placeholder: "[secret]",

@@ -1,9 +1,11 @@
 import { formatPortRange, isIpSetReference, type Fail, type NormalizedRule } from "@hearth/core";
 
-/** One rule in the shape `hcloud.Firewall` takes. */
+/** One rule in the shape `hcloud.Firewall` takes (plain strings, as the package schema states them). */
 export interface HcloudFirewallRule {
-  readonly direction: "in" | "out";
-  readonly protocol: "tcp" | "udp" | "icmp" | "esp" | "gre";
+  /** `"in"` or `"out"`. */
+  readonly direction: string;
+  /** `"tcp"`, `"udp"`, `"icmp"`, `"esp"` or `"gre"`. */
+  readonly protocol: string;
   /** A port, a range `"8000-8100"` or `"any"`; only for tcp and udp. */
   readonly port?: string;
   readonly sourceIps?: string[];

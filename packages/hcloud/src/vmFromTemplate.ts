@@ -2,161 +2,241 @@ import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
 import {
   checkArgs,
-  checkBoolean,
   checkHostname,
   checkIpAddress,
-  checkList,
   childName,
   cidrContains,
   failFor,
-  isWholeNumber,
+  Problems,
+  validateVmArgs,
+  vmResources,
+  type BackupPolicy,
   type VmCloudInit,
-  type Fail,
+  type VmOutputs,
 } from "@hearth/core";
-import { checked, claimUniqueName, cloudVmUserData, isPlain, providerScope, sortSshKeys, type SshKeyRef } from "@hearth/kit";
-import { BackupPolicy } from "./backupPolicy.js";
-import { checkLocation, resolveServerType, type HcloudLocation, type HcloudSize } from "./catalog.js";
-import { FirewallGroup } from "./firewallGroup.js";
+import { checked, claimUniqueName, cloudVmUserData, isPlain, providerScope, sortSshKeys, type Outputs } from "@hearth/kit";
+import { checkHcloudRetention, checkHcloudSchedule } from "./backups.js";
+import { checkLocation, checkServerType, serverTypeFor, type HcloudLocation } from "./catalog.js";
 import { hcloudLabels } from "./labels.js";
-import { Network } from "./network.js";
+import { subnetRangeOf } from "./network.js";
 
-/** Checks a provider id given instead of a Hearth component: a positive whole number, or an Output. */
-function checkIdOrOutput(fail: Fail, field: string, value: unknown, what: string): void {
-  if (!isPlain(value)) return;
-  if (!isWholeNumber(value) || value < 1) fail(field, value, `use ${what} (a positive whole number), not a name`);
-}
-
-/** A network to join: a Hearth Network, or an existing network's id, optionally with a fixed IP. */
+/** One network a server joins (the contract's VmNetworkAttachment, with values that may come from other resources). */
 export interface VmNetwork {
-  readonly network: Network | pulumi.Input<number>;
-  /** @default an address Hetzner picks from the subnet */
-  readonly ip?: pulumi.Input<string>;
+  /** A Hearth Network's `networkId` output, or an existing network's id (its digits, as a string). */
+  readonly networkId: pulumi.Input<string>;
+  /**
+   * A fixed private IPv4 address inside the subnet the server joins (the bare address).
+   * @default an address Hetzner picks from the subnet
+   */
+  readonly ipv4Address?: pulumi.Input<string>;
 }
 
+/**
+ * A Hetzner Cloud server's args: the contract's VmArgs under the contract's names, plus what
+ * only Hetzner has (`location`, `image`, `serverType`, root `sshKeys`, `userData`). Every type
+ * is one a Pulumi package schema can state.
+ */
 export interface VmFromTemplateArgs {
-  /** The server's name and host name. @default the component's name */
+  /** The server's name and host name (unique per project at Hetzner). @default the component's name */
   readonly hostname?: string;
   /** Where the server runs: fsn1, nbg1, hel1, ash, hil or sin. */
   readonly location: pulumi.Input<HcloudLocation>;
-  /** An image name such as `"debian-12"`, or a snapshot id. @default "debian-12" */
-  readonly template?: pulumi.Input<string | number>;
   /**
-   * A core size (`"small"`, `{ cores: 2, memoryMb: 4096 }`, mapped to the smallest cx type
-   * that fits) or a server type such as `"cpx22"`. The disk comes with the type.
+   * The image to install: an image name such as `"debian-12"`, or a snapshot's id as a string
+   * (`"123456"`). An image is not a template: Hetzner installs it on a fresh disk.
+   * @default "debian-12"
+   */
+  readonly image?: pulumi.Input<string>;
+  /**
+   * A named size: `nano`, `small`, `medium`, `large` or `xlarge`, mapped to the smallest
+   * shared-vCPU type that fits (cx23, cx33, cx43). Leave it out to give `cores` and `memoryMb`
+   * or a `serverType`.
    * @default "small" (cx23)
    */
-  readonly size?: HcloudSize;
-  /** Private networks to join. @default none */
-  readonly networks?: readonly VmNetwork[];
-  /** Firewalls to attach: Hearth FirewallGroups or firewall ids. @default none */
-  readonly firewallGroups?: ReadonlyArray<FirewallGroup | pulumi.Input<number>>;
+  readonly size?: string;
+  /** Virtual CPU cores, with `memoryMb`, instead of a named `size` (mapped like `size`). */
+  readonly cores?: number;
+  /** Memory in MB, with `cores`, instead of a named `size`. */
+  readonly memoryMb?: number;
+  /**
+   * A Hetzner server type such as `"cpx22"`, `"cax21"` or `"ccx13"`, instead of `size` or
+   * `cores` and `memoryMb`. The disk comes with the type.
+   * @default from `size`
+   */
+  readonly serverType?: string;
+  /** Private networks to join, in order. @default none */
+  readonly networks?: VmNetwork[];
+  /** Firewalls the server joins: each a FirewallGroup's `groupId` (the firewall id, as a string). @default none */
+  readonly firewallGroups?: pulumi.Input<string>[];
   /**
    * Keys Hetzner installs for root: OpenSSH public key lines (each registered as an SSH key
    * named `${name}-ssh-<i>`; Hetzner refuses the same key twice per project, so share a key
-   * between servers by id or name) or ids/names of existing keys.
+   * between servers by id or name) or ids/names of existing keys, as strings.
    * @default none (Hetzner then e-mails a root password)
    */
-  readonly sshKeys?: readonly SshKeyRef[];
+  readonly sshKeys?: pulumi.Input<string>[];
   /** First-boot setup rendered as #cloud-config. @default none */
   readonly cloudInit?: VmCloudInit;
   /** Raw user data instead of `cloudInit`. @default none */
   readonly userData?: pulumi.Input<string>;
-  /** Extra labels, merged over Hearth's. @default {} */
+  /** Extra labels, merged under Hearth's. @default {} */
   readonly labels?: Record<string, string>;
-  /** Daily backups: `true`, or a BackupPolicy (which checks the retention). @default false */
-  readonly backups?: boolean | BackupPolicy;
+  /**
+   * Backups of this server: Hetzner backs up once a day in a window it picks and keeps the last
+   * 7, so `{}`, `{ schedule: "daily" }` and `{ retention: { keepDaily: 7 } }` are honoured and
+   * anything else is refused. @default none
+   */
+  readonly backups?: BackupPolicy;
   /** Hetzner's delete and rebuild protection. @default false */
   readonly deleteProtection?: boolean;
 }
 
-/** A Hetzner Cloud server from an image or snapshot, the cloud twin of the Proxmox VmFromTemplate. */
-export class VmFromTemplate extends pulumi.ComponentResource {
+/** A network id Hetzner takes: a positive whole number, here as its digits. */
+const networkIdPattern = /^[1-9][0-9]{0,18}$/;
+
+/**
+ * A Hetzner Cloud server from an image or snapshot, the cloud twin of the Proxmox VmFromTemplate.
+ *
+ * Children: `${name}` (hcloud Server), `${name}-ssh-<i>` (hcloud SshKey, one per public key line
+ * in `sshKeys`).
+ */
+export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<VmOutputs> {
+  /** Hetzner's server id, as a string. */
+  public readonly instanceId: pulumi.Output<string>;
+  /** The server's name and host name. */
+  public readonly hostname: pulumi.Output<string>;
+  /** The public IPv4 address. */
+  public readonly ipv4Address: pulumi.Output<string>;
+  /** Every label the server carries, Hearth's own included. */
+  public readonly labels: pulumi.Output<Record<string, string>>;
   /** Hetzner's numeric server id. */
   public readonly serverId: pulumi.Output<number>;
+  /** The server type the size mapped to (or the one given). */
   public readonly serverType: string;
-  public readonly ipv4Address: pulumi.Output<string>;
   public readonly ipv6Address: pulumi.Output<string>;
   /** The first private network address, when the server joins a network. */
   public readonly privateIpv4Address: pulumi.Output<string | undefined>;
-  public readonly labels: Record<string, string>;
 
   constructor(name: string, args: VmFromTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Every plain value is checked before anything is registered; Outputs when they resolve.
+    // Every plain value is checked before anything is registered, and every problem is reported
+    // at once; Outputs are checked when they resolve.
+    const who = `VmFromTemplate "${name}"`;
     const fail = failFor("VmFromTemplate", name);
     checkArgs(fail, args, '{ location: "fsn1" }');
-    const hostname = checkHostname(fail, args.hostname === undefined ? "name" : "hostname", args.hostname ?? name);
-    const location = checked(args.location, (v) => checkLocation(fail, "location", v));
-    const serverType = resolveServerType(fail, "size", args.size ?? "small");
-    const keys = sortSshKeys(fail, "sshKeys", args.sshKeys);
-    const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData, "hcloud");
-    const labels = hcloudLabels(fail, "VmFromTemplate", args.labels);
-    const backups = args.backups ?? false;
-    if (typeof backups !== "boolean" && !(backups instanceof BackupPolicy)) {
-      fail("backups", backups, "use true, false or an hcloud BackupPolicy");
+    const problems = new Problems(who);
+    problems.add(validateVmArgs(who, args as never, "hcloud"));
+    const reported = (field: string) => problems.list.some((p) => p.field === field || p.field.startsWith(`${field}.`) || p.field.startsWith(`${field}[`));
+
+    const hostnameField = args.hostname === undefined ? "name" : "hostname";
+    const hostname = args.hostname ?? name;
+    if (args.hostname === undefined) problems.check((f) => checkHostname(f, "name", name));
+    const location = problems.check((f) => checked(args.location, (v) => checkLocation(f, "location", v)));
+
+    let serverType: string | undefined;
+    if (args.serverType !== undefined) {
+      if (args.size !== undefined || args.cores !== undefined || args.memoryMb !== undefined) {
+        problems.check((f) => f("serverType", args.serverType, "give either a serverType or a size (or cores and memoryMb), not both"));
+      } else serverType = problems.check((f) => checkServerType(f, "serverType", args.serverType));
+    } else if (!reported("size") && !reported("cores") && !reported("memoryMb")) {
+      const field = args.size === undefined && (args.cores !== undefined || args.memoryMb !== undefined) ? "cores" : "size";
+      serverType = problems.check((f) => serverTypeFor(f, field, field === "size" ? (args.size ?? "small") : { cores: args.cores, memoryMb: args.memoryMb }, vmResources(args as never)));
     }
-    const deleteProtection = args.deleteProtection === undefined ? false : checkBoolean(fail, "deleteProtection", args.deleteProtection);
-    const template = checked(args.template ?? "debian-12", (v) => {
-      if (!(typeof v === "number" ? isWholeNumber(v) && v > 0 : typeof v === "string" && /^[a-z0-9][a-z0-9._-]*$/.test(v))) {
-        fail("template", v, 'use an image name such as "debian-12" or a snapshot id');
-      }
-    });
-    const networks = checkList(fail, "networks", args.networks, "[{ network: aNetwork }]").map((n, i) => {
-      if (n === null || typeof n !== "object" || Array.isArray(n) || n.network === undefined) fail(`networks[${i}]`, n, "use { network: aNetwork } or { network: networkId, ip }");
-      const network = n.network;
-      if (!(network instanceof Network)) checkIdOrOutput(fail, `networks[${i}].network`, network, "a Hearth hcloud Network or a network id");
+
+    const image = problems.check((f) =>
+      checked(args.image ?? "debian-12", (v) => {
+        if (typeof v !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(v)) f("image", v, 'use an image name such as "debian-12" or a snapshot id such as "123456"');
+      }),
+    );
+    const keys = problems.check((f) => sortSshKeys(f, "sshKeys", args.sshKeys));
+    const userData =
+      reported("cloudInit") || reported(hostnameField) ? undefined : problems.check((f) => cloudVmUserData(f, hostname, args.cloudInit, args.userData, "hcloud"));
+    const labels = reported("labels") ? undefined : problems.check((f) => hcloudLabels(f, "VmFromTemplate", args.labels));
+    if (args.backups !== undefined && !reported("backups")) {
+      problems.check((f) => checkHcloudSchedule(f, "backups.schedule", args.backups!.schedule));
+      problems.check((f) => checkHcloudRetention(f, "backups.retention", args.backups!.retention));
+    }
+
+    const networks = (Array.isArray(args.networks) ? args.networks : []).map((n, i) => {
+      if (reported(`networks[${i}]`)) return undefined;
+      const at = `networks[${i}]`;
+      // A server joins a network by its numeric id (../shared/specs/hcloud-openapi.json,
+      // create_server_request `networks`: "Network IDs which should be attached to the Server").
+      const networkId = problems.check((f) =>
+        checked(n.networkId, (v) => {
+          if (typeof v !== "string" || !networkIdPattern.test(v)) f(`${at}.networkId`, v, "use a Hearth Network's networkId or an existing network's id (its digits, as a string)");
+        }),
+      );
       // A server's `ip` in a network is a private IPv4 address inside the subnet it joins
       // (../shared/specs/hcloud-openapi.json, attach_to_network_request `ip`).
-      const ip = n.ip === undefined ? undefined : checked(n.ip, (v) => checkIpAddress(fail, `networks[${i}].ip`, v, "ipv4"));
+      const ip = n.ipv4Address === undefined ? undefined : problems.check((f) => checked(n.ipv4Address!, (v) => checkIpAddress(f, `${at}.ipv4Address`, v, "ipv4")));
+      const range = subnetRangeOf(n.networkId);
       const inSubnet =
-        ip !== undefined && network instanceof Network
-          ? checked(pulumi.all([network.subnetCidr, ip]), ([range, address]) => {
-              if (!cidrContains(range, address)) fail(`networks[${i}].ip`, address, `the address must lie inside the network's subnet ${range}`);
+        ip !== undefined && range !== undefined
+          ? checked(pulumi.all([range, ip]), ([subnet, address]) => {
+              if (!cidrContains(subnet, address)) fail(`${at}.ipv4Address`, address, `the address must lie inside the network's subnet ${subnet}`);
             }).apply(([, address]) => address)
           : ip;
-      return { network, ip: inSubnet };
+      return networkId === undefined ? undefined : { networkId, ip: inSubnet };
     });
-    const firewallIds = checkList(fail, "firewallGroups", args.firewallGroups, "[aFirewallGroup]").map((f, i) => {
-      if (f instanceof FirewallGroup) return f.firewallId;
-      checkIdOrOutput(fail, `firewallGroups[${i}]`, f, "a Hearth hcloud FirewallGroup or a firewall id");
-      return f;
-    });
+    const firewallIds = (Array.isArray(args.firewallGroups) ? args.firewallGroups : []).map((g, i) =>
+      reported(`firewallGroups[${i}]`)
+        ? undefined
+        : problems.check((f) =>
+            checked(g, (v) => {
+              if (typeof v !== "string" || !networkIdPattern.test(v)) f(`firewallGroups[${i}]`, v, "use a Hearth FirewallGroup's groupId or an existing firewall's id (its digits, as a string)");
+            }).apply(Number),
+          ),
+    );
     // "Name of the Server to create (must be unique per Project ...)"
     // (../shared/specs/hcloud-openapi.json, components/schemas/create_server_request/properties/name)
-    claimUniqueName(fail, args.hostname === undefined ? "name" : "hostname", "Hetzner Cloud server name", providerScope(opts, "hcloud"), hostname, `VmFromTemplate "${name}"`);
+    if (!reported(hostnameField)) {
+      problems.check((f) => claimUniqueName(f, hostnameField, "Hetzner Cloud server name", providerScope(opts, "hcloud"), hostname, who));
+    }
+    problems.throwIfAny();
     super("hearth:hcloud:VmFromTemplate", name, {}, opts);
-    this.serverType = serverType;
-    this.labels = labels;
+    this.serverType = serverType!;
 
-    const registered = keys.publicKeys.map(
+    const registered = keys!.publicKeys.map(
       ({ index, key }) =>
-        new hcloud.SshKey(childName(name, "ssh", index), { name: childName(hostname, "ssh", index), publicKey: key, labels: this.labels }, { parent: this }).id,
+        new hcloud.SshKey(childName(name, "ssh", index), { name: childName(hostname, "ssh", index), publicKey: key, labels: labels! }, { parent: this }).id,
     );
+    const deleteProtection = args.deleteProtection ?? false;
     const server = new hcloud.Server(
       name,
       {
         name: hostname,
-        location,
+        location: location!,
         serverType: this.serverType,
-        image: pulumi.output(template).apply(String),
-        sshKeys: [...registered, ...keys.references],
+        image: image!,
+        sshKeys: [...registered, ...keys!.references],
         ...(userData === undefined ? {} : { userData }),
-        labels: this.labels,
-        firewallIds,
+        labels: labels!,
+        firewallIds: firewallIds.map((id) => id!),
         networks: networks.map((n) => ({
-          networkId: n.network instanceof Network ? n.network.networkId : n.network,
-          ...(n.ip === undefined ? {} : { ip: n.ip }),
+          networkId: pulumi.output(n!.networkId).apply(Number),
+          ...(n!.ip === undefined ? {} : { ip: n!.ip }),
           aliasIps: [],
         })),
-        backups: backups !== false,
+        backups: args.backups !== undefined,
         deleteProtection,
         rebuildProtection: deleteProtection,
       },
-      { parent: this, dependsOn: networks.flatMap((n) => (n.network instanceof Network ? [n.network.subnet] : [])) },
+      { parent: this },
     );
+    this.instanceId = server.id;
     this.serverId = server.id.apply(Number);
+    this.hostname = server.name;
+    this.labels = pulumi.output(labels!);
     this.ipv4Address = server.ipv4Address;
     this.ipv6Address = server.ipv6Address;
     this.privateIpv4Address = server.networks.apply((list) => list?.[0]?.ip);
-    this.registerOutputs({ serverId: this.serverId, ipv4Address: this.ipv4Address, ipv6Address: this.ipv6Address });
+    this.registerOutputs({
+      instanceId: this.instanceId,
+      hostname: this.hostname,
+      ipv4Address: this.ipv4Address,
+      labels: this.labels,
+      serverId: this.serverId,
+      ipv6Address: this.ipv6Address,
+    });
   }
 }

@@ -6,7 +6,7 @@ export interface FirewallGroupArgs {
   /** The group's name at the provider. @default the component name */
   readonly name?: string;
   /** The rules, in the core rule model (`rule.allowIn(...)`); at least one. */
-  readonly rules: readonly FirewallRule[];
+  readonly rules: FirewallRule[];
   /** A description stored with the group where the provider keeps one. @default "Managed by Hearth" */
   readonly description?: string;
 }

@@ -28,13 +28,13 @@ export interface VmCloudInit {
   /** The account cloud-init creates, with passwordless sudo. @default "hearth" */
   readonly user?: string;
   /** OpenSSH public key lines for that account. @default [] */
-  readonly sshKeys?: readonly string[];
+  readonly sshKeys?: string[];
   /** Packages installed at first boot. @default [] */
-  readonly packages?: readonly string[];
+  readonly packages?: string[];
   /** Files written at first boot. @default [] */
-  readonly writeFiles?: readonly CloudInitFile[];
+  readonly writeFiles?: CloudInitFile[];
   /** Shell commands run once at first boot, in order. @default [] */
-  readonly runcmd?: readonly string[];
+  readonly runcmd?: string[];
   /** @default the image's (usually UTC) */
   readonly timezone?: string;
 }
@@ -44,7 +44,9 @@ export interface VmCloudInit {
  * `VmFromTemplate` args extend this with what only it has (a node and a template at home, a
  * location and an image in the clouds), so a program moves between providers by changing its
  * import and those provider-specific values only. Every type here is one a Pulumi package
- * schema can state, so the same components serve Pulumi YAML programs.
+ * schema can state, so the same components serve Pulumi YAML programs: lists are `T[]` (the
+ * schema inference of @pulumi/pulumi's provider/experimental/analyzer.js knows `Array` only, not
+ * `ReadonlyArray`), words with a fixed set of values are checked at run time.
  */
 export interface VmArgs {
   /** The VM's name and the guest's host name. @default the component name */
@@ -60,9 +62,9 @@ export interface VmArgs {
   /** Memory in MB, with `cores`, instead of a named `size`. @default from `size` */
   readonly memoryMb?: number;
   /** Networks to join, in order. @default the provider's default network only */
-  readonly networks?: readonly VmNetworkAttachment[];
+  readonly networks?: VmNetworkAttachment[];
   /** Firewall groups the VM joins: each a Hearth `FirewallGroup`'s `groupId`. @default none */
-  readonly firewallGroups?: readonly string[];
+  readonly firewallGroups?: string[];
   /** First-boot setup through cloud-init. @default user "hearth" without keys (home), none (clouds) */
   readonly cloudInit?: VmCloudInit;
   /** Labels (Proxmox and DigitalOcean store them as tags). @default {} */
