@@ -5,6 +5,7 @@ import { byType, created, parentRecorder, reset, settle, value } from "../../../
 import { expectAllRefused, expectRefused, lateErrors } from "../../../test/support/refused.js";
 import { notAnObject, notAString } from "../../../test/support/badInputs.js";
 import { PublicIp } from "./publicIp.js";
+import { VmFromTemplate } from "./vmFromTemplate.js";
 
 beforeEach(reset);
 
@@ -62,5 +63,27 @@ describe("hcloud PublicIp", () => {
   it("checks an Output location when it resolves", async () => {
     const errors = await lateErrors(() => void new PublicIp("later", { location: pulumi.output("ams3" as "fsn1") }));
     expect(errors.map((e) => e.message).join("\n")).toMatch(/PublicIp "later": location "ams3"/);
+  });
+
+  it("is taken by a VmFromTemplate at creation (publicIpv4), which is then replaced delete-first", async () => {
+    const { transformations, options } = parentRecorder();
+    const ip = new PublicIp("front", { location: "fsn1" });
+    const vm = new VmFromTemplate("web", { location: "fsn1", publicIpv4: ip.ipId }, { transformations });
+    await value(vm.instanceId);
+    await settle();
+    const [server] = byType("hcloud:index/server:Server");
+    expect(server!.inputs.publicNets).toEqual([{ ipv4Enabled: true, ipv4: Number(await value(ip.ipId)), ipv6Enabled: true }]);
+    expect(options.get("hcloud:index/server:Server::web")!.deleteBeforeReplace).toBe(true);
+    // Without a PublicIp the server keeps Hetzner's own public addresses and is replaced create-first.
+    reset();
+    const { transformations: t2, options: o2 } = parentRecorder();
+    await value(new VmFromTemplate("plain", { location: "fsn1" }, { transformations: t2 }).instanceId);
+    await settle();
+    expect(byType("hcloud:index/server:Server")[0]!.inputs.publicNets).toBeUndefined();
+    expect(o2.get("hcloud:index/server:Server::plain")!.deleteBeforeReplace).toBeUndefined();
+  });
+
+  it("refuses a publicIpv4 that is not a primary IP id", async () => {
+    await expectRefused(created, () => new VmFromTemplate("web", { location: "fsn1", publicIpv4: "198.51.100.7" }), /publicIpv4 "198.51.100.7".*PublicIp's ipId/);
   });
 });
