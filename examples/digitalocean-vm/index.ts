@@ -1,16 +1,17 @@
-// A DigitalOcean droplet, the same words as the Proxmox VmFromTemplate.
+// A DigitalOcean droplet, the same words as the Proxmox VmFromTemplate: only the import and the
+// provider-specific values (region) differ.
 //   pulumi config set --secret digitalocean:token <token>
 //   pulumi config set sshPublicKey "ssh-ed25519 AAAA... you@host"
 import * as pulumi from "@pulumi/pulumi";
-import { rule } from "@hearth/core";
-import { BackupPolicy, FirewallGroup, Network, VmFromTemplate } from "@hearth/digitalocean";
+import { rule, type BackupPolicy } from "@hearth/core";
+import { FirewallGroup, Network, VmFromTemplate } from "@hearth/digitalocean";
 
 const cfg = new pulumi.Config();
 const sshPublicKey = cfg.require("sshPublicKey");
 
 const vpc = new Network("lab", { region: "ams3", cidr: "10.30.0.0/20" });
 
-// Attached by tag; outbound stays open because no outbound rule is given.
+// Attached by tag (its groupId); outbound stays open because no outbound rule is given.
 const web = new FirewallGroup("web", {
   rules: [
     rule.allowIn({ protocol: "tcp", ports: [80, 443] }),
@@ -19,13 +20,13 @@ const web = new FirewallGroup("web", {
 });
 
 // A calendar event DigitalOcean can run exactly: weekly, Sunday, window starting 20:00 UTC.
-const weekly = new BackupPolicy("weekly", { schedule: "sun 20:00" });
+const weekly: BackupPolicy = { schedule: "sun 20:00" };
 
 const vm = new VmFromTemplate("web-1", {
   region: "ams3",
   size: "small", // -> s-1vcpu-2gb
-  networks: [{ network: vpc }],
-  firewallGroups: [web],
+  networks: [{ networkId: vpc.networkId }],
+  firewallGroups: [web.groupId],
   cloudInit: { user: "ops", sshKeys: [sshPublicKey], packages: ["nginx"] },
   labels: { env: "lab" },
   backups: weekly,

@@ -5,7 +5,15 @@ export const doBackupHours = [0, 4, 8, 12, 16, 20] as const;
 export const doWeekdays = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] as const;
 export type DoWeekday = (typeof doWeekdays)[number];
 
-/** A droplet backup policy as DigitalOcean takes it. */
+/**
+ * A droplet backup policy as DigitalOcean takes it (../shared/specs/digitalocean-openapi.json,
+ * `POST /v2/droplets` `backup_policy`, "If omitted and `backups` is `true`, the backup plan will
+ * default to daily"; its schema under `POST /v2/droplets/{droplet_id}/actions`: `plan` daily or
+ * weekly, `weekday` SUN..SAT, `hour` one of 0, 4, 8, 12, 16, 20 ("The hour of the day that the
+ * backup window will start"), read-only `window_length_hours` 4; what each plan keeps is
+ * `retention_period_days` in `GET /v2/droplets/backups/supported_policies`: 7 days for daily,
+ * 28 for weekly).
+ */
 export interface DoBackupSchedule {
   readonly plan: "daily" | "weekly";
   /** Start of the 4-hour backup window, UTC. */
@@ -70,3 +78,4 @@ export function checkDoRetention(fail: Fail, field: string, plan: "daily" | "wee
   }
   return retention;
 }
+

@@ -1,8 +1,25 @@
 import { checkOneOf, resolveVmSize, vmSizes, type Fail, type VmSize, type VmSizeName } from "@hearth/core";
 
-/** DigitalOcean regions Hearth accepts. */
-export const doRegions = ["nyc1", "nyc3", "sfo2", "sfo3", "ams3", "sgp1", "lon1", "fra1", "tor1", "blr1", "syd1", "atl1"] as const;
-export type DoRegion = (typeof doRegions)[number];
+/**
+ * DigitalOcean regions Hearth accepts. An `as const` object and a type of the same name, the
+ * form a Pulumi package schema states as an enum (a plain union of strings it refuses).
+ */
+export const DoRegion = {
+  nyc1: "nyc1",
+  nyc3: "nyc3",
+  sfo2: "sfo2",
+  sfo3: "sfo3",
+  ams3: "ams3",
+  sgp1: "sgp1",
+  lon1: "lon1",
+  fra1: "fra1",
+  tor1: "tor1",
+  blr1: "blr1",
+  syd1: "syd1",
+  atl1: "atl1",
+} as const;
+export type DoRegion = (typeof DoRegion)[keyof typeof DoRegion];
+export const doRegions: readonly DoRegion[] = Object.values(DoRegion);
 
 /** Basic (shared CPU) droplet sizes, smallest first, used to map core sizes to a slug. */
 export const doSizeTable: ReadonlyArray<{ readonly slug: string } & VmSize> = [
@@ -35,7 +52,20 @@ export function checkDropletSize(fail: Fail, field: string, value: unknown): str
   return value as string;
 }
 
-/** A size as the VM components take it: a core size name, cores+memory, or a size slug. */
+/**
+ * The smallest mapped basic droplet with at least these cores and this memory
+ * ({@link doSizeTable}); a problem naming `field` when none is large enough.
+ */
+export function dropletSizeFor(fail: Fail, field: string, given: unknown, wanted: VmSize): string {
+  const match = doSizeTable.find((t) => t.cores >= wanted.cores && t.memoryMb >= wanted.memoryMb);
+  if (!match) {
+    const largest = doSizeTable[doSizeTable.length - 1]!;
+    fail(field, given, `the largest mapped size is ${largest.slug}; name a size slug such as c-16 in dropletSize`);
+  }
+  return match!.slug;
+}
+
+/** A size as GatewayNode takes it: a core size name, cores+memory, or a size slug. */
 export type DoSize = VmSizeName | VmSize | string;
 
 /**

@@ -1,12 +1,16 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { HearthValidationError, rule } from "@hearth/core";
-import { byType, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
-import { BackupPolicy } from "./backupPolicy.js";
+import fc from "fast-check";
+import { HearthValidationError, rule, type ArgsConform, type VmArgs } from "@hearth/core";
+import { byType, created, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
+import { expectRefused } from "../../../test/support/refused.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
 import { openOutbound } from "./rules.js";
-import { VmFromTemplate } from "./vmFromTemplate.js";
+import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
+
+// Compile-time: every contract value is accepted under the contract's names.
+const conforms: ArgsConform<VmArgs, VmFromTemplateArgs> = true;
 
 const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5r3bZ4n0sCdHq2wq0e2YwJ1k2oN3y5m8l6x8K2hQ7a ops@laptop";
 
@@ -16,19 +20,18 @@ describe("digitalocean VmFromTemplate", () => {
   it("creates a droplet with size, image, tags, keys, user data, VPC, firewall tag and backup policy", async () => {
     const vpc = new Network("lab", { region: "ams3", cidr: "10.30.0.0/20" });
     const fw = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
-    const nightly = new BackupPolicy("nightly", { schedule: "*-*-* 04:00" });
     const { transformations, parents } = parentRecorder();
     const vm = new VmFromTemplate(
       "web-1",
       {
         region: "ams3",
         size: "medium",
-        sshKeys: [key, 12345, "3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa"],
+        sshKeys: [key, "12345", "3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa"],
         cloudInit: { user: "ops", sshKeys: [key] },
-        networks: [{ network: vpc }],
-        firewallGroups: [fw, "legacy-fw"],
+        networks: [{ networkId: vpc.networkId }],
+        firewallGroups: [fw.groupId, "legacy-fw"],
         labels: { env: "lab" },
-        backups: nightly,
+        backups: { schedule: "*-*-* 04:00" },
       },
       { transformations },
     );
@@ -44,8 +47,12 @@ describe("digitalocean VmFromTemplate", () => {
       image: "debian-12-x64",
       backups: true,
       backupPolicy: { plan: "daily", hour: 4 },
-      vpcUuid: await value(vpc.vpcUuid),
+      vpcUuid: await value(vpc.networkId),
     });
+    expect(conforms).toBe(true);
+    expect(await value(vm.instanceId)).toBe(String(await value(vm.dropletId)));
+    expect(await value(vm.hostname)).toBe("web-1");
+    expect(await value(vm.labels)).toEqual({ env: "lab", "hearth/component": "VmFromTemplate", "hearth/managed-by": "hearth", "hearth/stack": "test" });
     expect(inputs.tags).toEqual([
       "env-lab",
       "hearth-component-vmfromtemplate",
@@ -63,7 +70,7 @@ describe("digitalocean VmFromTemplate", () => {
   });
 
   it("defaults to no backups and no user data, and takes a snapshot id", async () => {
-    const vm = new VmFromTemplate("db", { region: "fra1", size: "s-1vcpu-1gb", template: 987654 });
+    const vm = new VmFromTemplate("db", { region: "fra1", dropletSize: "s-1vcpu-1gb", image: "987654" });
     await value(vm.dropletId);
     const droplet = byType("digitalocean:index/droplet:Droplet")[0]!;
     expect(droplet.inputs).toMatchObject({ image: "987654", backups: false });
@@ -73,22 +80,86 @@ describe("digitalocean VmFromTemplate", () => {
 
   it.each<[string, Record<string, unknown>, RegExp]>([
     ["a Hetzner location", { region: "fsn1" }, /region "fsn1".*"nyc1"/],
-    ["a Hetzner server type", { size: "cx22" }, /size "cx22".*s-1vcpu-1gb/],
-    ["two VPCs", { networks: [{ network: "a" }, { network: "b" }] }, /at most one VPC/],
-    ["a fixed VPC address", { networks: [{ network: "a", ip: "10.0.0.5" }] }, /assigns VPC addresses itself/],
+    ["a Hetzner server type", { size: undefined, dropletSize: "cx22" }, /dropletSize "cx22".*s-1vcpu-1gb/],
+    ["a size next to a droplet size", { dropletSize: "s-1vcpu-1gb" }, /dropletSize "s-1vcpu-1gb".*not both/],
+    ["two VPCs", { networks: [{ networkId: "a" }, { networkId: "b" }] }, /at most one VPC/],
+    ["a fixed VPC address", { networks: [{ networkId: "a", ipv4Address: "10.0.0.5" }] }, /assigns VPC addresses itself/],
     ["a bad firewall tag", { firewallGroups: ["no spaces allowed"] }, /firewallGroups\[0\]/],
-    ["a bad template", { template: "Debian 12" }, /image slug/],
-  ])("refuses %s before creating anything", (_, patch, message) => {
-    const make = () => new VmFromTemplate("bad", { region: "ams3", size: "small", ...patch } as never);
-    expect(make).toThrow(HearthValidationError);
-    expect(make).toThrow(message);
+    ["a bad image", { image: "Debian 12" }, /image slug/],
+    ["a schedule DigitalOcean cannot run", { backups: { schedule: "*-*-* 02:00" } }, /backups.schedule "\*-\*-\* 02:00".*DigitalOcean backs up daily or weekly/],
+    ["a retention DigitalOcean does not keep", { backups: { schedule: "sun 20:00", retention: { keepDaily: 7 } } }, /backups.retention .*4 weekly backups/],
+  ])("refuses %s before creating anything", async (_, patch, message) => {
+    const error = await expectRefused(created, () => new VmFromTemplate("bad", { region: "ams3", size: "small", ...patch } as never), message);
+    expect(error).toBeInstanceOf(HearthValidationError);
+  });
+
+  it("maps the contract's backup value to a droplet backup policy", async () => {
+    new VmFromTemplate("b1", { region: "ams3", backups: {} });
+    new VmFromTemplate("b2", { region: "ams3", backups: { schedule: "sat 16:00", retention: { keepWeekly: 4 } } });
+    await settle();
+    const [b1, b2] = byType("digitalocean:index/droplet:Droplet");
+    expect(b1!.inputs).toMatchObject({ backups: true, backupPolicy: { plan: "daily", hour: 0 } });
+    expect(b2!.inputs).toMatchObject({ backups: true, backupPolicy: { plan: "weekly", hour: 16, weekday: "SAT" } });
+  });
+
+  it("protects the droplet in Pulumi when deleteProtection is asked for (DigitalOcean has none)", async () => {
+    const { transformations, options } = parentRecorder();
+    new VmFromTemplate("kept", { region: "ams3", deleteProtection: true }, { transformations });
+    new VmFromTemplate("free", { region: "ams3" }, { transformations });
+    await settle();
+    expect(options.get("digitalocean:index/droplet:Droplet::kept")?.protect).toBe(true);
+    expect(options.get("digitalocean:index/droplet:Droplet::free")?.protect).toBeUndefined();
+  });
+
+  it("reports every problem at once, each field once", async () => {
+    const error = await expectRefused(created, () =>
+      new VmFromTemplate("bad", {
+        region: "fsn1" as never,
+        hostname: "Web_1",
+        size: "huge",
+        image: "Debian 12",
+        firewallGroups: ["bad tag"],
+        networks: [{ networkId: "vpc", ipv4Address: "10.0.0.5" }],
+        labels: { "hearth/role": "x" },
+        tags: ["has space"],
+        backups: { schedule: "*-*-* 02:00" },
+      }),
+    );
+    expect(error.problems.map((p) => p.field).sort()).toEqual(
+      ["backups.schedule", "firewallGroups[0]", "hostname", "image", "labels.hearth/role", "networks[0].ipv4Address", "region", "size", "tags[0]"].sort(),
+    );
+  });
+
+  it("reports exactly as many problems as broken fields, generated", async () => {
+    const broken: Record<string, unknown> = {
+      region: "fsn1",
+      hostname: "-web",
+      size: "tiny",
+      image: "../x",
+      firewallGroups: ["bad tag"],
+      networks: [{ networkId: "" }],
+      sshKeys: [" "],
+      labels: { "hearth/stack": "prod" },
+      backups: { schedule: "*-*-* 04:30" },
+      deleteProtection: 1,
+    };
+    const keys = Object.keys(broken);
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(keys, { minLength: 1 }), async (chosen) => {
+        const args = { region: "ams3", ...Object.fromEntries(chosen.map((k) => [k, broken[k]])) };
+        const error = await expectRefused(created, () => new VmFromTemplate("gen", args as never));
+        expect(error.problems).toHaveLength(chosen.length);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
 describe("digitalocean Network", () => {
   it("creates a VPC in the region", async () => {
     const vpc = new Network("lab", { region: "nyc3", cidr: "10.40.0.0/24" });
-    await value(vpc.vpcUuid);
+    expect(await value(vpc.networkId)).toBe(await value(vpc.vpcUuid));
+    expect(await value(vpc.cidr)).toBe("10.40.0.0/24");
     expect(byType("digitalocean:index/vpc:Vpc")[0]).toMatchObject({ name: "lab", inputs: { name: "lab", region: "nyc3", ipRange: "10.40.0.0/24" } });
   });
   it.each<[object, RegExp]>([
@@ -104,7 +175,7 @@ describe("digitalocean FirewallGroup", () => {
   it("creates a tag and a firewall applying to it, with translated rules and open outbound", async () => {
     const { transformations, parents } = parentRecorder();
     const fw = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] })] }, { transformations });
-    await value(fw.firewallId);
+    expect(await value(fw.groupId)).toBe("hearth-fw-web");
     await settle();
     expect(byType("digitalocean:index/tag:Tag")[0]).toMatchObject({ name: "web-tag", inputs: { name: "hearth-fw-web" } });
     const firewall = byType("digitalocean:index/firewall:Firewall")[0]!;
@@ -122,18 +193,6 @@ describe("digitalocean FirewallGroup", () => {
 
   it("refuses rules DigitalOcean cannot express", () => {
     expect(() => new FirewallGroup("deny", { rules: [rule.dropIn({ protocol: "tcp", ports: [25] })] })).toThrow(/allow-lists/);
-  });
-});
-
-describe("digitalocean BackupPolicy", () => {
-  it("maps a calendar event and keeps DigitalOcean's retention", () => {
-    const policy = new BackupPolicy("weekly", { schedule: "sat 16:00", retention: { keepWeekly: 4 } });
-    expect(policy.policy).toEqual({ plan: "weekly", hour: 16, weekday: "SAT" });
-    expect(policy.retention).toEqual({ keepWeekly: 4 });
-  });
-  it("refuses what DigitalOcean cannot run", () => {
-    expect(() => new BackupPolicy("odd", { schedule: "*-*-* 02:00" })).toThrow(/BackupPolicy "odd": schedule/);
-    expect(() => new BackupPolicy("long", { schedule: "daily", retention: { keepDaily: 30 } })).toThrow(/keeps 7 daily backups/);
   });
 });
 

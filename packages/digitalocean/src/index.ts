@@ -4,6 +4,5 @@ export * from "./backups.js";
 export * from "./labels.js";
 export * from "./network.js";
 export * from "./firewallGroup.js";
-export * from "./backupPolicy.js";
 export * from "./vmFromTemplate.js";
 export * from "./publicIp.js";

@@ -8,7 +8,6 @@ import { rule } from "@hearth/core";
 import { created } from "../../../test/support/cloudMocks.js";
 import { brokenArgs, cidrWithHostBits, nonCanonicalCidr, notAList, notAString, notAWholeNumber, notAnObject, optional, firewallRuleBreakages, validFirewallArgs } from "../../../test/support/badInputs.js";
 import { expectAllRefused, expectSecretsNeverEchoed } from "../../../test/support/refused.js";
-import { BackupPolicy } from "./backupPolicy.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network, type NetworkArgs } from "./network.js";
 import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
@@ -36,31 +35,30 @@ describe("DigitalOcean components refuse generated bad input and register nothin
     expect(await expectAllRefused(created, bad, ({ args }) => new FirewallGroup("web", args as never), runs)).toBe(runs);
   });
 
-  it("BackupPolicy", async () => {
-    const bad = fc.oneof(
-      fc.record({ schedule: fc.oneof(notAString, fc.constantFrom("*-*-* 03:00", "mon..fri 04:00", "*-*-* 04:30")) }),
-      fc.record({ schedule: fc.record({ plan: fc.constantFrom("daily", "weekly"), hour: notAWholeNumber }) }),
-      fc.record({ schedule: fc.constant("*-*-* 04:00"), retention: fc.oneof(notAnObject.filter((v) => v !== null), fc.record({ keepDaily: notAWholeNumber })) }),
-    );
-    expect(await expectAllRefused(created, bad, (args) => new BackupPolicy("nightly", args as never), runs)).toBe(runs);
-  });
-
   it("VmFromTemplate", async () => {
     const vpc = new Network("lab", { region: "ams3", cidr: "10.30.0.0/20" });
     const fw = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
-    const valid: VmFromTemplateArgs = { region: "ams3", networks: [{ network: vpc }], firewallGroups: [fw], tags: ["team-a"] };
+    const valid: VmFromTemplateArgs = { region: "ams3", networks: [{ networkId: vpc.networkId }], firewallGroups: [fw.groupId], tags: ["team-a"], backups: { schedule: "sun 20:00" } };
     const bad = brokenArgs(valid, [
       ["region", fc.oneof(fc.string(), notAString)],
+      ["size", fc.oneof(fc.string().filter((s) => !["nano", "small", "medium", "large", "xlarge"].includes(s)), notAString.filter((v) => v !== undefined))],
+      ["dropletSize", fc.oneof(fc.constantFrom("cx22", "S-1VCPU", ""), notAString)],
+      ["memoryMb", fc.oneof(notAWholeNumber, fc.constantFrom(8, 4 * 1024 * 1024 + 1))],
       ["networks", notAList],
       ["networks.0", notAnObject],
-      ["networks.0.network", fc.oneof(notAWholeNumber.filter((v) => typeof v === "number"), fc.constant({ vpcUuid: "x" }))],
+      ["networks.0.networkId", fc.oneof(notAString, fc.constant(""))],
+      ["networks.0.ipv4Address", fc.constantFrom("10.30.0.5", "10.0.0.1")],
       ["firewallGroups", notAList],
-      ["firewallGroups.0", fc.oneof(fc.double(), fc.constant({ tag: "x" }), fc.constantFrom("bad tag", ""))],
+      ["firewallGroups.0", fc.oneof(fc.double(), fc.constant({ tag: "x" }), fc.constantFrom("bad tag", "", "hearth-role-x"))],
       ["tags", fc.oneof(notAList, fc.constantFrom(["has space"], ["hearth-role-ingress"], ["x".repeat(256)]))],
       ["labels", fc.oneof(notAnObject, fc.constant({ "hearth/role": "ingress" }), fc.constant({ "a.b": "c", "a-b": "c" }), fc.constant({ hearth: "x" }))],
       ["backups", fc.oneof(fc.string(), fc.double())],
+      // Schedules DigitalOcean cannot run exactly, and retentions it does not keep.
+      ["backups.schedule", fc.oneof(notAString.filter((v) => v !== undefined), fc.constantFrom("*-*-* 03:00", "mon..fri 04:00", "*-*-* 04:30", "2027-*-* 04:00"))],
+      ["backups.retention", fc.oneof(notAnObject.filter((v) => v !== null), fc.record({ keepWeekly: fc.integer({ min: 5, max: 100 }) }), fc.record({ keepDaily: notAWholeNumber }))],
+      ["deleteProtection", fc.oneof(fc.string(), fc.double())],
       ["sshKeys", notAList],
-      ["template", fc.oneof(notAWholeNumber.filter((v) => typeof v === "number"), fc.constantFrom("Debian 12", ""))],
+      ["image", fc.oneof(notAString.filter((v) => v !== undefined && v !== null), fc.constantFrom("Debian 12", ""))],
     ]);
     expect(await expectAllRefused(created, bad, ({ args }) => new VmFromTemplate("web-1", args), runs)).toBe(runs);
   });
@@ -81,7 +79,7 @@ describe("DigitalOcean components never echo a secret", () => {
         new Network("sec-a", { region: hidden as never });
         new Network("sec-b", { region: "ams3", cidr: hidden });
         new VmFromTemplate("sec-c", { region: hidden as never });
-        new VmFromTemplate("sec-d", { region: "ams3", template: pulumi.secret(`${secret} x`) });
+        new VmFromTemplate("sec-d", { region: "ams3", image: pulumi.secret(`${secret} x`) });
       },
       numRuns: 20,
       placeholder: "[secret]",

@@ -2,7 +2,8 @@ import { formatPortRange, isIpSetReference, type Fail, type NormalizedRule } fro
 
 /** An inbound rule in the shape `digitalocean.Firewall` takes. */
 export interface DoInboundRule {
-  readonly protocol: "tcp" | "udp" | "icmp";
+  /** `"tcp"`, `"udp"` or `"icmp"` (a plain string, as the package schema states it). */
+  readonly protocol: string;
   /** A port, a range `"8000-8100"`, or `"1-65535"` for every port; only for tcp and udp. */
   readonly portRange?: string;
   readonly sourceAddresses: string[];
@@ -10,7 +11,8 @@ export interface DoInboundRule {
 
 /** An outbound rule in the shape `digitalocean.Firewall` takes. */
 export interface DoOutboundRule {
-  readonly protocol: "tcp" | "udp" | "icmp";
+  /** `"tcp"`, `"udp"` or `"icmp"`. */
+  readonly protocol: string;
   readonly portRange?: string;
   readonly destinationAddresses: string[];
 }

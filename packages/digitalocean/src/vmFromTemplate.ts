@@ -1,42 +1,78 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkArgs, checkHostname, checkList, childName, failFor, isWholeNumber, type VmCloudInit } from "@hearth/core";
-import { checked, cloudVmUserData, isPlain, sortSshKeys, type SshKeyRef } from "@hearth/kit";
-import { BackupPolicy } from "./backupPolicy.js";
-import { checkRegion, resolveDropletSize, type DoRegion, type DoSize } from "./catalog.js";
-import { FirewallGroup } from "./firewallGroup.js";
-import { checkTags, doTags } from "./labels.js";
-import { Network } from "./network.js";
+import {
+  checkArgs,
+  checkHostname,
+  childName,
+  failFor,
+  Problems,
+  validateVmArgs,
+  vmResources,
+  type BackupPolicy,
+  type VmArgs,
+  type VmCloudInit,
+  type VmOutputs,
+} from "@hearth/core";
+import { checked, cloudVmUserData, sortSshKeys, type Outputs } from "@hearth/kit";
+import { checkDoRetention, toDropletBackupPolicy, type DoBackupSchedule } from "./backups.js";
+import { checkDropletSize, checkRegion, dropletSizeFor, type DoRegion } from "./catalog.js";
+import { checkFirewallTag, checkTags, doLabels, doTags } from "./labels.js";
 
-/** The VPC to join: a Hearth Network or an existing VPC's id. */
+/** The VPC a droplet joins (the contract's VmNetworkAttachment, with values that may come from other resources). */
 export interface VmNetwork {
-  readonly network: Network | pulumi.Input<string>;
+  /** A Hearth Network's `networkId` output, or an existing VPC's id. */
+  readonly networkId: pulumi.Input<string>;
+  /**
+   * Not supported: DigitalOcean assigns a droplet's VPC address itself (`POST /v2/droplets`
+   * takes `vpc_uuid` only, ../shared/specs/digitalocean-openapi.json). Any value is an error
+   * saying so; the field exists so the contract's literal type-checks.
+   */
+  readonly ipv4Address?: pulumi.Input<string>;
 }
 
+/**
+ * A droplet's args: the contract's VmArgs under the contract's names, plus what only
+ * DigitalOcean has (`region`, `image`, `dropletSize`, root `sshKeys`, `userData`, `tags`).
+ * Every type is one a Pulumi package schema can state.
+ */
 export interface VmFromTemplateArgs {
   /** The droplet's name and host name. @default the component's name */
   readonly hostname?: string;
   /** The droplet's region: nyc1, nyc3, sfo2, sfo3, ams3, sgp1, lon1, fra1, tor1, blr1, syd1 or atl1. */
   readonly region: pulumi.Input<DoRegion>;
-  /** An image slug such as `"debian-12-x64"`, or a snapshot id. @default "debian-12-x64" */
-  readonly template?: pulumi.Input<string | number>;
   /**
-   * A core size (`"small"`, `{ cores: 2, memoryMb: 4096 }`, mapped to the smallest basic
-   * droplet that fits) or a size slug such as `"s-2vcpu-4gb"`. The disk comes with the size.
+   * The image to install: an image slug such as `"debian-12-x64"`, or a snapshot's id as a
+   * string (`"987654"`). An image is not a template: DigitalOcean installs it on a fresh disk.
+   * @default "debian-12-x64"
+   */
+  readonly image?: pulumi.Input<string>;
+  /**
+   * A named size: `nano`, `small`, `medium`, `large` or `xlarge`, mapped to the smallest basic
+   * droplet that fits. Leave it out to give `cores` and `memoryMb` or a `dropletSize`.
    * @default "small" (s-1vcpu-2gb)
    */
-  readonly size?: DoSize;
+  readonly size?: string;
+  /** Virtual CPU cores, with `memoryMb`, instead of a named `size` (mapped like `size`). */
+  readonly cores?: number;
+  /** Memory in MB, with `cores`, instead of a named `size`. */
+  readonly memoryMb?: number;
+  /**
+   * A DigitalOcean size slug such as `"s-2vcpu-4gb"` or `"c-2"`, instead of `size` or `cores`
+   * and `memoryMb`. The disk comes with the size.
+   * @default from `size`
+   */
+  readonly dropletSize?: string;
   /** The VPC to join; a droplet joins at most one. @default the region's default VPC */
-  readonly networks?: readonly VmNetwork[];
-  /** Firewalls that apply: Hearth FirewallGroups, or the tag of an existing firewall. @default none */
-  readonly firewallGroups?: ReadonlyArray<FirewallGroup | pulumi.Input<string>>;
+  readonly networks?: VmNetwork[];
+  /** Firewalls that apply: each a FirewallGroup's `groupId` (the firewall's tag, which the droplet then carries). @default none */
+  readonly firewallGroups?: pulumi.Input<string>[];
   /**
    * Keys DigitalOcean installs for root: OpenSSH public key lines (each registered as an SSH
    * key named `${name}-ssh-<i>`; DigitalOcean refuses the same key twice per account, so share
-   * a key between droplets by id or fingerprint) or ids/fingerprints of existing keys.
+   * a key between droplets by id or fingerprint) or ids/fingerprints of existing keys, as strings.
    * @default none (DigitalOcean then e-mails a root password)
    */
-  readonly sshKeys?: readonly SshKeyRef[];
+  readonly sshKeys?: pulumi.Input<string>[];
   /** First-boot setup rendered as #cloud-config. @default none */
   readonly cloudInit?: VmCloudInit;
   /** Raw user data instead of `cloudInit`. @default none */
@@ -44,85 +80,151 @@ export interface VmFromTemplateArgs {
   /** Labels, flattened into tags (`env: lab` -> `env-lab`) next to Hearth's. @default {} */
   readonly labels?: Record<string, string>;
   /** Extra tags as they are. @default [] */
-  readonly tags?: readonly string[];
-  /** Backups: `true` (DigitalOcean's default plan) or a BackupPolicy. @default false */
-  readonly backups?: boolean | BackupPolicy;
+  readonly tags?: string[];
+  /**
+   * Backups of this droplet, as a droplet backup policy: the schedule a calendar event
+   * DigitalOcean runs exactly (daily or on one weekday, on the hour 0, 4, 8, 12, 16 or 20 UTC,
+   * the start of a 4-hour window: `"daily"`, `"*-*-* 04:00"`, `"sun 20:00"`), the retention what
+   * the plan keeps (7 daily or 4 weekly backups). Anything else is refused. @default none
+   */
+  readonly backups?: BackupPolicy;
+  /**
+   * DigitalOcean has no delete protection for droplets (`POST /v2/droplets` has no such field,
+   * ../shared/specs/digitalocean-openapi.json); `true` sets Pulumi's `protect` option on the
+   * droplet instead, so Pulumi refuses to delete or replace it (the control panel still can).
+   * @default false
+   */
+  readonly deleteProtection?: boolean;
 }
 
-/** A DigitalOcean droplet from an image or snapshot, the cloud twin of the Proxmox VmFromTemplate. */
-export class VmFromTemplate extends pulumi.ComponentResource {
+/**
+ * A DigitalOcean droplet from an image or snapshot, the cloud twin of the Proxmox VmFromTemplate.
+ *
+ * Children: `${name}` (digitalocean Droplet), `${name}-ssh-<i>` (digitalocean SshKey, one per
+ * public key line in `sshKeys`).
+ */
+export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<VmOutputs> {
+  /** The droplet's id, as a string. */
+  public readonly instanceId: pulumi.Output<string>;
+  /** The droplet's name and host name. */
+  public readonly hostname: pulumi.Output<string>;
+  /** The public IPv4 address. */
+  public readonly ipv4Address: pulumi.Output<string>;
+  /** Every label the droplet carries, Hearth's own included (DigitalOcean stores them flattened, as the tags below). */
+  public readonly labels: pulumi.Output<Record<string, string>>;
   /** DigitalOcean's numeric droplet id. */
   public readonly dropletId: pulumi.Output<number>;
+  /** The size slug the size mapped to (or the one given). */
   public readonly size: string;
-  public readonly ipv4Address: pulumi.Output<string>;
   public readonly ipv6Address: pulumi.Output<string>;
   public readonly privateIpv4Address: pulumi.Output<string>;
+  /** Every tag on the droplet: flattened labels, Hearth's own, firewall tags and `tags`. */
   public readonly tags: pulumi.Output<string[]>;
 
   constructor(name: string, args: VmFromTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Every plain value is checked before anything is registered; Outputs when they resolve.
+    // Every plain value is checked before anything is registered, and every problem is reported
+    // at once; Outputs are checked when they resolve.
+    const who = `VmFromTemplate "${name}"`;
     const fail = failFor("VmFromTemplate", name);
     checkArgs(fail, args, '{ region: "fra1" }');
-    const hostname = checkHostname(fail, args.hostname === undefined ? "name" : "hostname", args.hostname ?? name);
-    const region = checked(args.region, (v) => checkRegion(fail, "region", v));
-    const size = resolveDropletSize(fail, "size", args.size ?? "small");
-    const keys = sortSshKeys(fail, "sshKeys", args.sshKeys);
-    const userData = cloudVmUserData(fail, hostname, args.cloudInit, args.userData, "digitalocean");
-    const ownTags = doTags(fail, "VmFromTemplate", args.labels, args.tags);
-    const backups = args.backups ?? false;
-    if (typeof backups !== "boolean" && !(backups instanceof BackupPolicy)) {
-      fail("backups", backups, "use true, false or a digitalocean BackupPolicy");
-    }
-    const networks = checkList(fail, "networks", args.networks, "[{ network: aNetwork }]");
-    if (networks.length > 1) fail("networks", `${networks.length} networks`, "a droplet joins at most one VPC");
-    const network = networks[0];
-    if (network !== undefined && (network === null || typeof network !== "object" || Array.isArray(network) || network.network === undefined)) {
-      fail("networks[0]", network, "use { network: aNetwork } or { network: vpcId }");
-    }
-    if (network !== undefined && "ip" in network) fail("networks[0].ip", (network as { ip: unknown }).ip, "DigitalOcean assigns VPC addresses itself; remove ip");
-    if (network !== undefined && !(network.network instanceof Network) && isPlain(network.network) && typeof network.network !== "string") {
-      fail("networks[0].network", network.network, "use a Hearth digitalocean Network or a VPC id (a string)");
-    }
-    const firewallTags = checkList(fail, "firewallGroups", args.firewallGroups, "[aFirewallGroup]").map((f, i) => {
-      if (f instanceof FirewallGroup) return f.tag;
-      if (isPlain(f)) {
-        if (typeof f !== "string") fail(`firewallGroups[${i}]`, f, "use a Hearth digitalocean FirewallGroup or the tag of an existing firewall");
-        checkTags(fail, `firewallGroups[${i}]`, [f]);
-      }
-      return pulumi.output(f);
-    });
-    const template = checked(args.template ?? "debian-12-x64", (v) => {
-      if (!(typeof v === "number" ? isWholeNumber(v) && v > 0 : typeof v === "string" && /^[a-z0-9][a-z0-9._-]*$/.test(v))) {
-        fail("template", v, 'use an image slug such as "debian-12-x64" or a snapshot id');
-      }
-    });
-    super("hearth:digitalocean:VmFromTemplate", name, {}, opts);
-    this.size = size;
+    const problems = new Problems(who);
+    // The contract's checks; values not known yet are skipped there and checked below.
+    problems.add(validateVmArgs(who, args as unknown as VmArgs, "digitalocean"));
+    const reported = (field: string) => problems.list.some((p) => p.field === field || p.field.startsWith(`${field}.`) || p.field.startsWith(`${field}[`));
 
-    const registered = keys.publicKeys.map(
+    const hostnameField = args.hostname === undefined ? "name" : "hostname";
+    const hostname = args.hostname ?? name;
+    if (args.hostname === undefined) problems.check((f) => checkHostname(f, "name", name));
+    const region = problems.check((f) => checked(args.region, (v) => checkRegion(f, "region", v)));
+
+    let size: string | undefined;
+    if (args.dropletSize !== undefined) {
+      if (args.size !== undefined || args.cores !== undefined || args.memoryMb !== undefined) {
+        problems.check((f) => f("dropletSize", args.dropletSize, "give either a dropletSize or a size (or cores and memoryMb), not both"));
+      } else size = problems.check((f) => checkDropletSize(f, "dropletSize", args.dropletSize));
+    } else if (!reported("size") && !reported("cores") && !reported("memoryMb")) {
+      const field = args.size === undefined && (args.cores !== undefined || args.memoryMb !== undefined) ? "cores" : "size";
+      size = problems.check((f) => dropletSizeFor(f, field, field === "size" ? (args.size ?? "small") : { cores: args.cores, memoryMb: args.memoryMb }, vmResources(args as unknown as VmArgs)));
+    }
+
+    const image = problems.check((f) =>
+      checked(args.image ?? "debian-12-x64", (v) => {
+        if (typeof v !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(v)) f("image", v, 'use an image slug such as "debian-12-x64" or a snapshot id such as "987654"');
+      }),
+    );
+    const keys = problems.check((f) => sortSshKeys(f, "sshKeys", args.sshKeys));
+    const userData =
+      reported("cloudInit") || reported(hostnameField) ? undefined : problems.check((f) => cloudVmUserData(f, hostname, args.cloudInit, args.userData, "digitalocean"));
+    const labels = reported("labels") ? undefined : problems.check((f) => doLabels(f, "VmFromTemplate", args.labels));
+    const ownTags = reported("labels")
+      ? problems.check((f) => checkTags(f, "tags", args.tags))
+      : problems.check((f) => doTags(f, "VmFromTemplate", args.labels, args.tags));
+
+    let backupPolicy: DoBackupSchedule | undefined;
+    if (args.backups !== undefined && !reported("backups")) {
+      backupPolicy = problems.check((f) => toDropletBackupPolicy(f, "backups.schedule", args.backups!.schedule ?? "daily"));
+      if (backupPolicy) problems.check((f) => checkDoRetention(f, "backups.retention", backupPolicy!.plan, args.backups!.retention));
+    }
+
+    const networks = Array.isArray(args.networks) ? args.networks : [];
+    if (networks.length > 1) problems.check((f) => f("networks", `${networks.length} networks`, "a droplet joins at most one VPC"));
+    const network = networks[0];
+    const vpcUuid =
+      network === undefined || reported("networks[0]")
+        ? undefined
+        : problems.check((f) => {
+            if (network.ipv4Address !== undefined) f("networks[0].ipv4Address", network.ipv4Address, "DigitalOcean assigns VPC addresses itself; remove ipv4Address");
+            return checked(network.networkId, (v) => {
+              if (typeof v !== "string" || v.trim() === "") f("networks[0].networkId", v, "use a Hearth Network's networkId or an existing VPC's id");
+            });
+          });
+    const firewallTags = (Array.isArray(args.firewallGroups) ? args.firewallGroups : []).map((g, i) =>
+      reported(`firewallGroups[${i}]`)
+        ? undefined
+        : problems.check((f) =>
+            checked(g, (v) => {
+              checkFirewallTag(f, `firewallGroups[${i}]`, v);
+            }),
+          ),
+    );
+    problems.throwIfAny();
+    super("hearth:digitalocean:VmFromTemplate", name, {}, opts);
+    this.size = size!;
+
+    const registered = keys!.publicKeys.map(
       ({ index, key }) => new digitalocean.SshKey(childName(name, "ssh", index), { name: childName(hostname, "ssh", index), publicKey: key }, { parent: this }).id,
     );
-    this.tags = pulumi.all(firewallTags).apply((fwTags) => [...new Set([...ownTags, ...fwTags])].sort());
+    this.tags = pulumi.all(firewallTags.map((t) => t!)).apply((fwTags) => [...new Set([...ownTags!, ...fwTags])].sort());
     const droplet = new digitalocean.Droplet(
       name,
       {
         name: hostname,
-        region,
+        region: region!,
         size: this.size,
-        image: pulumi.output(template).apply(String),
-        sshKeys: [...registered, ...keys.references],
+        image: image!,
+        sshKeys: [...registered, ...keys!.references],
         ...(userData === undefined ? {} : { userData }),
         tags: this.tags,
-        ...(network === undefined ? {} : { vpcUuid: network.network instanceof Network ? network.network.vpcUuid : network.network }),
-        backups: backups !== false,
-        ...(backups instanceof BackupPolicy ? { backupPolicy: backups.policy } : {}),
+        ...(vpcUuid === undefined ? {} : { vpcUuid }),
+        backups: backupPolicy !== undefined,
+        ...(backupPolicy === undefined ? {} : { backupPolicy }),
       },
-      { parent: this },
+      { parent: this, ...(args.deleteProtection ? { protect: true } : {}) },
     );
+    this.instanceId = droplet.id;
     this.dropletId = droplet.id.apply(Number);
+    this.hostname = droplet.name;
+    this.labels = pulumi.output(labels!);
     this.ipv4Address = droplet.ipv4Address;
     this.ipv6Address = droplet.ipv6Address;
     this.privateIpv4Address = droplet.ipv4AddressPrivate;
-    this.registerOutputs({ dropletId: this.dropletId, ipv4Address: this.ipv4Address, tags: this.tags });
+    this.registerOutputs({
+      instanceId: this.instanceId,
+      hostname: this.hostname,
+      ipv4Address: this.ipv4Address,
+      labels: this.labels,
+      dropletId: this.dropletId,
+      tags: this.tags,
+    });
   }
 }

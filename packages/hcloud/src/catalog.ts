@@ -9,7 +9,7 @@ export type HcloudLocation = (typeof HcloudLocation)[keyof typeof HcloudLocation
 export const hcloudLocations: readonly HcloudLocation[] = Object.values(HcloudLocation);
 
 /** Network zones (an enum in the package schema, like {@link HcloudLocation}). */
-export const HcloudNetworkZone = { "eu-central": "eu-central", "us-east": "us-east", "us-west": "us-west", "ap-southeast": "ap-southeast" } as const;
+export const HcloudNetworkZone = { EuCentral: "eu-central", UsEast: "us-east", UsWest: "us-west", ApSoutheast: "ap-southeast" } as const;
 export type HcloudNetworkZone = (typeof HcloudNetworkZone)[keyof typeof HcloudNetworkZone];
 export const hcloudNetworkZones: readonly HcloudNetworkZone[] = Object.values(HcloudNetworkZone);
 
