@@ -5,6 +5,7 @@ import { byType, created, parentRecorder, reset, settle, value } from "../../../
 import { expectAllRefused, expectRefused, lateErrors } from "../../../test/support/refused.js";
 import { notAnObject, notAString } from "../../../test/support/badInputs.js";
 import { PublicIp } from "./publicIp.js";
+import { VmFromTemplate } from "./vmFromTemplate.js";
 
 beforeEach(reset);
 
@@ -53,5 +54,23 @@ describe("digitalocean PublicIp", () => {
   it("checks an Output droplet id when it resolves", async () => {
     const errors = await lateErrors(() => void new PublicIp("later", { region: "fra1", vmId: pulumi.output("not-an-id") }));
     expect(errors.map((e) => e.message).join("\n")).toMatch(/PublicIp "later": vmId "not-an-id"/);
+  });
+
+  it("keeps a VmFromTemplate's address across droplets: the assignment follows vm.instanceId; ipv6 is the droplet's own choice", async () => {
+    const vm = new VmFromTemplate("web", { region: "fra1", ipv6: true });
+    const ip = new PublicIp("web-ip", { region: "fra1", vmId: vm.instanceId });
+    await value(ip.address);
+    await settle();
+    const [droplet] = byType("digitalocean:index/droplet:Droplet");
+    expect(droplet!.inputs.ipv6).toBe(true);
+    expect(byType("digitalocean:index/reservedIpAssignment:ReservedIpAssignment")[0]!.inputs.dropletId).toBe(Number(await value(vm.instanceId)));
+    reset();
+    await value(new VmFromTemplate("plain", { region: "fra1" }).instanceId);
+    await settle();
+    expect(byType("digitalocean:index/droplet:Droplet")[0]!.inputs.ipv6).toBeUndefined();
+  });
+
+  it("refuses an ipv6 that is not a boolean", async () => {
+    await expectRefused(created, () => new VmFromTemplate("web", { region: "fra1", ipv6: "yes" as never }), /ipv6 "yes".*true or false/);
   });
 });
