@@ -125,6 +125,18 @@ describe("GatewayNode on hcloud", () => {
     expect(a).toBe(b);
   });
 
+  it("lets the address alone be protected, as docs/gateways.md shows", async () => {
+    const resources = new Map<string, pulumi.Resource>();
+    const record: pulumi.ResourceTransformation = (r) => void resources.set(r.type, r.resource);
+    const protectIp: pulumi.ResourceTransformation = (r) => (r.type.endsWith(":PublicIp") ? { props: r.props, opts: { ...r.opts, protect: true } } : undefined);
+    new GatewayNode("ingress-fsn1", ingress, { transformations: [protectIp, record] });
+    await settle();
+    const protectedOf = (type: string) => (resources.get(type) as unknown as { __protect?: boolean }).__protect;
+    expect(protectedOf("hcloud:index/primaryIp:PrimaryIp")).toBe(true);
+    expect(protectedOf("hcloud:index/server:Server")).toBeFalsy();
+    expect(protectedOf("hcloud:index/firewall:Firewall")).toBeFalsy();
+  });
+
   it("closes SSH when adminCidrs is empty", async () => {
     const node = new GatewayNode("ingress-fsn1", { ...ingress, adminCidrs: [] });
     await value(node.publicIp);
