@@ -24,7 +24,7 @@ exports.ip = server.ipv4Address;
 // Hearth's own components, built (npm run build) and loaded from the workspace.
 const hearthProgram = `
 const { rule } = require("@hearth/core");
-const { BackupPolicy, FirewallGroup, Network, VmFromTemplate } = require("@hearth/hcloud");
+const { FirewallGroup, Network, VmFromTemplate } = require("@hearth/hcloud");
 const lab = new Network("lab", { cidr: "10.20.0.0/16", subnetCidr: "10.20.1.0/24" });
 const web = new FirewallGroup("web", {
   rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] }), rule.allowIn({ protocol: "tcp", ports: [22], from: ["198.51.100.0/24"] })],
@@ -32,11 +32,12 @@ const web = new FirewallGroup("web", {
 const vm = new VmFromTemplate("web-1", {
   location: "fsn1",
   size: "medium",
-  networks: [{ network: lab, ip: "10.20.1.10" }],
-  firewallGroups: [web],
+  networks: [{ networkId: lab.networkId, ipv4Address: "10.20.1.10" }],
+  firewallGroups: [web.groupId],
   cloudInit: { user: "ops", sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxTestKeyOnlyAAAAAAAAAAAAAAAAAAA ops@laptop"] },
-  backups: new BackupPolicy("daily"),
+  backups: { retention: { keepDaily: 7 } },
 });
+exports.instanceId = vm.instanceId;
 exports.ip = vm.ipv4Address;
 exports.privateIp = vm.privateIpv4Address;
 `;
@@ -98,8 +99,10 @@ describe("hcloud: the real engine and provider against the sandbox", () => {
     const p = project;
     const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
     ok(up);
-    expect(up.output).toContain('privateIp: "10.20.1.10"');
+    expect(up.output).toMatch(/privateIp\s*: "10.20.1.10"/);
     const state = p.sandbox.inspect().hcloud;
+    // The contract's instanceId is the server's id; the server joined the network after its subnet existed.
+    expect(up.output).toMatch(new RegExp(`instanceId\\s*: "${Object.values(state.servers)[0]!.id}"`));
     expect(Object.values(state.servers)[0]).toMatchObject({ server_type: { name: "cx23" }, backup_window: "22-02" });
     expect(Object.values(state.networks)[0]).toMatchObject({ ip_range: "10.20.0.0/16", subnets: [expect.objectContaining({ ip_range: "10.20.1.0/24" })] });
     const rules = Object.values(state.firewalls)[0]!.rules as { port: string; source_ips: string[] }[];

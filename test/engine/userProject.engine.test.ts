@@ -14,7 +14,7 @@ import { repoRoot } from "../../scripts/lib/engine.js";
 // templates/home.
 
 const exec = promisify(execFile);
-const packages = ["core", "proxmox", "hcloud", "digitalocean", "gateway", "catalog", "policy", "sandbox"];
+const packages = ["core", "kit", "proxmox", "hcloud", "digitalocean", "gateway", "catalog", "policy", "sandbox"];
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxTestKeyOnlyAAAAAAAAAAAAAAAAAAA ops@laptop";
 
 /** TypeScript settings of Pulumi's `typescript` template (pulumi/templates typescript/tsconfig.json). */
@@ -129,6 +129,16 @@ async function deploy(project: string): Promise<void> {
   expect(sandbox.inspect().leftovers).toEqual([]);
 }
 
+/** `tsc --noEmit` in the project; on failure the error carries tsc's report (it writes to stdout). */
+async function typecheck(project: string): Promise<void> {
+  try {
+    await exec(join(project, "node_modules/.bin/tsc"), ["--noEmit", "-p", project]);
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`tsc --noEmit failed in ${project}:\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+  }
+}
+
 describe("Hearth installed in a user's own project (npm pack tarballs, outside the repository)", () => {
   it("the README's example type-checks with Pulumi's template settings and runs preview and up against the sandbox", async () => {
     const project = join(work, "my-home");
@@ -142,7 +152,7 @@ describe("Hearth installed in a user's own project (npm pack tarballs, outside t
     writeFileSync(join(project, "index.ts"), example![1]!);
     writeFileSync(join(project, "tsconfig.json"), JSON.stringify(templateTsconfig, null, 2));
     writeFileSync(join(project, "Pulumi.yaml"), "name: my-home\nruntime: nodejs\ndescription: The README's example\n");
-    await exec(join(project, "node_modules/.bin/tsc"), ["--noEmit", "-p", project]);
+    await typecheck(project);
 
     await deploy(project);
   });
@@ -157,7 +167,7 @@ describe("Hearth installed in a user's own project (npm pack tarballs, outside t
     expect(readFileSync(join(project, "Pulumi.yaml"), "utf8")).toMatch(/^name: lab-home\n/);
     expect(readFileSync(join(project, "index.ts"), "utf8")).toContain("// My lab at home");
     await installHearth(project);
-    await exec(join(project, "node_modules/.bin/tsc"), ["--noEmit", "-p", project]);
+    await typecheck(project);
     await deploy(project);
   });
 });

@@ -3,13 +3,22 @@ import type { Fail } from "./errors.js";
 import { checkCidr, coversWholeInternet, parseIp } from "./address.js";
 import { isWholeNumber } from "./numbers.js";
 
-export type Direction = "in" | "out";
-export type Action = "accept" | "drop" | "reject";
-export type Protocol = "tcp" | "udp" | "icmp" | "icmpv6" | "any";
+// Each word list is an `as const` object with a type of the same name: the form @pulumi/pulumi's
+// schema analyzer (provider/experimental/analyzer.js, extractEnumMembers) turns into an enum; a
+// bare type alias of string literals is refused there. TypeScript users still write the words.
+/** Traffic into (`in`) or out of (`out`) the VM. */
+export const Direction = { in: "in", out: "out" } as const;
+export type Direction = (typeof Direction)[keyof typeof Direction];
+/** What a rule does with matching traffic. */
+export const Action = { accept: "accept", drop: "drop", reject: "reject" } as const;
+export type Action = (typeof Action)[keyof typeof Action];
+/** The IP protocol a rule matches; `any` matches every protocol. */
+export const Protocol = { tcp: "tcp", udp: "udp", icmp: "icmp", icmpv6: "icmpv6", any: "any" } as const;
+export type Protocol = (typeof Protocol)[keyof typeof Protocol];
 
-export const directions: readonly Direction[] = ["in", "out"];
-export const actions: readonly Action[] = ["accept", "drop", "reject"];
-export const protocols: readonly Protocol[] = ["tcp", "udp", "icmp", "icmpv6", "any"];
+export const directions: readonly Direction[] = Object.values(Direction);
+export const actions: readonly Action[] = Object.values(Action);
+export const protocols: readonly Protocol[] = Object.values(Protocol);
 
 /**
  * A source or destination: a CIDR (`10.0.0.0/8`), a bare address (`10.0.0.7`), or, at home
@@ -17,18 +26,13 @@ export const protocols: readonly Protocol[] = ["tcp", "udp", "icmp", "icmpv6", "
  */
 export type Endpoint = string;
 
-/**
- * One firewall rule, the same on every provider. Every type here is one a Pulumi package schema
- * can state (so FirewallGroup args serve Pulumi YAML too): the words are plain strings, checked
- * by {@link normalizeRules}; the `rule.*` helpers below keep the narrow types for TypeScript.
- */
+/** One firewall rule, the same on every provider. */
 export interface FirewallRule {
-  /** Traffic into (`"in"`) or out of (`"out"`) the VM. */
-  readonly direction: string;
-  /** `"accept"`, `"drop"` or `"reject"` (the clouds take only `"accept"`). */
-  readonly action: string;
-  /** `"tcp"`, `"udp"`, `"icmp"`, `"icmpv6"` or `"any"`. @default "any" */
-  readonly protocol?: string;
+  /** Traffic into (`in`) or out of (`out`) the VM. */
+  readonly direction: Direction;
+  readonly action: Action;
+  /** @default "any" */
+  readonly protocol?: Protocol;
   /** Single ports (`[22, 443]`); only for tcp and udp. With `portRanges` left out too: every port. @default every port */
   readonly ports?: number[];
   /** Port ranges (`[{ from: 8000, to: 8100 }]`); only for tcp and udp. @default none */
@@ -51,18 +55,18 @@ export interface NormalizedRule {
   readonly action: Action;
   readonly protocol: Protocol;
   /** Empty means every port. */
-  readonly ports: readonly PortRange[];
+  readonly ports: PortRange[];
   /** Empty means anywhere. */
-  readonly sources: readonly Endpoint[];
+  readonly sources: Endpoint[];
   /** Empty means anywhere. */
-  readonly destinations: readonly Endpoint[];
+  readonly destinations: Endpoint[];
   readonly comment?: string;
 }
 
 export interface RuleShorthand {
   readonly protocol?: Protocol;
-  readonly ports?: readonly number[];
-  readonly portRanges?: readonly PortRange[];
+  readonly ports?: number[];
+  readonly portRanges?: PortRange[];
   readonly comment?: string;
 }
 
@@ -75,14 +79,12 @@ export const rule = {
   dropOut: (r: RuleShorthand & { readonly to?: readonly Endpoint[] }): FirewallRule => outbound("drop", r),
 };
 
-const copy = <T>(list: readonly T[] | undefined): T[] | undefined => (list === undefined ? undefined : [...list]);
-
 function inbound(action: Action, r: RuleShorthand & { readonly from?: readonly Endpoint[] }): FirewallRule {
-  return { direction: "in", action, protocol: r.protocol, ports: copy(r.ports), portRanges: copy(r.portRanges), sources: copy(r.from), comment: r.comment };
+  return { direction: "in", action, protocol: r.protocol, ports: r.ports, portRanges: r.portRanges, sources: r.from ? [...r.from] : undefined, comment: r.comment };
 }
 
 function outbound(action: Action, r: RuleShorthand & { readonly to?: readonly Endpoint[] }): FirewallRule {
-  return { direction: "out", action, protocol: r.protocol, ports: copy(r.ports), portRanges: copy(r.portRanges), destinations: copy(r.to), comment: r.comment };
+  return { direction: "out", action, protocol: r.protocol, ports: r.ports, portRanges: r.portRanges, destinations: r.to ? [...r.to] : undefined, comment: r.comment };
 }
 
 const groupNamePattern = /^[A-Za-z][A-Za-z0-9_-]{1,17}$/;

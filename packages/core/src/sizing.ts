@@ -18,7 +18,15 @@ export const vmSizes = {
   xlarge: { cores: 8, memoryMb: 16384 },
 } as const satisfies Record<string, VmSize>;
 
-export type VmSizeName = keyof typeof vmSizes;
+/**
+ * The named sizes, as an `as const` object with a type of the same name: the form a Pulumi
+ * package schema states as an enum (see firewall.ts).
+ */
+export const VmSizeName = { nano: "nano", small: "small", medium: "medium", large: "large", xlarge: "xlarge" } as const;
+export type VmSizeName = (typeof VmSizeName)[keyof typeof VmSizeName];
+// The names and the sizes stay one list (the analyzer reads only a bare `as const` object above).
+const sameNames: [VmSizeName, keyof typeof vmSizes] extends [keyof typeof vmSizes, VmSizeName] ? true : never = true;
+void sameNames;
 
 /** Largest values Hearth accepts: a sanity bound against typos such as memoryMb: 40960000. */
 export const sizeLimits = { cores: 512, memoryMb: 4 * 1024 * 1024, diskGb: 64 * 1024 } as const;

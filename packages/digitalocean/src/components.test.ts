@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import fc from "fast-check";
-import { HearthValidationError, rule, type ArgsConform, type VmArgs } from "@hearth/core";
+import { HearthValidationError, rule, type ArgsConform, type FirewallGroupArgs as ContractFirewallGroupArgs, type VmArgs } from "@hearth/core";
 import { byType, created, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
 import { expectRefused } from "../../../test/support/refused.js";
-import { FirewallGroup } from "./firewallGroup.js";
+import { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 import { Network } from "./network.js";
 import { openOutbound } from "./rules.js";
 import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
@@ -13,6 +13,9 @@ import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
 const conforms: ArgsConform<VmArgs, VmFromTemplateArgs> = true;
 
 const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5r3bZ4n0sCdHq2wq0e2YwJ1k2oN3y5m8l6x8K2hQ7a ops@laptop";
+
+// Compile-time: the contract's firewall group args, but `description`, which the cloud does not keep.
+const firewallConforms: ArgsConform<Omit<ContractFirewallGroupArgs, "description">, FirewallGroupArgs> = true;
 
 beforeEach(reset);
 
@@ -116,7 +119,7 @@ describe("digitalocean VmFromTemplate", () => {
       new VmFromTemplate("bad", {
         region: "fsn1" as never,
         hostname: "Web_1",
-        size: "huge",
+        size: "huge" as never,
         image: "Debian 12",
         firewallGroups: ["bad tag"],
         networks: [{ networkId: "vpc", ipv4Address: "10.0.0.5" }],
@@ -162,6 +165,9 @@ describe("digitalocean Network", () => {
     expect(await value(vpc.cidr)).toBe("10.40.0.0/24");
     expect(byType("digitalocean:index/vpc:Vpc")[0]).toMatchObject({ name: "lab", inputs: { name: "lab", region: "nyc3", ipRange: "10.40.0.0/24" } });
   });
+  it("reports every problem of its args at once", () => {
+    expect(() => new Network("bad", { name: "", region: "nyc2" as never, cidr: "10.0.0.0/8" })).toThrow(/^Network "bad": 3 problems:\n.*name.*\n.*region "nyc2".*\n.*cidr "10.0.0.0\/8"/);
+  });
   it.each<[object, RegExp]>([
     [{ region: "nyc2" }, /region "nyc2"/],
     [{ region: "nyc3", cidr: "10.0.0.0/8" }, /\/16 to \/28/],
@@ -174,6 +180,7 @@ describe("digitalocean Network", () => {
 describe("digitalocean FirewallGroup", () => {
   it("creates a tag and a firewall applying to it, with translated rules and open outbound", async () => {
     const { transformations, parents } = parentRecorder();
+    expect(firewallConforms).toBe(true);
     const fw = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] })] }, { transformations });
     expect(await value(fw.groupId)).toBe("hearth-fw-web");
     await settle();
@@ -193,6 +200,9 @@ describe("digitalocean FirewallGroup", () => {
 
   it("refuses rules DigitalOcean cannot express", () => {
     expect(() => new FirewallGroup("deny", { rules: [rule.dropIn({ protocol: "tcp", ports: [25] })] })).toThrow(/allow-lists/);
+    expect(() => new FirewallGroup("both", { name: "Bad_Name", rules: [rule.dropIn({ protocol: "tcp", ports: [25] }), rule.allowIn({ protocol: "icmpv6" })] })).toThrow(
+      /^FirewallGroup "both": 2 problems:\n.*name "Bad_Name".*\n.*rules\[0\].action.*allow-lists/,
+    );
   });
 });
 

@@ -14,6 +14,7 @@ import {
   type VmArgs,
   type VmCloudInit,
   type VmOutputs,
+  type VmSizeName,
 } from "@hearth/core";
 import { checked, childOptions, cloudVmUserData, composedLabels, compositionOf, sortSshKeys, type Outputs } from "@hearth/kit";
 import { checkDoRetention, toDropletBackupPolicy, type DoBackupSchedule } from "./backups.js";
@@ -53,7 +54,7 @@ export interface VmFromTemplateArgs {
    * droplet that fits. Leave it out to give `cores` and `memoryMb` or a `dropletSize`.
    * @default "small" (s-1vcpu-2gb)
    */
-  readonly size?: string;
+  readonly size?: VmSizeName;
   /** Virtual CPU cores, with `memoryMb`, instead of a named `size` (mapped like `size`). */
   readonly cores?: number;
   /** Memory in MB, with `cores`, instead of a named `size`. */

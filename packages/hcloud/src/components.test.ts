@@ -1,10 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
-import { HearthValidationError, rule } from "@hearth/core";
+import { HearthValidationError, rule, type ArgsConform, type FirewallGroupArgs as ContractFirewallGroupArgs } from "@hearth/core";
 import { byType, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
-import { FirewallGroup } from "./firewallGroup.js";
+import { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 import { Network } from "./network.js";
+
+// Compile-time: the contract's firewall group args, but `description`, which the cloud does not keep.
+const firewallConforms: ArgsConform<Omit<ContractFirewallGroupArgs, "description">, FirewallGroupArgs> = true;
 
 beforeEach(reset);
 
@@ -56,6 +59,7 @@ describe("hcloud Network", () => {
 
 describe("hcloud FirewallGroup", () => {
   it("creates one firewall with translated rules and labels", async () => {
+    expect(firewallConforms).toBe(true);
     const fw = new FirewallGroup("web", {
       rules: [rule.allowIn({ protocol: "tcp", ports: [80, 443] }), rule.allowIn({ protocol: "tcp", ports: [22], from: ["192.168.1.0/24"] })],
     });

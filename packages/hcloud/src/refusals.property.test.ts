@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { rule } from "@hearth/core";
 import { created } from "../../../test/support/cloudMocks.js";
 import { brokenArgs, optional, cidrWithHostBits, nonCanonicalCidr, nonCanonicalIp, notAList, notAString, notAWholeNumber, notAnObject, firewallRuleBreakages, validFirewallArgs } from "../../../test/support/badInputs.js";
-import { expectAllRefused, expectSecretsNeverEchoed } from "../../../test/support/refused.js";
+import { expectAllRefused, expectRefused, expectSecretsNeverEchoed } from "../../../test/support/refused.js";
 import { FirewallGroup } from "./firewallGroup.js";
 import { Network, type NetworkArgs } from "./network.js";
 import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
@@ -63,6 +63,20 @@ describe("hcloud components refuse generated bad input and register nothing", ()
       ["hostname", fc.oneof(fc.constantFrom("Web_1", "-web", ""), optional(notAString))],
     ]);
     expect(await expectAllRefused(created, bad, ({ args }) => new VmFromTemplate("web-1", args), runs)).toBe(runs);
+  });
+
+  it("Network and FirewallGroup report one problem per broken field, generated", async () => {
+    const brokenNetwork: Record<string, unknown> = { name: "", cidr: "8.8.8.0/24", networkZone: "eu-west", labels: { "hearth/x": "y" } };
+    const brokenFirewall: Record<string, unknown> = { name: "x".repeat(129), labels: { "hearth/x": "y" }, rules: [rule.dropIn({ protocol: "tcp", ports: [25] })] };
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(Object.keys(brokenNetwork), { minLength: 1 }), fc.subarray(Object.keys(brokenFirewall), { minLength: 1 }), fc.nat(), async (netKeys, fwKeys, salt) => {
+        const net = { cidr: "10.20.0.0/16", ...Object.fromEntries(netKeys.map((k) => [k, brokenNetwork[k]])) };
+        const fw = { ...validFirewallArgs, ...Object.fromEntries(fwKeys.map((k) => [k, brokenFirewall[k]])) };
+        expect((await expectRefused(created, () => new Network(`n${salt}`, net as never))).problems).toHaveLength(netKeys.length);
+        expect((await expectRefused(created, () => new FirewallGroup(`f${salt}`, fw as never))).problems).toHaveLength(fwKeys.length);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it("refuses a second server or firewall with the name another component derived", async () => {

@@ -113,7 +113,7 @@ describe("hcloud VmFromTemplate", () => {
       new VmFromTemplate("bad", {
         location: "ams3" as never,
         hostname: "Web_1",
-        size: "huge",
+        size: "huge" as never,
         image: "Debian 12",
         firewallGroups: ["web"],
         networks: [{ networkId: "lab", ipv4Address: "10.0.0.300" }],

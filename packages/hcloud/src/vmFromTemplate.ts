@@ -13,6 +13,7 @@ import {
   type BackupPolicy,
   type VmCloudInit,
   type VmOutputs,
+  type VmSizeName,
 } from "@hearth/core";
 import { checked, childOptions, claimUniqueName, cloudVmUserData, composedLabels, isPlain, nameOwner, providerScope, sortSshKeys, type Outputs } from "@hearth/kit";
 import { checkHcloudRetention, checkHcloudSchedule } from "./backups.js";
@@ -53,7 +54,7 @@ export interface VmFromTemplateArgs {
    * or a `serverType`.
    * @default "small" (cx23)
    */
-  readonly size?: string;
+  readonly size?: VmSizeName;
   /** Virtual CPU cores, with `memoryMb`, instead of a named `size` (mapped like `size`). */
   readonly cores?: number;
   /** Memory in MB, with `cores`, instead of a named `size`. */
