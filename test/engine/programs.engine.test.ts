@@ -144,7 +144,6 @@ const programs: Program[] = [
       "hcloud:index/networkSubnet:NetworkSubnet": 1,
       "hearth:hcloud:FirewallGroup": 1,
       "hcloud:index/firewall:Firewall": 1,
-      "hearth:hcloud:BackupPolicy": 1,
       "hearth:hcloud:VmFromTemplate": 1,
       "hcloud:index/server:Server": 1,
     },

@@ -19,6 +19,9 @@ describe("risk matrix", () => {
     ["pulumi:providers:hcloud", "provider"],
     ["proxmoxve:network/linux/bridge:Bridge", "network"],
     ["random:index/randomId:RandomId", "other"],
+    // The retired cloud BackupPolicy components held no resource: removing them on upgrade is no backup change.
+    ["hearth:hcloud:BackupPolicy", "other"],
+    ["hearth:digitalocean:BackupPolicy", "other"],
   ])("%s is a %s resource", (type, category) => {
     expect(categoryOf(type)).toBe(category);
   });

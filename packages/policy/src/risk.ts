@@ -48,9 +48,12 @@ export function categoryOf(type: string): RiskCategory {
       return "server";
     case tokens.proxmox.backupJob:
     case tokens.hearth.proxmoxBackupPolicy:
+      return "backup";
+    // Retired components (issue 13: cloud backups are a value on the VM). They registered no
+    // resource, so the one change they still see, leaving the state on upgrade, touches no backup.
     case "hearth:hcloud:BackupPolicy":
     case "hearth:digitalocean:BackupPolicy":
-      return "backup";
+      return "other";
     case tokens.hcloud.primaryIp:
     case tokens.digitalocean.reservedIp:
       return "public-ip";
