@@ -8,4 +8,8 @@ export const packageBuild: Options = {
   clean: true,
   sourcemap: true,
   target: "node20",
+  // Entries of one package share code through chunks in CommonJS too (ESM always does):
+  // otherwise index.cjs and internal.cjs (or client.cjs) would each carry their own copy of a
+  // class such as HearthValidationError, and `instanceof` would fail across entries.
+  splitting: true,
 };

@@ -39,6 +39,7 @@ export default defineConfig({
     alias: [
       { find: /^@hearth\/catalog\/client$/, replacement: `${root}packages/catalog/src/client.ts` },
       { find: /^@hearth\/core\/(gateway|address|numbers)$/, replacement: `${root}packages/core/src/$1.ts` },
+      { find: /^@hearth\/([a-z]+)\/internal$/, replacement: `${root}packages/$1/src/internal.ts` },
       { find: /^@hearth\/([a-z]+)$/, replacement: `${root}packages/$1/src/index.ts` },
     ],
   },

@@ -1,4 +1,9 @@
 import { defineConfig } from "tsup";
 import { packageBuild } from "../../tsup.base.js";
 
-export default defineConfig(packageBuild);
+export default defineConfig({
+  ...packageBuild,
+  // `internal` is "@hearth/hcloud/internal": helpers for other Hearth packages, not covered by
+  // semver (docs/api.md).
+  entry: ["src/index.ts", "src/internal.ts"],
+});

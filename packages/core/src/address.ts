@@ -15,6 +15,9 @@
 import ipaddr from "ipaddr.js";
 import type { Fail } from "./errors.js";
 
+// The checks below take a Fail; "@hearth/core/address" names it for its users too.
+export type { Fail };
+
 export type IpFamily = "ipv4" | "ipv6";
 
 /** A parsed address. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkArgs, checkHostname, childName, failFor, Problems, validateFirewallRules, type FirewallGroupOutputs, type FirewallRule } from "@hearth/core";
+import { checkArgs, checkHostname, failFor, Problems, validateFirewallRules, type FirewallGroupOutputs, type FirewallRule } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { childOptions, claimUniqueName, nameOwner, providerScope, type Outputs } from "@hearth/kit";
 import { firewallTagPrefix } from "./labels.js";
 import { toDigitalOceanRules, type DoRules } from "./rules.js";

@@ -1,8 +1,11 @@
-export * from "./catalog.js";
-export * from "./rules.js";
-export * from "./backups.js";
-export * from "./labels.js";
-export * from "./network.js";
-export * from "./firewallGroup.js";
-export * from "./vmFromTemplate.js";
-export * from "./publicIp.js";
+// The public API of @hearth/digitalocean, listed by name: every name here is covered by semver
+// and recorded in etc/digitalocean.api.md (docs/api.md). Helpers that other Hearth packages need
+// live behind "@hearth/digitalocean/internal" (src/internal.ts), which is not covered by semver.
+
+export { DoRegion, doRegions, type DoSize } from "./catalog.js";
+export { doBackupHours, doBackupPlans, doWeekdays, type DoBackupSchedule, type DoWeekday } from "./backups.js";
+export { Network, type NetworkArgs } from "./network.js";
+export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
+export { type DoInboundRule, type DoOutboundRule, type DoRules } from "./rules.js";
+export { VmFromTemplate, type VmFromTemplateArgs, type VmNetwork } from "./vmFromTemplate.js";
+export { PublicIp, type PublicIpArgs } from "./publicIp.js";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { checkArgs, childName, isWholeNumber, Problems } from "@hearth/core";
+import { checkArgs, isWholeNumber, Problems } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { checked, childOptions } from "@hearth/kit";
 import { checkRegion, type DoRegion } from "./catalog.js";
 

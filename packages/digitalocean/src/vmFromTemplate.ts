@@ -4,7 +4,6 @@ import {
   checkArgs,
   checkBoolean,
   checkHostname,
-  childName,
   failFor,
   labelsToTags,
   Problems,
@@ -16,6 +15,7 @@ import {
   type VmOutputs,
   type VmSizeName,
 } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { checked, childOptions, cloudVmUserData, composedLabels, compositionOf, sortSshKeys, type Outputs } from "@hearth/kit";
 import { checkDoRetention, toDropletBackupPolicy, type DoBackupSchedule } from "./backups.js";
 import { checkDropletSize, checkRegion, dropletSizeFor, type DoRegion } from "./catalog.js";

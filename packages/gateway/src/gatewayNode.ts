@@ -8,7 +8,6 @@ import {
   coversWholeInternet,
   checkOneOf,
   checkSshKeys,
-  childName,
   checkHostname,
   cloudNames,
   failFor,
@@ -30,9 +29,12 @@ import {
   type GatewayRole,
   type GatewayState,
 } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { checked, claimUniqueName, composed, providerScope } from "@hearth/kit";
 import * as hcloudParts from "@hearth/hcloud";
 import * as doParts from "@hearth/digitalocean";
+import { checkLocation, resolveServerType, toHcloudRules } from "@hearth/hcloud/internal";
+import { checkRegion, firewallTagPrefix, resolveDropletSize, toDigitalOceanRules } from "@hearth/digitalocean/internal";
 import { gatewayCloudConfig, type GatewayBootstrap } from "./bootstrap.js";
 import { checkTunnelCidr, checkTunnelHost, defaultTunnelAddress, firstHost } from "./tunnel.js";
 import {
@@ -198,9 +200,9 @@ export class GatewayNode extends pulumi.ComponentResource {
     checkHostname(fail, "name", name);
     const role = checkOneOf(fail, "role", args.role, gatewayRoles);
     const cloud = checkOneOf(fail, "cloud", args.cloud, cloudNames);
-    const region = cloud === "hcloud" ? hcloudParts.checkLocation(fail, "region", args.region) : doParts.checkRegion(fail, "region", args.region);
+    const region = cloud === "hcloud" ? checkLocation(fail, "region", args.region) : checkRegion(fail, "region", args.region);
     const size =
-      cloud === "hcloud" ? hcloudParts.resolveServerType(fail, "size", args.size ?? "cx23") : doParts.resolveDropletSize(fail, "size", args.size ?? "s-1vcpu-1gb");
+      cloud === "hcloud" ? resolveServerType(fail, "size", args.size ?? "cx23") : resolveDropletSize(fail, "size", args.size ?? "s-1vcpu-1gb");
     const image = args.image ?? (cloud === "hcloud" ? "debian-12" : "debian-12-x64");
     if (typeof image !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(image)) fail("image", image, 'use an image name such as "debian-12"');
     const wireguardPort = checkInt(fail, "wireguardPort", args.wireguardPort ?? 51820, 1, 65535);
@@ -249,8 +251,8 @@ export class GatewayNode extends pulumi.ComponentResource {
     // Checked here with the cloud's own translation, so a rule the cloud cannot express is
     // refused as the gateway's `ports` before anything is registered; FirewallGroup translates
     // the same rules again.
-    if (cloud === "hcloud") hcloudParts.toHcloudRules(fail, "ports", normalized);
-    else doParts.toDigitalOceanRules(fail, "ports", normalized);
+    if (cloud === "hcloud") toHcloudRules(fail, "ports", normalized);
+    else toDigitalOceanRules(fail, "ports", normalized);
     // Names the provider wants unique, claimed for this gateway before anything is registered;
     // the components it builds on claim the same names for it (`owner`). Hetzner: server,
     // firewall and primary IP names are unique per project (../shared/specs/hcloud-openapi.json:
@@ -263,7 +265,7 @@ export class GatewayNode extends pulumi.ComponentResource {
       claimUniqueName(fail, "name", "Hetzner Cloud firewall name", scope, childName(name, "fw"), owner);
       claimUniqueName(fail, "name", "Hetzner Cloud primary IP name", scope, childName(name, "ipv4"), owner);
     } else {
-      claimUniqueName(fail, "name", "DigitalOcean firewall tag", providerScope(opts, "digitalocean"), `${doParts.firewallTagPrefix}${childName(name, "fw")}`, owner);
+      claimUniqueName(fail, "name", "DigitalOcean firewall tag", providerScope(opts, "digitalocean"), `${firewallTagPrefix}${childName(name, "fw")}`, owner);
     }
     // The provider(s) given to the gateway, handed on to the components (which scope names by them).
     const inherited: pulumi.ComponentResourceOptions = {

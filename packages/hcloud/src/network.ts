@@ -5,7 +5,6 @@ import {
   checkCidr,
   checkNonEmpty,
   checkOneOf,
-  childName,
   cidrContains,
   failFor,
   Problems,
@@ -14,6 +13,7 @@ import {
   type Fail,
   type NetworkOutputs,
 } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { checked, isPlain, type Outputs } from "@hearth/kit";
 import { hcloudNetworkZones, type HcloudNetworkZone } from "./catalog.js";
 import { hcloudLabels } from "./labels.js";

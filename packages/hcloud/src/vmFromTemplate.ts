@@ -4,7 +4,6 @@ import {
   checkArgs,
   checkHostname,
   checkIpAddress,
-  childName,
   cidrContains,
   failFor,
   Problems,
@@ -15,6 +14,7 @@ import {
   type VmOutputs,
   type VmSizeName,
 } from "@hearth/core";
+import { childName } from "@hearth/core/internal";
 import { checked, childOptions, claimUniqueName, cloudVmUserData, composedLabels, isPlain, nameOwner, providerScope, sortSshKeys, type Outputs } from "@hearth/kit";
 import { checkHcloudRetention, checkHcloudSchedule } from "./backups.js";
 import { checkLocation, checkServerType, serverTypeFor, type HcloudLocation } from "./catalog.js";

@@ -18,10 +18,11 @@ export type RiskCategory =
   | "provider"
   | "other";
 
-type Row = Readonly<Record<"create" | "update" | "replace" | "delete", RiskClass>>;
+/** The risk class of each kind of change to one category of resource. */
+export type RiskMatrixRow = Readonly<Record<"create" | "update" | "replace" | "delete", RiskClass>>;
 
 /** The risk matrix: the class of each kind of change, per category. Published in docs/policy.md. */
-export const riskMatrix: Readonly<Record<RiskCategory, Row>> = {
+export const riskMatrix: Readonly<Record<RiskCategory, RiskMatrixRow>> = {
   vm: { create: "low", update: "medium", replace: "critical", delete: "critical" },
   server: { create: "low", update: "medium", replace: "high", delete: "high" },
   backup: { create: "low", update: "medium", replace: "high", delete: "high" },

@@ -1,4 +1,5 @@
-import { checkIpAddress, cidrContains, isBareYamlScalar, type Fail } from "@hearth/core";
+import { checkIpAddress, cidrContains, type Fail } from "@hearth/core";
+import { isBareYamlScalar } from "@hearth/core/internal";
 import { checkPveValue } from "./pveFormats.js";
 
 /**

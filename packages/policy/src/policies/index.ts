@@ -8,15 +8,6 @@ import { secretsPolicy } from "./secrets.js";
 import { spendCapsPolicy } from "./spendCaps.js";
 import { worldOpenAdminPortsPolicy } from "./worldOpenAdminPorts.js";
 
-export * from "./approvals.js";
-export * from "./credentialIsolation.js";
-export * from "./productionBackups.js";
-export * from "./proxmoxTls.js";
-export * from "./riskClasses.js";
-export * from "./secrets.js";
-export * from "./spendCaps.js";
-export * from "./worldOpenAdminPorts.js";
-
 /** Every policy in the Hearth pack, in the order they are reported. */
 export const hearthPolicies: readonly HearthPolicy[] = [
   riskClassesPolicy,
