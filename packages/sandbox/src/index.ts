@@ -1,6 +1,8 @@
 export { startSandbox, computeLeftovers, SANDBOX_STARTED_HOOK } from "./server.js";
 export type { Sandbox, SandboxOptions, SandboxSnapshot, Mutation, ProxmoxEndpoint, CloudEndpoint, ApiName } from "./server.js";
 export { parseFaults } from "./faults.js";
+export { downloadedFileHash } from "./proxmox.js";
+export type { ChecksumAlgorithm, PveCt } from "./proxmox.js";
 export type { FaultOptions, InjectedFaults } from "./faults.js";
 export type { ProxmoxTiming, SeedTemplate, ProxmoxApiToken, ProxmoxAclEntry } from "./proxmox.js";
 export type { HcloudTiming } from "./hcloud/index.js";

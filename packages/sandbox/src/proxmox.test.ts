@@ -328,10 +328,10 @@ describe("Proxmox VE emulator", () => {
   });
 
   it("answers 501 with method and path for endpoints it does not emulate, and records them", async () => {
-    const res = await get("/nodes/pve1/lxc");
+    const res = await get("/nodes/pve1/ceph/status");
     expect(res.status).toBe(501);
-    expect(res.statusText).toBe("not implemented by hearth-sandbox: GET /api2/json/nodes/pve1/lxc");
-    expect(sb.inspect().unknownCalls).toEqual([expect.objectContaining({ api: "proxmox", method: "GET", path: "/api2/json/nodes/pve1/lxc" })]);
+    expect(res.statusText).toBe("not implemented by hearth-sandbox: GET /api2/json/nodes/pve1/ceph/status");
+    expect(sb.inspect().unknownCalls).toEqual([expect.objectContaining({ api: "proxmox", method: "GET", path: "/api2/json/nodes/pve1/ceph/status" })]);
   });
 
   it("reports parameter errors with Proxmox's 400 shape", async () => {

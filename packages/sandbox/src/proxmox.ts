@@ -6,6 +6,8 @@ import { registerCluster } from "./proxmox/cluster.js";
 import { createContext, type ProxmoxContext } from "./proxmox/context.js";
 import { registerFirewall } from "./proxmox/firewall.js";
 import type { FlockTable } from "./proxmox/locks.js";
+import { registerImages } from "./proxmox/images.js";
+import { registerLxc } from "./proxmox/lxc.js";
 import { registerNetwork } from "./proxmox/network.js";
 import { registerPools } from "./proxmox/pools.js";
 import { registerSdn } from "./proxmox/sdn.js";
@@ -26,6 +28,9 @@ export type { SeedTemplate } from "./proxmox/seed.js";
 export { seedTemplates } from "./proxmox/seed.js";
 export { guestAddress } from "./proxmox/agent.js";
 export { formatSize, parseSize } from "./proxmox/props.js";
+export { downloadedFileHash, downloadedFileContent } from "./proxmox/images.js";
+export type { ChecksumAlgorithm } from "./proxmox/images.js";
+export type { PveCt } from "./proxmox/lxcRules.js";
 
 export type { ProxmoxApiToken, ProxmoxAclEntry } from "./proxmox/permissions.js";
 
@@ -50,6 +55,8 @@ export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToke
   registerBackup(r, c);
   registerSdn(r, c);
   registerNetwork(r, c);
+  registerLxc(r, c);
+  registerImages(r, c);
 
   return {
     name: "proxmox",

@@ -71,10 +71,10 @@ export interface CloudEndpoint {
 }
 
 export type Mutation =
-  | { api: "proxmox"; kind: "vm"; id: number; config?: Record<string, string | number | null>; status?: "running" | "stopped"; delete?: boolean }
+  | { api: "proxmox"; kind: "vm" | "container"; id: number; config?: Record<string, string | number | null>; status?: "running" | "stopped"; delete?: boolean }
   | { api: "proxmox"; kind: "firewallGroup" | "backupJob" | "sdnZone" | "sdnVnet" | "sdnSubnet" | "pool"; id: string; set?: Record<string, unknown>; delete?: boolean }
-  | { api: "hcloud"; kind: "server" | "primaryIp" | "firewall" | "network" | "sshKey"; id: number; set?: Record<string, unknown>; delete?: boolean }
-  | { api: "digitalocean"; kind: "droplet" | "reservedIp" | "firewall" | "vpc" | "sshKey"; id: string | number; set?: Record<string, unknown>; delete?: boolean };
+  | { api: "hcloud"; kind: "server" | "primaryIp" | "firewall" | "network" | "sshKey" | "volume"; id: number; set?: Record<string, unknown>; delete?: boolean }
+  | { api: "digitalocean"; kind: "droplet" | "reservedIp" | "firewall" | "vpc" | "sshKey" | "volume"; id: string | number; set?: Record<string, unknown>; delete?: boolean };
 
 export interface SandboxSnapshot {
   proxmox: SandboxData["proxmox"];
@@ -159,15 +159,19 @@ export function computeLeftovers(data: SandboxData): string[] {
   for (const s of Object.keys(pve.sdn.subnets)) out.push(`proxmox sdn subnet ${s}`);
   for (const [node, nets] of Object.entries(pve.networks)) for (const iface of Object.keys(nets)) if (!DEFAULT_INTERFACES.has(iface)) out.push(`proxmox network ${node}/${iface}`);
   for (const p of Object.keys(pve.pools)) out.push(`proxmox pool ${p}`);
+  for (const ct of Object.values(pve.containers ?? {})) out.push(`proxmox container ${ct.vmid} (${String(ct.config.hostname ?? "")})`);
   const h = data.hcloud;
-  for (const [kind, coll] of [["server", h.servers], ["primary ip", h.primaryIps], ["firewall", h.firewalls], ["network", h.networks], ["ssh key", h.sshKeys]] as const)
+  for (const [kind, coll] of [["server", h.servers], ["primary ip", h.primaryIps], ["firewall", h.firewalls], ["network", h.networks], ["ssh key", h.sshKeys], ["volume", h.volumes ?? {}]] as const)
     for (const o of Object.values(coll)) out.push(`hcloud ${kind} ${String(o.id)} (${String(o.name)})`);
+  for (const o of Object.values(h.images ?? {})) out.push(`hcloud ${String(o.type)} image ${String(o.id)} (${String(o.description)})`);
   const d = data.digitalocean;
   for (const o of Object.values(d.droplets)) out.push(`digitalocean droplet ${String(o.id)} (${String(o.name)})`);
   for (const o of Object.values(d.reservedIps)) out.push(`digitalocean reserved ip ${String(o.ip)}`);
   for (const o of Object.values(d.firewalls)) out.push(`digitalocean firewall ${String(o.id)} (${String(o.name)})`);
   for (const o of Object.values(d.vpcs)) if (o.default !== true) out.push(`digitalocean vpc ${String(o.id)} (${String(o.name)})`);
   for (const o of Object.values(d.sshKeys)) out.push(`digitalocean ssh key ${String(o.id)} (${String(o.name)})`);
+  for (const o of Object.values(d.volumes ?? {})) out.push(`digitalocean volume ${String(o.id)} (${String(o.name)})`);
+  for (const o of Object.values(d.snapshots ?? {})) out.push(`digitalocean snapshot ${String(o.id)} (${String(o.name)})`);
   // Tags a droplet create made on the way (`implicit`) are not the program's own resources.
   for (const t of Object.values(d.tags ?? {})) if (!t.implicit) out.push(`digitalocean tag ${t.name}`);
   return out;
@@ -183,10 +187,11 @@ function applyMutation(data: SandboxData, m: Mutation): void {
       else target[k] = v;
     }
   };
-  if (m.api === "proxmox" && m.kind === "vm") {
-    const vm = data.proxmox.vms[m.id] ?? missing();
+  if (m.api === "proxmox" && (m.kind === "vm" || m.kind === "container")) {
+    const vm = (m.kind === "vm" ? data.proxmox.vms[m.id] : data.proxmox.containers?.[m.id]) ?? missing();
     if (m.delete) {
-      delete data.proxmox.vms[m.id];
+      if (m.kind === "vm") delete data.proxmox.vms[m.id];
+      else delete data.proxmox.containers?.[m.id];
       return;
     }
     // `lock` is the config's lock property (`lock: backup`), which the sandbox keeps beside the config.
@@ -209,11 +214,13 @@ function applyMutation(data: SandboxData, m: Mutation): void {
     "hcloud/firewall": data.hcloud.firewalls,
     "hcloud/network": data.hcloud.networks,
     "hcloud/sshKey": data.hcloud.sshKeys,
+    "hcloud/volume": (data.hcloud.volumes ??= {}),
     "digitalocean/droplet": data.digitalocean.droplets,
     "digitalocean/reservedIp": data.digitalocean.reservedIps,
     "digitalocean/firewall": data.digitalocean.firewalls,
     "digitalocean/vpc": data.digitalocean.vpcs,
     "digitalocean/sshKey": data.digitalocean.sshKeys,
+    "digitalocean/volume": (data.digitalocean.volumes ??= {}),
   };
   const coll = collections[`${m.api}/${m.kind}`] ?? (() => { throw new ApiError(400, `unknown kind ${m.api}/${m.kind}`); })();
   const key = String(m.id);

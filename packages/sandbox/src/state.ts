@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { PveCt } from "./proxmox/lxcRules.js";
 
 /** A Proxmox VM as the sandbox holds it: the config map the API serves, plus runtime state. */
 export interface PveVm {
@@ -59,6 +60,8 @@ export interface PveState {
   /** Keyed by node, then interface name. */
   networks: Record<string, Record<string, Record<string, string | number>>>;
   pools: Record<string, { poolid: string; comment?: string }>;
+  /** LXC containers by id (proxmox/lxc.ts); absent in state files from before containers. */
+  containers?: Record<string, PveCt>;
   nextPid: number;
   /** VM ids created by `templates` at start: not leftovers of a run. */
   seededVmids: number[];
@@ -84,6 +87,9 @@ export interface HcloudState {
   networks: Record<string, Record<string, unknown>>;
   sshKeys: Record<string, Record<string, unknown>>;
   actions: Record<string, HcloudAction>;
+  /** Volumes (hcloud/volumes.ts) and snapshot/backup images (hcloud/snapshots.ts); absent in older state files. */
+  volumes?: Record<string, Record<string, unknown>>;
+  images?: Record<string, Record<string, unknown>>;
 }
 
 export interface DoAction {
@@ -92,7 +98,7 @@ export interface DoAction {
   type: string;
   started_at: string;
   completed_at: string | null;
-  resource_id: number;
+  resource_id: number | null;
   resource_type: string;
   region_slug: string;
 }
@@ -108,6 +114,9 @@ export interface DoState {
   /** Tags by name: created by `POST /v2/tags` or by a droplet create that names them. */
   tags: Record<string, { name: string; implicit?: boolean }>;
   actions: Record<string, DoAction>;
+  /** Volumes and volume snapshots (digitalocean/volumes.ts); absent in older state files. */
+  volumes?: Record<string, Record<string, unknown>>;
+  snapshots?: Record<string, Record<string, unknown>>;
 }
 
 /** Fake, local-only credentials; they live in the state file so a restarted sandbox accepts the same ones. */
@@ -160,10 +169,11 @@ export function emptyData(credentials: Credentials = newCredentials(), nodes: st
       sdn: { zones: {}, vnets: {}, subnets: {} },
       networks: Object.fromEntries(nodes.map((n) => [n, defaultNodeNetworks()])),
       pools: {},
+      containers: {},
       nextPid: 0x1000,
       seededVmids: [],
     },
-    hcloud: { servers: {}, primaryIps: {}, firewalls: {}, networks: {}, sshKeys: {}, actions: {} },
+    hcloud: { servers: {}, primaryIps: {}, firewalls: {}, networks: {}, sshKeys: {}, actions: {}, volumes: {}, images: {} },
     digitalocean: {
       droplets: {},
       reservedIps: {},
@@ -173,6 +183,8 @@ export function emptyData(credentials: Credentials = newCredentials(), nodes: st
       backupPolicies: {},
       tags: {},
       actions: {},
+      volumes: {},
+      snapshots: {},
     },
   };
 }
@@ -226,6 +238,7 @@ export class Store {
         }
       }
       for (const vm of Object.values(data.proxmox.vms)) delete vm.lock;
+      for (const ct of Object.values(data.proxmox.containers ?? {})) if (ct.lock !== "create") delete ct.lock;
     }
     this.data = data ?? emptyData({ ...newCredentials() }, init?.nodes);
     if (init?.credentials) Object.assign(this.data.credentials, dropUndefined(init.credentials));

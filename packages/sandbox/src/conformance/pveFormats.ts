@@ -226,6 +226,8 @@ export const PVE_FORMATS: Record<string, FormatVerifier> = {
     return cidr(`${ip ?? ""}/${mask ?? ""}`, 4) || cidr(`${ip ?? ""}/${mask ?? ""}`, 6) ? undefined : "value does not look like a valid CIDR network\n";
   },
   // proxmox/pve-access-control src/PVE/AccessControl.pm `verify_poolname`.
+  // pve-container src/PVE/LXC/Config.pm `verify_lxc_mp_string`: no `/./`, `/../`, trailing `/.`, `/..`, or leading `../`.
+  "pve-lxc-mp-string": (v) => (/\/\.\.?\//.test(v) || /\/\.\.?$/.test(v) || /^\.\.\//.test(v) ? `${v} contains illegal character sequences\n` : undefined),
   "pve-poolid": (v) =>
     v.split("/").length > 3
       ? `pool name '${v}' nested too deeply (max levels = 3)\n`

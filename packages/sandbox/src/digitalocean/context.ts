@@ -43,7 +43,7 @@ export interface DoKit {
   actions: Record<string, DoAction>;
   ok(body: unknown, status?: number): ApiResponse;
   /** Start an action; it completes after `ms` (default `actionMs`) and then calls `done`. */
-  newAction(type: string, resourceId: number, resourceType: string, region: string, done?: () => void, ms?: number): DoAction;
+  newAction(type: string, resourceId: number | null, resourceType: string, region: string, done?: () => void, ms?: number): DoAction;
   /** An in-progress action touching this droplet (its own, or a reserved IP's assign/unassign). */
   pendingOn(dropletId: number): DoAction | undefined;
   /** Record that an action of another resource (a reserved IP's assign/unassign) keeps this droplet busy while it runs. */

@@ -5,6 +5,7 @@ import { IMAGES, SIZES, imageView, regionOf, regionView, sizeView } from "./cata
 import type { DoKit, DropletRecord, Obj } from "./context.js";
 import { notFound, unprocessable } from "./errors.js";
 import { ensureTag } from "./tags.js";
+import { detachVolumesOfDroplet } from "./volumes.js";
 import { defaultVpc } from "./vpcs.js";
 
 const ipv4Of = (id: number): string => `198.19.${(id >> 8) & 0xff}.${id & 0xff}`;
@@ -106,6 +107,7 @@ export function registerDroplets(kit: DoKit): void {
     delete kit.backupPolicies[dr.id];
     for (const ip of Object.values(kit.reservedIps)) if ((ip.droplet as Obj | null)?.id === dr.id) ip.droplet = null;
     for (const fw of Object.values(kit.firewalls)) fw.droplet_ids = (fw.droplet_ids as number[]).filter((x) => x !== dr.id);
+    detachVolumesOfDroplet(kit, dr.id);
     store.changed();
     return { status: 204 };
   });

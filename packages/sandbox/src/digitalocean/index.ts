@@ -11,6 +11,7 @@ import { registerFirewalls } from "./firewalls.js";
 import { registerReservedIps } from "./reservedIps.js";
 import { registerSshKeys } from "./sshKeys.js";
 import { registerTags } from "./tags.js";
+import { registerVolumes } from "./volumes.js";
 import { registerVpcs } from "./vpcs.js";
 
 export type { DigitalOceanTiming } from "./context.js";
@@ -34,6 +35,7 @@ export function createDigitalOceanApi(ctx: DigitalOceanContext): EmulatedApi {
   registerDroplets(kit);
   registerReservedIps(kit);
   registerFirewalls(kit);
+  registerVolumes(kit);
 
   return {
     name: "digitalocean",

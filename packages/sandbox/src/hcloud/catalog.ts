@@ -1,4 +1,5 @@
 import type { ApiRequest } from "../router.js";
+import { imagesOf } from "./snapshots.js";
 import { type HcloudKit, type Obj } from "./context.js";
 import { fail, invalidInput, notFound } from "./errors.js";
 
@@ -170,7 +171,11 @@ export function registerCatalog(kit: HcloudKit): void {
   r.get("/images", (q: ApiRequest) => {
     const arch = q.query.getAll("architecture");
     const types = q.query.getAll("type");
-    return list(q, "images", IMAGES.map(imageView), (i) => (arch.length === 0 || arch.includes(String(i.architecture))) && (types.length === 0 || types.includes(String(i.type))));
+    // Snapshots and backups (snapshots.ts) are listed with the system images.
+    return list(q, "images", [...IMAGES.map(imageView), ...Object.values(imagesOf(kit)).map((i) => ({ ...i }))], (i) => (arch.length === 0 || arch.includes(String(i.architecture))) && (types.length === 0 || types.includes(String(i.type))));
   });
-  r.get("/images/:id", (q) => ok({ image: imageView(IMAGES.find((i) => String(i.id) === q.params.id) ?? notFound("image", q.params.id)) }));
+  r.get("/images/:id", (q) => {
+    const own = imagesOf(kit)[q.params.id!];
+    return ok({ image: own ? { ...own } : imageView(IMAGES.find((i) => String(i.id) === q.params.id) ?? notFound("image", q.params.id)) });
+  });
 }

@@ -10,7 +10,9 @@ import { registerFirewalls } from "./firewalls.js";
 import { registerNetworks } from "./networks.js";
 import { registerPrimaryIps } from "./primaryIps.js";
 import { registerServers } from "./servers.js";
+import { registerSnapshots } from "./snapshots.js";
 import { registerSshKeys } from "./sshKeys.js";
+import { registerVolumes } from "./volumes.js";
 
 export type { HcloudTiming } from "./context.js";
 export { matchesLabelSelector, labelProblem } from "./labels.js";
@@ -33,6 +35,8 @@ export function createHcloudApi(ctx: HcloudContext): EmulatedApi {
   registerFirewalls(kit);
   registerNetworks(kit);
   registerServers(kit);
+  registerVolumes(kit);
+  registerSnapshots(kit);
 
   return {
     name: "hcloud",

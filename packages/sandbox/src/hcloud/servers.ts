@@ -6,6 +6,8 @@ import { checkFirewallLimit, firewallsOf } from "./firewalls.js";
 import { labelsOf } from "./labels.js";
 import { attachToNetwork, detachFromNetwork } from "./networks.js";
 import { attachIp, detachIp, newPrimaryIp } from "./primaryIps.js";
+import { deleteBackupsOf, imagesOf } from "./snapshots.js";
+import { detachVolumesOf } from "./volumes.js";
 
 /**
  * The server as hcloud-go v2.47.0 `schema/server.go` reads it: no `datacenter` since 2026-07-01
@@ -47,7 +49,9 @@ export function registerServers(kit: HcloudKit): void {
     refuseDatacenter(q.body);
     const type = orderableType(q.body.server_type);
     if (q.body.image === undefined) invalidInput("image", "Missing data for required field.");
-    const img = IMAGES.find((i) => (String(i.id) === String(q.body.image) || i.name === q.body.image) && i.architecture === type.architecture) ?? invalidInput("image", `image ${String(q.body.image)} not found`);
+    // A snapshot or backup image (snapshots.ts) of the same architecture is an image too ("ID or name of the Image the Server is created from").
+    const own = imagesOf(kit)[String(q.body.image)];
+    const img = own && own.status === "available" && own.architecture === type.architecture ? undefined : (IMAGES.find((i) => (String(i.id) === String(q.body.image) || i.name === q.body.image) && i.architecture === type.architecture) ?? invalidInput("image", `image ${String(q.body.image)} not found`));
     const loc = q.body.location === undefined ? LOCATIONS[0] : locationFrom(q.body.location);
     const sshKeys = Array.isArray(q.body.ssh_keys) ? (q.body.ssh_keys as unknown[]) : [];
     for (const k of sshKeys) if (!Object.values(kit.sshKeys).some((key) => String(key.id) === String(k) || key.name === k)) invalidInput("ssh_keys", `SSH key ${String(k)} not found`);
@@ -63,7 +67,7 @@ export function registerServers(kit: HcloudKit): void {
       private_net: [],
       server_type: serverTypeView(type) as ServerRecord["server_type"],
       location: locationView(loc) as ServerRecord["location"],
-      image: imageView(img),
+      image: img ? imageView(img) : { ...own },
       iso: null,
       rescue_enabled: false,
       locked: false,
@@ -149,6 +153,8 @@ export function registerServers(kit: HcloudKit): void {
     }
     for (const fw of Object.values(kit.firewalls)) fw.applied_to = fw.applied_to.filter((a) => !(a.type === "server" && a.server.id === server.id));
     for (const p of [...server.private_net]) detachFromNetwork(kit, server, p.network);
+    detachVolumesOf(kit, server.id);
+    deleteBackupsOf(kit, server.id);
     delete kit.servers[server.id];
     store.changed();
     return ok({ action: kit.newAction("delete_server", [{ id: server.id, type: "server" }]) });

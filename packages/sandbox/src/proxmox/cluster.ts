@@ -1,5 +1,6 @@
 import { type Router } from "../router.js";
 import type { PveContext } from "./context.js";
+import { ctResource } from "./lxc.js";
 import { GiB, STORAGES, str } from "./props.js";
 
 /**
@@ -26,11 +27,11 @@ export function registerCluster(r: Router, c: PveContext): void {
     const wanted = str(q.body.vmid);
     if (wanted !== undefined) {
       const n = vmid(wanted);
-      if (pve.vms[n]) fail(400, "Parameter verification failed.", { vmid: `VM ${n} already exists` });
+      if (pve.vms[n] || pve.containers?.[n]) fail(400, "Parameter verification failed.", { vmid: `VM ${n} already exists` });
       return ok(String(n));
     }
     let n = 100;
-    while (pve.vms[n]) n++;
+    while (pve.vms[n] || pve.containers?.[n]) n++;
     return ok(String(n));
   });
 
@@ -40,6 +41,7 @@ export function registerCluster(r: Router, c: PveContext): void {
     if (!type || type === "node")
       for (const node of pve.nodes) out.push({ id: `node/${node}`, type: "node", node, status: "online", maxcpu: 16, maxmem: 64 * GiB, mem: 8 * GiB, cpu: 0.02, maxdisk: 100 * GiB, disk: 10 * GiB, uptime: 86400, level: "" });
     if (!type || type === "vm") for (const vm of Object.values(pve.vms)) out.push(vmResource(vm));
+    if (!type || type === "vm") for (const ct of Object.values(pve.containers ?? {})) out.push(ctResource(ct));
     if (!type || type === "storage")
       for (const node of pve.nodes)
         for (const [storage, s] of Object.entries(STORAGES))

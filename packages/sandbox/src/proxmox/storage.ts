@@ -2,6 +2,7 @@ import { ApiError, type ApiRequest, type Router } from "../router.js";
 import type { PveContext } from "./context.js";
 import { DOWNLOADED_IMAGE_BYTES, STORAGES, str } from "./props.js";
 import type { PveVolume } from "../state.js";
+import { downloadFile } from "./images.js";
 
 const DOWNLOAD_CONTENT = ["iso", "vztmpl", "import"];
 /** pve-storage Storage.pm `get_iso_dir`, `get_vztmpl_dir`, `get_import_dir` below a dir storage's path. */
@@ -121,8 +122,8 @@ export function registerStorage(r: Router, c: PveContext): void {
     const dest = `${s.path}/${CONTENT_DIR[content]}/${file.filename}`;
     const list = volumes(q.params.node!, storage);
     return ok(startTask(q.params.node!, "download", encodeText(file.filename), (task) => {
-      task.log.push(`downloading ${url} to ${dest}`);
-      if (list.some((v) => v.volid === volid)) throw new Error(`refusing to override existing file '${dest}'`);
+      // Checksum and overwrite rules: images.ts `downloadFile` (pve-common Tools.pm download_file_from_url).
+      if (!downloadFile(task, { url, dest, existing: list.some((v) => v.volid === volid), checksum: str(q.body.checksum), algorithm: str(q.body["checksum-algorithm"]) })) return;
       list.push({ volid, content, format: file.format, size: DOWNLOADED_IMAGE_BYTES, ctime: Math.floor(Date.now() / 1000) });
       store.changed();
     }));

@@ -26,6 +26,8 @@ export function registerVms(r: Router, c: PveContext): void {
     checkNode(q.params.node!);
     const id = vmid(str(q.body.vmid));
     if (pve.vms[id]) fail(500, `unable to create VM ${id} - VM ${id} already exists on node '${pve.vms[id]!.node}'`);
+    // pve-cluster Cluster.pm `check_vmid_unused`: ids are shared with containers ("CT <id> already exists").
+    if (pve.containers?.[id]) fail(500, `unable to create VM ${id} - CT ${id} already exists on node '${pve.containers[id]!.node}'`);
     const vm: PveVm = { vmid: id, node: q.params.node!, status: "stopped", lock: "create", config: {}, firewall: { rules: [], options: {} } };
     pve.vms[id] = vm;
     try {
