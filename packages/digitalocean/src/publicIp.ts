@@ -57,7 +57,7 @@ export class PublicIp extends pulumi.ComponentResource {
               // A droplet id is a positive whole number (`droplet_id` is an integer:
               // ../shared/specs/digitalocean-openapi.json, reserved_ip_action_assign).
               if (typeof v !== "string" || !/^[1-9][0-9]*$/.test(v) || !isWholeNumber(Number(v))) {
-                fail("vmId", v, "use a droplet id as a string, such as a VmFromTemplate's dropletId: vm.dropletId.apply(String)");
+                fail("vmId", v, "use a droplet id as a string, such as a VmFromTemplate's instanceId");
               }
             }).apply(Number),
           );
