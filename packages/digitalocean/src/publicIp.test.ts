@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
-import { byType, created, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
-import { expectAllRefused, expectRefused, lateErrors } from "../../../test/support/refused.js";
+import { installMocks, presets, recordedOf as byType, recorded as created, captureChildren as parentRecorder, resetMocks as reset, settle, outputOf as value, expectRefused, lateErrors } from "@hearth/kit/testing";
+import { expectAllRefused } from "../../../test/support/refused.js";
 import { notAnObject, notAString } from "../../../test/support/badInputs.js";
 import { PublicIp } from "./publicIp.js";
 import { VmFromTemplate } from "./vmFromTemplate.js";
 
+installMocks({ answers: presets.digitalocean });
 beforeEach(reset);
 
 describe("digitalocean PublicIp", () => {
@@ -33,7 +34,7 @@ describe("digitalocean PublicIp", () => {
   });
 
   it("refuses bad input with every problem at once, before registering anything", async () => {
-    const error = await expectRefused(created, () => new PublicIp("bad", { region: "fsn1", vmId: "droplet-1" } as never));
+    const error = await expectRefused(() => new PublicIp("bad", { region: "fsn1", vmId: "droplet-1" } as never));
     expect(error.problems.map((p) => p.field)).toEqual(["region", "vmId"]);
   });
 
@@ -64,13 +65,13 @@ describe("digitalocean PublicIp", () => {
     const [droplet] = byType("digitalocean:index/droplet:Droplet");
     expect(droplet!.inputs.ipv6).toBe(true);
     expect(byType("digitalocean:index/reservedIpAssignment:ReservedIpAssignment")[0]!.inputs.dropletId).toBe(Number(await value(vm.instanceId)));
-    reset();
+    await reset();
     await value(new VmFromTemplate("plain", { region: "fra1" }).instanceId);
     await settle();
     expect(byType("digitalocean:index/droplet:Droplet")[0]!.inputs.ipv6).toBeUndefined();
   });
 
   it("refuses an ipv6 that is not a boolean", async () => {
-    await expectRefused(created, () => new VmFromTemplate("web", { region: "fra1", ipv6: "yes" as never }), /ipv6 "yes".*true or false/);
+    await expectRefused(() => new VmFromTemplate("web", { region: "fra1", ipv6: "yes" as never }), /ipv6 "yes".*true or false/);
   });
 });

@@ -6,10 +6,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
 import * as digitalocean from "@pulumi/digitalocean";
-import { reset, settle, value } from "../../../test/support/cloudMocks.js";
+import { installMocks, presets, resetMocks as reset, settle, outputOf as value } from "@hearth/kit/testing";
 import { homeKey, ingressArgs, seed } from "./fixtures.test-support.js";
 import { GatewayNode, type GatewayNodeArgs } from "./gatewayNode.js";
 
+installMocks({ answers: { ...presets.hcloud, ...presets.digitalocean } });
 beforeEach(reset);
 
 const home = { wireguardPublicKey: homeKey, tunnelCidr: "10.99.0.0/24" };
@@ -85,7 +86,7 @@ describe("GatewayNode upgrade", () => {
     const old = await oldUrns(name, children);
     // The URNs the engine gave them: the gateway's type, then the child's (mocks and engine agree for a top-level parent).
     for (const [key, urn] of old) expect(urn).toBe(`urn:pulumi:test::hearth::hearth:gateway:GatewayNode$${key.split("::")[0]}::${key.split("::")[1]}`);
-    reset();
+    await reset();
 
     const { transformations, raw } = rawChildren();
     new GatewayNode(name, args, { transformations });

@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
-import { byType, created, parentRecorder, reset, settle, value } from "../../../test/support/cloudMocks.js";
-import { expectAllRefused, expectRefused, lateErrors } from "../../../test/support/refused.js";
+import { installMocks, presets, recordedOf as byType, recorded as created, captureChildren as parentRecorder, resetMocks as reset, settle, outputOf as value, expectRefused, lateErrors } from "@hearth/kit/testing";
+import { expectAllRefused } from "../../../test/support/refused.js";
 import { notAnObject, notAString } from "../../../test/support/badInputs.js";
 import { PublicIp } from "./publicIp.js";
 import { VmFromTemplate } from "./vmFromTemplate.js";
 
+installMocks({ answers: presets.hcloud });
 beforeEach(reset);
 
 describe("hcloud PublicIp", () => {
@@ -36,14 +37,14 @@ describe("hcloud PublicIp", () => {
   });
 
   it("refuses bad input with every problem at once, before registering anything", async () => {
-    const error = await expectRefused(created, () => new PublicIp("bad", { location: "ams3", labels: { "hearth/role": "x" }, deleteProtection: "yes" } as never));
+    const error = await expectRefused(() => new PublicIp("bad", { location: "ams3", labels: { "hearth/role": "x" }, deleteProtection: "yes" } as never));
     expect(error.problems.map((p) => p.field)).toEqual(["location", "labels.hearth/role", "deleteProtection"]);
     expect(error.message).toMatch(/location "ams3"/);
   });
 
   it("refuses a primary IP name another component of the program already uses", async () => {
     new PublicIp("a", { name: "shared", location: "fsn1" });
-    await expectRefused(created, () => new PublicIp("b", { name: "shared", location: "fsn1" }), /already uses the Hetzner Cloud primary IP name "shared"/);
+    await expectRefused(() => new PublicIp("b", { name: "shared", location: "fsn1" }), /already uses the Hetzner Cloud primary IP name "shared"/);
   });
 
   it("refuses generated bad args, locations and names", async () => {
@@ -75,7 +76,7 @@ describe("hcloud PublicIp", () => {
     expect(server!.inputs.publicNets).toEqual([{ ipv4Enabled: true, ipv4: Number(await value(ip.ipId)), ipv6Enabled: true }]);
     expect(options.get("hcloud:index/server:Server::web")!.deleteBeforeReplace).toBe(true);
     // Without a PublicIp the server keeps Hetzner's own public addresses and is replaced create-first.
-    reset();
+    await reset();
     const { transformations: t2, options: o2 } = parentRecorder();
     await value(new VmFromTemplate("plain", { location: "fsn1" }, { transformations: t2 }).instanceId);
     await settle();
@@ -84,6 +85,6 @@ describe("hcloud PublicIp", () => {
   });
 
   it("refuses a publicIpv4 that is not a primary IP id", async () => {
-    await expectRefused(created, () => new VmFromTemplate("web", { location: "fsn1", publicIpv4: "198.51.100.7" }), /publicIpv4 "198.51.100.7".*PublicIp's ipId/);
+    await expectRefused(() => new VmFromTemplate("web", { location: "fsn1", publicIpv4: "198.51.100.7" }), /publicIpv4 "198.51.100.7".*PublicIp's ipId/);
   });
 });
