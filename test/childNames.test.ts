@@ -182,6 +182,13 @@ const fixtures: Record<string, Fixture> = {
       ["hcloud:index/server:Server", "pin-hvm", "hearth:hcloud:VmFromTemplate::pin-hvm"],
     ],
   },
+  "hcloud PublicIp": {
+    make: (opts) => new hcloud.PublicIp("pin-hip", { location: "fsn1" }, opts),
+    children: [
+      ["hearth:hcloud:PublicIp", "pin-hip", ""],
+      ["hcloud:index/primaryIp:PrimaryIp", "pin-hip", "hearth:hcloud:PublicIp::pin-hip"],
+    ],
+  },
   "digitalocean Network": {
     make: (opts) => new digitalocean.Network("pin-dnet", { region: "ams3", cidr: "10.90.0.0/20" }, opts),
     children: [
@@ -213,6 +220,14 @@ const fixtures: Record<string, Fixture> = {
       ["digitalocean:index/droplet:Droplet", "pin-dvm", "hearth:digitalocean:VmFromTemplate::pin-dvm"],
     ],
   },
+  "digitalocean PublicIp": {
+    make: (opts) => new digitalocean.PublicIp("pin-dip", { region: "ams3", vmId: "4242" }, opts),
+    children: [
+      ["hearth:digitalocean:PublicIp", "pin-dip", ""],
+      ["digitalocean:index/reservedIp:ReservedIp", "pin-dip", "hearth:digitalocean:PublicIp::pin-dip"],
+      ["digitalocean:index/reservedIpAssignment:ReservedIpAssignment", "pin-dip-assignment", "hearth:digitalocean:PublicIp::pin-dip"],
+    ],
+  },
   "gateway GatewayNode (hcloud ingress)": {
     make: (opts) =>
       new gateway.GatewayNode(
@@ -231,9 +246,14 @@ const fixtures: Record<string, Fixture> = {
       ),
     children: [
       ["hearth:gateway:GatewayNode", "pin-gw-h", ""],
-      ["hcloud:index/primaryIp:PrimaryIp", "pin-gw-h-ipv4", "hearth:gateway:GatewayNode::pin-gw-h"],
-      ["hcloud:index/firewall:Firewall", "pin-gw-h-fw", "hearth:gateway:GatewayNode::pin-gw-h"],
-      ["hcloud:index/server:Server", "pin-gw-h", "hearth:gateway:GatewayNode::pin-gw-h"],
+      // A VM with a role: the cloud components, whose resources were the gateway's own children
+      // before and carry aliases to those URNs (parent: the gateway; packages/gateway/src/upgrade.test.ts).
+      ["hearth:hcloud:PublicIp", "pin-gw-h-ipv4", "hearth:gateway:GatewayNode::pin-gw-h"],
+      ["hcloud:index/primaryIp:PrimaryIp", "pin-gw-h-ipv4", "hearth:hcloud:PublicIp::pin-gw-h-ipv4"],
+      ["hearth:hcloud:FirewallGroup", "pin-gw-h-fw", "hearth:gateway:GatewayNode::pin-gw-h"],
+      ["hcloud:index/firewall:Firewall", "pin-gw-h-fw", "hearth:hcloud:FirewallGroup::pin-gw-h-fw"],
+      ["hearth:hcloud:VmFromTemplate", "pin-gw-h", "hearth:gateway:GatewayNode::pin-gw-h"],
+      ["hcloud:index/server:Server", "pin-gw-h", "hearth:hcloud:VmFromTemplate::pin-gw-h"],
     ],
   },
   "gateway GatewayNode (digitalocean egress)": {
@@ -253,10 +273,14 @@ const fixtures: Record<string, Fixture> = {
       ),
     children: [
       ["hearth:gateway:GatewayNode", "pin-gw-d", ""],
-      ["digitalocean:index/reservedIp:ReservedIp", "pin-gw-d-ipv4", "hearth:gateway:GatewayNode::pin-gw-d"],
-      ["digitalocean:index/droplet:Droplet", "pin-gw-d", "hearth:gateway:GatewayNode::pin-gw-d"],
-      ["digitalocean:index/reservedIpAssignment:ReservedIpAssignment", "pin-gw-d-ipv4-assignment", "hearth:gateway:GatewayNode::pin-gw-d"],
-      ["digitalocean:index/firewall:Firewall", "pin-gw-d-fw", "hearth:gateway:GatewayNode::pin-gw-d"],
+      ["hearth:digitalocean:FirewallGroup", "pin-gw-d-fw", "hearth:gateway:GatewayNode::pin-gw-d"],
+      ["digitalocean:index/tag:Tag", "pin-gw-d-fw-tag", "hearth:digitalocean:FirewallGroup::pin-gw-d-fw"],
+      ["digitalocean:index/firewall:Firewall", "pin-gw-d-fw", "hearth:digitalocean:FirewallGroup::pin-gw-d-fw"],
+      ["hearth:digitalocean:VmFromTemplate", "pin-gw-d", "hearth:gateway:GatewayNode::pin-gw-d"],
+      ["digitalocean:index/droplet:Droplet", "pin-gw-d", "hearth:digitalocean:VmFromTemplate::pin-gw-d"],
+      ["hearth:digitalocean:PublicIp", "pin-gw-d-ipv4", "hearth:gateway:GatewayNode::pin-gw-d"],
+      ["digitalocean:index/reservedIp:ReservedIp", "pin-gw-d-ipv4", "hearth:digitalocean:PublicIp::pin-gw-d-ipv4"],
+      ["digitalocean:index/reservedIpAssignment:ReservedIpAssignment", "pin-gw-d-ipv4-assignment", "hearth:digitalocean:PublicIp::pin-gw-d-ipv4"],
     ],
   },
 };
@@ -287,6 +311,9 @@ beforeAll(async () => {
             state.ipAddress = "198.51.100.7";
             break;
         }
+        // Hetzner and DigitalOcean ids are numbers, and components check the ids they are given
+        // (a GatewayNode hands its VM the firewall's and the primary IP's ids).
+        if (args.type.startsWith("hcloud:") || args.type.startsWith("digitalocean:")) return { id: String(nextId++), state };
         return { id: `${args.name}-id-${nextId++}`, state };
       },
       call: (args) => args.inputs,

@@ -15,8 +15,8 @@ const conforms: ArgsConform<VmArgs, VmFromTemplateArgs> = true;
 
 const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO5r3bZ4n0sCdHq2wq0e2YwJ1k2oN3y5m8l6x8K2hQ7a ops@laptop";
 
-// Compile-time: the contract's firewall group args, but `description`, which the cloud does not keep.
-const firewallConforms: ArgsConform<Omit<ContractFirewallGroupArgs, "description">, FirewallGroupArgs> = true;
+// Compile-time: the provider's args take the contract's firewall group args.
+const firewallConforms: ArgsConform<ContractFirewallGroupArgs, FirewallGroupArgs> = true;
 
 beforeEach(reset);
 

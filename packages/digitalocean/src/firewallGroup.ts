@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
 import { checkArgs, checkHostname, failFor, Problems, validateFirewallRules, type FirewallGroupOutputs, type FirewallRule } from "@hearth/core";
 import { childName } from "@hearth/core/internal";
-import { claimUniqueName, providerScope, type Outputs } from "@hearth/kit";
+import { childOptions, claimUniqueName, nameOwner, providerScope, type Outputs } from "@hearth/kit";
 import { firewallTagPrefix } from "./labels.js";
 import { toDigitalOceanRules, type DoRules } from "./rules.js";
 
@@ -54,17 +54,18 @@ export class FirewallGroup extends pulumi.ComponentResource implements Outputs<F
     const tagName =
       firewallName === undefined
         ? undefined
-        : problems.check((f) => claimUniqueName(f, "name", "DigitalOcean firewall tag", providerScope(opts, "digitalocean"), `${firewallTagPrefix}${firewallName}`, `FirewallGroup "${name}"`));
+        : problems.check((f) => claimUniqueName(f, "name", "DigitalOcean firewall tag", providerScope(opts, "digitalocean"), `${firewallTagPrefix}${firewallName}`, nameOwner(opts, `FirewallGroup "${name}"`)));
     problems.throwIfAny();
     super("hearth:digitalocean:FirewallGroup", name, {}, opts);
     this.rules = rules!;
-    const tag = new digitalocean.Tag(childName(name, "tag"), { name: tagName! }, { parent: this });
+    // A composing component (GatewayNode) may give the children options such as aliases (@hearth/kit composition).
+    const tag = new digitalocean.Tag(childName(name, "tag"), { name: tagName! }, childOptions(opts, childName(name, "tag"), { parent: this }));
     this.tag = tag.name;
     this.groupId = tag.name;
     const firewall = new digitalocean.Firewall(
       name,
       { name: firewallName!, tags: [tag.name], inboundRules: this.rules.inboundRules, outboundRules: this.rules.outboundRules },
-      { parent: this },
+      childOptions(opts, name, { parent: this }),
     );
     this.firewallId = firewall.id;
     this.registerOutputs({ groupId: this.groupId, firewallId: this.firewallId, tag: this.tag });

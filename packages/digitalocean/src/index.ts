@@ -2,9 +2,10 @@
 // and recorded in etc/digitalocean.api.md (docs/api.md). Helpers that other Hearth packages need
 // live behind "@hearth/digitalocean/internal" (src/internal.ts), which is not covered by semver.
 
-export { doRegions, type DoRegion, type DoSize } from "./catalog.js";
+export { DoRegion, doRegions, type DoSize } from "./catalog.js";
 export { doBackupHours, doBackupPlans, doWeekdays, type DoBackupSchedule, type DoWeekday } from "./backups.js";
 export { Network, type NetworkArgs } from "./network.js";
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 export { type DoInboundRule, type DoOutboundRule, type DoRules } from "./rules.js";
 export { VmFromTemplate, type VmFromTemplateArgs, type VmNetwork } from "./vmFromTemplate.js";
+export { PublicIp, type PublicIpArgs } from "./publicIp.js";

@@ -4,3 +4,4 @@
 
 export { checkRegion, resolveDropletSize } from "./catalog.js";
 export { toDigitalOceanRules } from "./rules.js";
+export { firewallTagPrefix } from "./labels.js";

@@ -2,8 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
 import {
   checkArgs,
+  checkBoolean,
   checkHostname,
   failFor,
+  labelsToTags,
   Problems,
   validateVmArgs,
   vmResources,
@@ -14,7 +16,7 @@ import {
   type VmSizeName,
 } from "@hearth/core";
 import { childName } from "@hearth/core/internal";
-import { checked, cloudVmUserData, sortSshKeys, type Outputs } from "@hearth/kit";
+import { checked, childOptions, cloudVmUserData, composedLabels, compositionOf, sortSshKeys, type Outputs } from "@hearth/kit";
 import { checkDoRetention, toDropletBackupPolicy, type DoBackupSchedule } from "./backups.js";
 import { checkDropletSize, checkRegion, dropletSizeFor, type DoRegion } from "./catalog.js";
 import { checkFirewallTag, checkTags, doLabels, doTags } from "./labels.js";
@@ -96,6 +98,12 @@ export interface VmFromTemplateArgs {
    * @default false
    */
   readonly deleteProtection?: boolean;
+  /**
+   * A public IPv6 address besides the IPv4 one. Once on, turning it off replaces the droplet
+   * (digitalocean/terraform-provider-digitalocean, digitalocean/droplet/resource_droplet.go:
+   * `ForceNewIfChange("ipv6", ...)` when it goes from true to false). @default false
+   */
+  readonly ipv6?: boolean;
 }
 
 /**
@@ -157,9 +165,14 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
     const userData =
       reported("cloudInit") || reported(hostnameField) ? undefined : problems.check((f) => cloudVmUserData(f, hostname, args.cloudInit, args.userData, "digitalocean"));
     const labels = reported("labels") ? undefined : problems.check((f) => doLabels(f, "VmFromTemplate", args.labels));
+    // A composing component (GatewayNode) may lay its own labels over these (@hearth/kit composition); flattened like the rest.
+    const composition = compositionOf(opts).labels;
     const ownTags = reported("labels")
       ? problems.check((f) => checkTags(f, "tags", args.tags))
-      : problems.check((f) => doTags(f, "VmFromTemplate", args.labels, args.tags));
+      : composition === undefined
+        ? problems.check((f) => doTags(f, "VmFromTemplate", args.labels, args.tags))
+        : problems.check((f) => [...new Set([...labelsToTags(composedLabels(opts, labels!)), ...checkTags(f, "tags", args.tags)])].sort());
+    const ipv6 = args.ipv6 === undefined ? undefined : problems.check((f) => checkBoolean(f, "ipv6", args.ipv6));
 
     let backupPolicy: DoBackupSchedule | undefined;
     if (args.backups !== undefined && !reported("backups")) {
@@ -192,9 +205,10 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
     super("hearth:digitalocean:VmFromTemplate", name, {}, opts);
     this.size = size!;
 
-    const registered = keys!.publicKeys.map(
-      ({ index, key }) => new digitalocean.SshKey(childName(name, "ssh", index), { name: childName(hostname, "ssh", index), publicKey: key }, { parent: this }).id,
-    );
+    const registered = keys!.publicKeys.map(({ index, key }) => {
+      const keyName = childName(name, "ssh", index);
+      return new digitalocean.SshKey(keyName, { name: childName(hostname, "ssh", index), publicKey: key }, childOptions(opts, keyName, { parent: this })).id;
+    });
     this.tags = pulumi.all(firewallTags.map((t) => t!)).apply((fwTags) => [...new Set([...ownTags!, ...fwTags])].sort());
     const droplet = new digitalocean.Droplet(
       name,
@@ -209,13 +223,14 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
         ...(vpcUuid === undefined ? {} : { vpcUuid }),
         backups: backupPolicy !== undefined,
         ...(backupPolicy === undefined ? {} : { backupPolicy }),
+        ...(ipv6 ? { ipv6 } : {}),
       },
-      { parent: this, ...(args.deleteProtection ? { protect: true } : {}) },
+      childOptions(opts, name, { parent: this, ...(args.deleteProtection ? { protect: true } : {}) }),
     );
     this.instanceId = droplet.id;
     this.dropletId = droplet.id.apply(Number);
     this.hostname = droplet.name;
-    this.labels = pulumi.output(labels!);
+    this.labels = pulumi.output(composedLabels(opts, labels!));
     this.ipv4Address = droplet.ipv4Address;
     this.ipv6Address = droplet.ipv6Address;
     this.privateIpv4Address = droplet.ipv4AddressPrivate;

@@ -4,6 +4,8 @@ import { parse } from "yaml";
 import { HearthValidationError } from "@hearth/core";
 import { captureChildren as parentRecorder, expectRefused, installMocks, outputOf as value, presets, recorded as created, recordedOf as byType, resetMocks as reset, settle } from "@hearth/kit/testing";
 import { homeKey, ingressArgs, seed } from "./fixtures.test-support.js";
+import * as hcloudParts from "@hearth/hcloud";
+import * as doParts from "@hearth/digitalocean";
 import { GatewayNode, type GatewayNodeArgs } from "./gatewayNode.js";
 import { deriveWireguardPrivateKey, wireguardPublicKey } from "./wireguard.js";
 
@@ -61,9 +63,17 @@ describe("GatewayNode on hcloud", () => {
     // The IP's name is fixed and an assigned IP cannot be deleted: it too goes before its replacement.
     expect(options.get("hcloud:index/primaryIp:PrimaryIp::ingress-fsn1-ipv4")!.deleteBeforeReplace).toBe(true);
     expect(serverOpts.additionalSecretOutputs).toContain("userData");
-    for (const child of ["hcloud:index/primaryIp:PrimaryIp::ingress-fsn1-ipv4", "hcloud:index/firewall:Firewall::ingress-fsn1-fw", "hcloud:index/server:Server::ingress-fsn1"]) {
-      expect(parents.get(child)).toBe(node);
+    // A VM with a role: the gateway's children are the cloud package's own components, and the raw resources theirs.
+    const components: Array<[string, string, new (...a: never[]) => object]> = [
+      ["hcloud:index/primaryIp:PrimaryIp::ingress-fsn1-ipv4", "hearth:hcloud:PublicIp::ingress-fsn1-ipv4", hcloudParts.PublicIp],
+      ["hcloud:index/firewall:Firewall::ingress-fsn1-fw", "hearth:hcloud:FirewallGroup::ingress-fsn1-fw", hcloudParts.FirewallGroup],
+      ["hcloud:index/server:Server::ingress-fsn1", "hearth:hcloud:VmFromTemplate::ingress-fsn1", hcloudParts.VmFromTemplate],
+    ];
+    for (const [raw, component, kind] of components) {
+      expect(parents.get(component)).toBe(node);
+      expect(parents.get(raw)).toBeInstanceOf(kind);
     }
+    expect(byType("hcloud:index/sshKey:SshKey")).toEqual([]);
 
     const doc = parse(revealSecret(server!.inputs.userData));
     const wg = doc.write_files.find((f: { path: string }) => f.path === "/etc/wireguard/wg0.conf").content as string;
@@ -116,6 +126,18 @@ describe("GatewayNode on hcloud", () => {
     expect(a).toBe(b);
   });
 
+  it("lets the address alone be protected, as docs/gateways.md shows", async () => {
+    const resources = new Map<string, pulumi.Resource>();
+    const record: pulumi.ResourceTransformation = (r) => void resources.set(r.type, r.resource);
+    const protectIp: pulumi.ResourceTransformation = (r) => (r.type.endsWith(":PublicIp") ? { props: r.props, opts: { ...r.opts, protect: true } } : undefined);
+    new GatewayNode("ingress-fsn1", ingress, { transformations: [protectIp, record] });
+    await settle();
+    const protectedOf = (type: string) => (resources.get(type) as unknown as { __protect?: boolean }).__protect;
+    expect(protectedOf("hcloud:index/primaryIp:PrimaryIp")).toBe(true);
+    expect(protectedOf("hcloud:index/server:Server")).toBeFalsy();
+    expect(protectedOf("hcloud:index/firewall:Firewall")).toBeFalsy();
+  });
+
   it("closes SSH when adminCidrs is empty", async () => {
     const node = new GatewayNode("ingress-fsn1", { ...ingress, adminCidrs: [] });
     await value(node.publicIp);
@@ -127,7 +149,7 @@ describe("GatewayNode on hcloud", () => {
 
 describe("GatewayNode on DigitalOcean", () => {
   it("creates a reserved IP assigned to the droplet, a firewall on the droplet, and NAT for egress", async () => {
-    const { transformations, parents } = parentRecorder();
+    const { transformations, parents, options } = parentRecorder();
     const node = new GatewayNode(
       "egress-ams3",
       { role: "egress", cloud: "digitalocean", region: "ams3", home: { ...home, networks: ["192.168.1.0/24"] }, adminCidrs: ["2001:db8::/48"], wireguardSeed: seed },
@@ -139,9 +161,11 @@ describe("GatewayNode on DigitalOcean", () => {
     const [ip] = byType("digitalocean:index/reservedIp:ReservedIp");
     expect(ip).toMatchObject({ name: "egress-ams3-ipv4", inputs: { region: "ams3" } });
     const [droplet] = byType("digitalocean:index/droplet:Droplet");
-    expect(droplet!.inputs).toMatchObject({ name: "egress-ams3", size: "s-1vcpu-1gb", image: "debian-12-x64", region: "ams3" });
+    expect(droplet!.inputs).toMatchObject({ name: "egress-ams3", size: "s-1vcpu-1gb", image: "debian-12-x64", region: "ams3", ipv6: true });
+    // The gateway's labels as tags, and the firewall's tag, which attaches the droplet to it.
     expect(droplet!.inputs.tags).toEqual([
       "hearth-component-gatewaynode",
+      "hearth-fw-egress-ams3-fw",
       "hearth-gateway-egress-ams3",
       "hearth-managed-by-hearth",
       "hearth-role-egress",
@@ -149,18 +173,32 @@ describe("GatewayNode on DigitalOcean", () => {
     ]);
     const [assignment] = byType("digitalocean:index/reservedIpAssignment:ReservedIpAssignment");
     expect(assignment).toMatchObject({ name: "egress-ams3-ipv4-assignment", inputs: { ipAddress: "198.51.100.8", dropletId: expect.any(Number) } });
+    const [tag] = byType("digitalocean:index/tag:Tag");
+    expect(tag).toMatchObject({ name: "egress-ams3-fw-tag", inputs: { name: "hearth-fw-egress-ams3-fw" } });
     const [firewall] = byType("digitalocean:index/firewall:Firewall");
     expect(firewall!.inputs).toMatchObject({
       name: "egress-ams3-fw",
-      dropletIds: [assignment!.inputs.dropletId],
+      tags: ["hearth-fw-egress-ams3-fw"],
       inboundRules: [
         { protocol: "udp", portRange: "51820", sourceAddresses: world },
         { protocol: "tcp", portRange: "22", sourceAddresses: ["2001:db8::/48"] },
       ],
     });
+    expect(firewall!.inputs.dropletIds).toBeUndefined();
     expect(firewall!.inputs.outboundRules).toHaveLength(3);
-    for (const child of ["digitalocean:index/reservedIp:ReservedIp::egress-ams3-ipv4", "digitalocean:index/droplet:Droplet::egress-ams3", "digitalocean:index/firewall:Firewall::egress-ams3-fw"]) {
-      expect(parents.get(child)).toBe(node);
+    // The firewall waits for the droplet, so a droplet carries the tag before a firewall that named it by id lets go of the id.
+    expect(options.get("digitalocean:index/firewall:Firewall::egress-ams3-fw")!.dependsOn).toEqual([expect.any(Promise)]);
+    expect(await (options.get("digitalocean:index/firewall:Firewall::egress-ams3-fw")!.dependsOn as Promise<unknown>[])[0]).toBeInstanceOf(doParts.VmFromTemplate);
+    expect(options.get("digitalocean:index/droplet:Droplet::egress-ams3")!.additionalSecretOutputs).toContain("userData");
+    const components: Array<[string, string, new (...a: never[]) => object]> = [
+      ["digitalocean:index/reservedIp:ReservedIp::egress-ams3-ipv4", "hearth:digitalocean:PublicIp::egress-ams3-ipv4", doParts.PublicIp],
+      ["digitalocean:index/reservedIpAssignment:ReservedIpAssignment::egress-ams3-ipv4-assignment", "hearth:digitalocean:PublicIp::egress-ams3-ipv4", doParts.PublicIp],
+      ["digitalocean:index/droplet:Droplet::egress-ams3", "hearth:digitalocean:VmFromTemplate::egress-ams3", doParts.VmFromTemplate],
+      ["digitalocean:index/firewall:Firewall::egress-ams3-fw", "hearth:digitalocean:FirewallGroup::egress-ams3-fw", doParts.FirewallGroup],
+    ];
+    for (const [raw, component, kind] of components) {
+      expect(parents.get(component)).toBe(node);
+      expect(parents.get(raw)).toBeInstanceOf(kind);
     }
     const doc = parse(revealSecret(droplet!.inputs.userData));
     const nft = doc.write_files.find((f: { path: string }) => f.path === "/etc/hearth/nftables.conf").content as string;

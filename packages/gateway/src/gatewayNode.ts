@@ -1,11 +1,40 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as hcloud from "@pulumi/hcloud";
-import * as digitalocean from "@pulumi/digitalocean";
-import { checkCidr, checkInt, checkLabels, checkList, checkNoWorldOpenAdminPorts, coversWholeInternet, checkOneOf, checkSshKeys, checkHostname, cloudNames, failFor, gatewayRoles, gatewayStates, hearthLabels, labelKeys, labelsToTags, normalizeRules, parseCidr, parseIp, renderCloudConfig, checkUserDataSize, rule, type CloudName, type Fail, type FirewallRule, type GatewayEntry, type GatewayPort, type GatewayRole, type GatewayState } from "@hearth/core";
+import {
+  checkCidr,
+  checkInt,
+  checkLabels,
+  checkList,
+  checkNoWorldOpenAdminPorts,
+  coversWholeInternet,
+  checkOneOf,
+  checkSshKeys,
+  checkHostname,
+  cloudNames,
+  failFor,
+  gatewayRoles,
+  gatewayStates,
+  hearthLabels,
+  labelKeys,
+  normalizeRules,
+  parseCidr,
+  parseIp,
+  renderCloudConfig,
+  checkUserDataSize,
+  rule,
+  type CloudName,
+  type Fail,
+  type FirewallRule,
+  type GatewayEntry,
+  type GatewayPort,
+  type GatewayRole,
+  type GatewayState,
+} from "@hearth/core";
 import { childName } from "@hearth/core/internal";
-import { claimUniqueName, providerScope, checked } from "@hearth/kit";
+import { checked, claimUniqueName, composed, providerScope } from "@hearth/kit";
+import * as hcloudParts from "@hearth/hcloud";
+import * as doParts from "@hearth/digitalocean";
 import { checkLocation, resolveServerType, toHcloudRules } from "@hearth/hcloud/internal";
-import { checkRegion, resolveDropletSize, toDigitalOceanRules } from "@hearth/digitalocean/internal";
+import { checkRegion, firewallTagPrefix, resolveDropletSize, toDigitalOceanRules } from "@hearth/digitalocean/internal";
 import { gatewayCloudConfig, type GatewayBootstrap } from "./bootstrap.js";
 import { checkTunnelCidr, checkTunnelHost, defaultTunnelAddress, firstHost } from "./tunnel.js";
 import {
@@ -130,7 +159,19 @@ const comparePorts = (a: GatewayPort, b: GatewayPort) => a.protocol.localeCompar
  * A public front door (ingress) or exit point (egress) for the home network on Hetzner Cloud
  * or DigitalOcean: a server bootstrapped with WireGuard back home (plus nginx or NAT), a
  * public IPv4 that outlives the server, and a firewall opening only the gateway's ports and
- * SSH from the admin networks.
+ * SSH from the admin networks. A gateway is a VM with a role: it is built from the cloud
+ * package's own `PublicIp`, `FirewallGroup` and `VmFromTemplate`, whose resources carry the
+ * gateway's labels (`hearth/component: GatewayNode`, `hearth/role`, `hearth/gateway`).
+ *
+ * Children on hcloud: `${name}-ipv4` (hcloud PublicIp: primary IP `${name}-ipv4`),
+ * `${name}-fw` (hcloud FirewallGroup: firewall `${name}-fw`), `${name}` (hcloud
+ * VmFromTemplate: server `${name}`).
+ * Children on DigitalOcean: `${name}-fw` (digitalocean FirewallGroup: tag `${name}-fw-tag`,
+ * firewall `${name}-fw`), `${name}` (digitalocean VmFromTemplate: droplet `${name}`),
+ * `${name}-ipv4` (digitalocean PublicIp: reserved IP `${name}-ipv4`, assignment
+ * `${name}-ipv4-assignment`).
+ * Before the gateway built on these components the raw resources were its own children; they
+ * carry aliases to those URNs, so an upgrade replaces nothing.
  */
 export class GatewayNode extends pulumi.ComponentResource {
   public readonly role: GatewayRole;
@@ -160,7 +201,8 @@ export class GatewayNode extends pulumi.ComponentResource {
     const role = checkOneOf(fail, "role", args.role, gatewayRoles);
     const cloud = checkOneOf(fail, "cloud", args.cloud, cloudNames);
     const region = cloud === "hcloud" ? checkLocation(fail, "region", args.region) : checkRegion(fail, "region", args.region);
-    const size = cloud === "hcloud" ? resolveServerType(fail, "size", args.size ?? "cx23") : resolveDropletSize(fail, "size", args.size ?? "s-1vcpu-1gb");
+    const size =
+      cloud === "hcloud" ? resolveServerType(fail, "size", args.size ?? "cx23") : resolveDropletSize(fail, "size", args.size ?? "s-1vcpu-1gb");
     const image = args.image ?? (cloud === "hcloud" ? "debian-12" : "debian-12-x64");
     if (typeof image !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(image)) fail("image", image, 'use an image name such as "debian-12"');
     const wireguardPort = checkInt(fail, "wireguardPort", args.wireguardPort ?? 51820, 1, 65535);
@@ -206,16 +248,30 @@ export class GatewayNode extends pulumi.ComponentResource {
     // The one definition of world-open admin access (core), over all the gateway's rules together:
     // a gateway port or the WireGuard port on an admin port, on any protocol, is refused.
     checkNoWorldOpenAdminPorts(fail, "ports", normalized);
-    const hcloudRules = cloud === "hcloud" ? toHcloudRules(fail, "ports", normalized) : undefined;
-    const doRules = cloud === "digitalocean" ? toDigitalOceanRules(fail, "ports", normalized) : undefined;
-    // Names Hetzner wants unique per project (../shared/specs/hcloud-openapi.json: create_server_request,
-    // create_firewall_request and create_primary_ip_request `name`).
+    // Checked here with the cloud's own translation, so a rule the cloud cannot express is
+    // refused as the gateway's `ports` before anything is registered; FirewallGroup translates
+    // the same rules again.
+    if (cloud === "hcloud") toHcloudRules(fail, "ports", normalized);
+    else toDigitalOceanRules(fail, "ports", normalized);
+    // Names the provider wants unique, claimed for this gateway before anything is registered;
+    // the components it builds on claim the same names for it (`owner`). Hetzner: server,
+    // firewall and primary IP names are unique per project (../shared/specs/hcloud-openapi.json:
+    // create_server_request, create_firewall_request and create_primary_ip_request `name`);
+    // DigitalOcean: the tag that attaches droplets to the firewall.
+    const owner = `GatewayNode "${name}"`;
     if (cloud === "hcloud") {
       const scope = providerScope(opts, "hcloud");
-      claimUniqueName(fail, "name", "Hetzner Cloud server name", scope, name, `GatewayNode "${name}"`);
-      claimUniqueName(fail, "name", "Hetzner Cloud firewall name", scope, childName(name, "fw"), `GatewayNode "${name}"`);
-      claimUniqueName(fail, "name", "Hetzner Cloud primary IP name", scope, childName(name, "ipv4"), `GatewayNode "${name}"`);
+      claimUniqueName(fail, "name", "Hetzner Cloud server name", scope, name, owner);
+      claimUniqueName(fail, "name", "Hetzner Cloud firewall name", scope, childName(name, "fw"), owner);
+      claimUniqueName(fail, "name", "Hetzner Cloud primary IP name", scope, childName(name, "ipv4"), owner);
+    } else {
+      claimUniqueName(fail, "name", "DigitalOcean firewall tag", providerScope(opts, "digitalocean"), `${firewallTagPrefix}${childName(name, "fw")}`, owner);
     }
+    // The provider(s) given to the gateway, handed on to the components (which scope names by them).
+    const inherited: pulumi.ComponentResourceOptions = {
+      ...(opts?.provider ? { provider: opts.provider } : {}),
+      ...(opts?.providers ? { providers: opts.providers } : {}),
+    };
 
     const bootstrap = (key: string, homeKey: string): GatewayBootstrap => ({
       hostname: name,
@@ -246,63 +302,46 @@ export class GatewayNode extends pulumi.ComponentResource {
       ),
     );
 
+    // The gateway is a VM with a role: it builds on the cloud's own components (PublicIp,
+    // FirewallGroup, VmFromTemplate), so what they learn reaches gateways too. Their children
+    // keep the names, labels and options they had when the gateway created them itself, plus an
+    // alias to the URN they had then (parent: this gateway), so upgrading replaces nothing.
+    const owned = { aliases: [{ parent: this }] };
+    const compose = (children: Record<string, pulumi.CustomResourceOptions>): pulumi.ComponentResourceOptions =>
+      composed({ parent: this, ...inherited }, { labels: this.labels, owner, children });
+    const ipName = childName(name, "ipv4");
+    const fwName = childName(name, "fw");
+    // The server takes `userData` as a secret input; its output is kept secret too.
+    const server = { ...owned, additionalSecretOutputs: ["userData"] };
     let publicIp: pulumi.Output<string>;
     if (cloud === "hcloud") {
-      // The address is its own resource, never deleted with the server (autoDelete false), so
-      // replacing the server keeps the IP that clients and DNS know. It is created unassigned in
-      // the server's location (`location`: `datacenter` was removed from primary IPs on
-      // 2026-07-01) and the server takes it through `publicNets` at creation. That is the only
-      // assignment that needs no stopped server: since 2026 the assign and unassign actions
-      // refuse a running server (`server_not_stopped`) and an assigned IP cannot be deleted
-      // (`must_be_unassigned`; ../shared/specs/hcloud-openapi.json, `/primary_ips`). Deleting the
-      // server detaches the IP (`DELETE /servers/{id}`), which is why destroy deletes the server
-      // first (it depends on the IP) and why terraform-provider-hcloud's primary IP delete
-      // (internal/primaryip/resource.go) only has to power off and unassign when the server is
-      // still there.
-      // deleteBeforeReplace: the IP's name is fixed, so a replacement (new location) cannot be
-      // created next to the old one (`uniqueness_error`); and the old IP can only go once the
-      // server that holds it is gone, which Pulumi arranges by replacing the dependent server
-      // first when the IP is deleted before it is replaced.
-      const ip = new hcloud.PrimaryIp(
-        childName(name, "ipv4"),
-        { name: childName(name, "ipv4"), type: "ipv4", location: region, autoDelete: false, labels: this.labels },
-        { parent: this, deleteBeforeReplace: true },
-      );
-      const firewall = new hcloud.Firewall(childName(name, "fw"), { name: childName(name, "fw"), rules: hcloudRules, labels: this.labels }, { parent: this });
-      new hcloud.Server(
+      // A primary IP that outlives the server (hcloud PublicIp says why, and why it and the
+      // server it is given to are replaced delete-first).
+      const ip = new hcloudParts.PublicIp(ipName, { location: region as hcloudParts.HcloudLocation }, compose({ [ipName]: owned }));
+      const firewall = new hcloudParts.FirewallGroup(fwName, { rules }, compose({ [fwName]: owned }));
+      new hcloudParts.VmFromTemplate(
         name,
-        {
-          name,
-          serverType: size,
-          image,
-          location: region,
-          labels: this.labels,
-          firewallIds: [firewall.id.apply(Number)],
-          publicNets: [{ ipv4Enabled: true, ipv4: ip.id.apply(Number), ipv6Enabled: true }],
-          userData: this.userData,
-        },
-        // deleteBeforeReplace: the primary IP can be assigned to one server at a time, and only a
-        // new (or stopped) server can take it: the old server must be gone (its deletion detaches
-        // the IP) before the replacement is created with the same `publicNets` IP. Created the
-        // other way round, the create fails with 422 `primary_ip_assigned`.
-        { parent: this, deleteBeforeReplace: true, additionalSecretOutputs: ["userData"] },
+        { location: region as hcloudParts.HcloudLocation, serverType: size, image, firewallGroups: [firewall.groupId], userData: this.userData, publicIpv4: ip.ipId },
+        compose({ [name]: server }),
       );
-      publicIp = ip.ipAddress;
+      publicIp = ip.address;
     } else {
-      const ip = new digitalocean.ReservedIp(childName(name, "ipv4"), { region }, { parent: this });
-      const droplet = new digitalocean.Droplet(
+      // The firewall applies to droplets carrying its tag (a new child, `${name}-fw-tag`). It is
+      // updated after the droplet (dependsOn): on an upgrade from a gateway whose firewall named
+      // the droplet by id, the droplet carries the tag before the firewall stops naming its id,
+      // so the droplet is never without its firewall. The reserved IP is assigned by a separate
+      // assignment, so a new droplet keeps the address.
+      let droplet!: (vm: pulumi.Resource) => void;
+      const vmCreated = new Promise<pulumi.Resource>((resolve) => (droplet = resolve));
+      const firewall = new doParts.FirewallGroup(fwName, { rules }, compose({ [fwName]: { ...owned, dependsOn: [vmCreated] } }));
+      const vm = new doParts.VmFromTemplate(
         name,
-        { name, size, image, region, tags: labelsToTags(this.labels), userData: this.userData, ipv6: true },
-        { parent: this, additionalSecretOutputs: ["userData"] },
+        { region: region as doParts.DoRegion, dropletSize: size, image, firewallGroups: [firewall.groupId], userData: this.userData, ipv6: true },
+        compose({ [name]: server }),
       );
-      const dropletId = droplet.id.apply(Number);
-      new digitalocean.ReservedIpAssignment(childName(name, "ipv4-assignment"), { ipAddress: ip.ipAddress, dropletId }, { parent: this });
-      new digitalocean.Firewall(
-        childName(name, "fw"),
-        { name: childName(name, "fw"), dropletIds: [dropletId], inboundRules: doRules!.inboundRules, outboundRules: doRules!.outboundRules },
-        { parent: this },
-      );
-      publicIp = ip.ipAddress;
+      droplet(vm);
+      const ip = new doParts.PublicIp(ipName, { region: region as doParts.DoRegion, vmId: vm.instanceId }, compose({ [ipName]: owned, [childName(ipName, "assignment")]: owned }));
+      publicIp = ip.address;
     }
     this.role = role;
     this.cloud = cloud;

@@ -8,8 +8,8 @@ import { Network } from "./network.js";
 
 installMocks({ answers: presets.hcloud });
 
-// Compile-time: the contract's firewall group args, but `description`, which the cloud does not keep.
-const firewallConforms: ArgsConform<Omit<ContractFirewallGroupArgs, "description">, FirewallGroupArgs> = true;
+// Compile-time: the provider's args take the contract's firewall group args.
+const firewallConforms: ArgsConform<ContractFirewallGroupArgs, FirewallGroupArgs> = true;
 
 beforeEach(reset);
 

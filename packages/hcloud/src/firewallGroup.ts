@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
 import { checkArgs, checkNonEmpty, failFor, Problems, validateFirewallRules, type FirewallGroupOutputs, type FirewallRule } from "@hearth/core";
-import { claimUniqueName, providerScope, type Outputs } from "@hearth/kit";
+import { childOptions, claimUniqueName, composedLabels, nameOwner, providerScope, type Outputs } from "@hearth/kit";
 import { hcloudLabels } from "./labels.js";
 import { toHcloudRules, type HcloudFirewallRule } from "./rules.js";
 
@@ -52,12 +52,13 @@ export class FirewallGroup extends pulumi.ComponentResource implements Outputs<F
     const rules = contract.rules && problems.check((f) => toHcloudRules(f, "rules", contract.rules!));
     const labels = problems.check((f) => hcloudLabels(f, "FirewallGroup", args.labels));
     if (firewallName !== undefined && problems.list.every((p) => p.field !== "name")) {
-      problems.check((f) => claimUniqueName(f, "name", "Hetzner Cloud firewall name", providerScope(opts, "hcloud"), firewallName, `FirewallGroup "${name}"`));
+      problems.check((f) => claimUniqueName(f, "name", "Hetzner Cloud firewall name", providerScope(opts, "hcloud"), firewallName, nameOwner(opts, `FirewallGroup "${name}"`)));
     }
     problems.throwIfAny();
     super("hearth:hcloud:FirewallGroup", name, {}, opts);
     this.rules = rules!;
-    const firewall = new hcloud.Firewall(name, { name: firewallName!, rules: this.rules, labels: labels! }, { parent: this });
+    // A composing component (GatewayNode) may lay its labels over these and alias the firewall (@hearth/kit composition).
+    const firewall = new hcloud.Firewall(name, { name: firewallName!, rules: this.rules, labels: composedLabels(opts, labels!) }, childOptions(opts, name, { parent: this }));
     this.groupId = firewall.id;
     this.firewallId = firewall.id.apply(Number);
     this.registerOutputs({ groupId: this.groupId, firewallId: this.firewallId });

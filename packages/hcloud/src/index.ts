@@ -2,8 +2,9 @@
 // recorded in etc/hcloud.api.md (docs/api.md). Helpers that other Hearth packages need live
 // behind "@hearth/hcloud/internal" (src/internal.ts), which is not covered by semver.
 
-export { hcloudLocations, hcloudNetworkZones, type HcloudLocation, type HcloudNetworkZone, type HcloudSize } from "./catalog.js";
+export { HcloudLocation, HcloudNetworkZone, hcloudLocations, hcloudNetworkZones, type HcloudSize } from "./catalog.js";
 export { Network, type NetworkArgs } from "./network.js";
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 export { type HcloudFirewallRule } from "./rules.js";
 export { VmFromTemplate, type VmFromTemplateArgs, type VmNetwork } from "./vmFromTemplate.js";
+export { PublicIp, type PublicIpArgs } from "./publicIp.js";

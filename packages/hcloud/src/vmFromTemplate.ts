@@ -15,7 +15,7 @@ import {
   type VmSizeName,
 } from "@hearth/core";
 import { childName } from "@hearth/core/internal";
-import { checked, claimUniqueName, cloudVmUserData, isPlain, providerScope, sortSshKeys, type Outputs } from "@hearth/kit";
+import { checked, childOptions, claimUniqueName, cloudVmUserData, composedLabels, isPlain, nameOwner, providerScope, sortSshKeys, type Outputs } from "@hearth/kit";
 import { checkHcloudRetention, checkHcloudSchedule } from "./backups.js";
 import { checkLocation, checkServerType, serverTypeFor, type HcloudLocation } from "./catalog.js";
 import { hcloudLabels } from "./labels.js";
@@ -90,6 +90,17 @@ export interface VmFromTemplateArgs {
   readonly backups?: BackupPolicy;
   /** Hetzner's delete and rebuild protection. @default false */
   readonly deleteProtection?: boolean;
+  /**
+   * A stable public IPv4 the server takes at creation: an hcloud `PublicIp`'s `ipId` (or an
+   * existing primary IP's id, its digits as a string) in the server's location. Replacing the
+   * server keeps the address. The server is then replaced delete-first: a primary IP is
+   * assigned to one server at a time, and since 2026 only at a server's creation or while it is
+   * stopped (`server_not_stopped`; ../shared/specs/hcloud-openapi.json, `/primary_ips`), so the
+   * old server must be gone (deleting it detaches the IP) before the new one is created with
+   * it; created the other way round, Hetzner refuses with 422 `primary_ip_assigned`.
+   * @default an address that comes and goes with the server
+   */
+  readonly publicIpv4?: pulumi.Input<string>;
 }
 
 /** A network id Hetzner takes: a positive whole number, here as its digits. */
@@ -188,19 +199,32 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
             }).apply(Number),
           ),
     );
+    // A primary IP is given to a server by its numeric id (../shared/specs/hcloud-openapi.json,
+    // create_server_request `public_net.ipv4`).
+    const publicIpv4 =
+      args.publicIpv4 === undefined
+        ? undefined
+        : problems.check((f) =>
+            checked(args.publicIpv4!, (v) => {
+              if (typeof v !== "string" || !networkIdPattern.test(v)) f("publicIpv4", v, "use an hcloud PublicIp's ipId or an existing primary IP's id (its digits, as a string)");
+            }).apply(Number),
+          );
     // "Name of the Server to create (must be unique per Project ...)"
     // (../shared/specs/hcloud-openapi.json, components/schemas/create_server_request/properties/name)
     if (!reported(hostnameField)) {
-      problems.check((f) => claimUniqueName(f, hostnameField, "Hetzner Cloud server name", providerScope(opts, "hcloud"), hostname, who));
+      problems.check((f) => claimUniqueName(f, hostnameField, "Hetzner Cloud server name", providerScope(opts, "hcloud"), hostname, nameOwner(opts, who)));
     }
     problems.throwIfAny();
     super("hearth:hcloud:VmFromTemplate", name, {}, opts);
     this.serverType = serverType!;
+    // A composing component (GatewayNode) may lay its own labels over these and give the
+    // children options such as aliases (@hearth/kit composition); a user's options carry none.
+    const allLabels = composedLabels(opts, labels!);
 
-    const registered = keys!.publicKeys.map(
-      ({ index, key }) =>
-        new hcloud.SshKey(childName(name, "ssh", index), { name: childName(hostname, "ssh", index), publicKey: key, labels: labels! }, { parent: this }).id,
-    );
+    const registered = keys!.publicKeys.map(({ index, key }) => {
+      const keyName = childName(name, "ssh", index);
+      return new hcloud.SshKey(keyName, { name: childName(hostname, "ssh", index), publicKey: key, labels: allLabels }, childOptions(opts, keyName, { parent: this })).id;
+    });
     const deleteProtection = args.deleteProtection ?? false;
     const server = new hcloud.Server(
       name,
@@ -211,7 +235,7 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
         image: image!,
         sshKeys: [...registered, ...keys!.references],
         ...(userData === undefined ? {} : { userData }),
-        labels: labels!,
+        labels: allLabels,
         firewallIds: firewallIds.map((id) => id!),
         networks: networks.map((n) => ({
           networkId: pulumi.output(n!.networkId).apply(Number),
@@ -221,13 +245,14 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
         backups: args.backups !== undefined,
         deleteProtection,
         rebuildProtection: deleteProtection,
+        ...(publicIpv4 === undefined ? {} : { publicNets: [{ ipv4Enabled: true, ipv4: publicIpv4, ipv6Enabled: true }] }),
       },
-      { parent: this },
+      childOptions(opts, name, { parent: this, ...(publicIpv4 === undefined ? {} : { deleteBeforeReplace: true }) }),
     );
     this.instanceId = server.id;
     this.serverId = server.id.apply(Number);
     this.hostname = server.name;
-    this.labels = pulumi.output(labels!);
+    this.labels = pulumi.output(allLabels);
     this.ipv4Address = server.ipv4Address;
     this.ipv6Address = server.ipv6Address;
     this.privateIpv4Address = server.networks.apply((list) => list?.[0]?.ip);

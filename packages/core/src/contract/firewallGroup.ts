@@ -7,8 +7,6 @@ export interface FirewallGroupArgs {
   readonly name?: string;
   /** The rules, in the core rule model (`rule.allowIn(...)`); at least one. */
   readonly rules: FirewallRule[];
-  /** A description stored with the group where the provider keeps one. @default "Managed by Hearth" */
-  readonly description?: string;
 }
 
 /** What every provider's `FirewallGroup` reports. */
