@@ -47,7 +47,8 @@ const programs: Program[] = [
       ...stack,
       "pulumi:providers:proxmoxve": 1,
       "hearth:proxmox:CloudImageTemplate": 1,
-      "proxmoxve:download/file:File": 1,
+      // the cloud image and the container template
+      "proxmoxve:download/file:File": 2,
       "hearth:proxmox:Network": 1,
       "proxmoxve:sdn/zone/simple:Simple": 1,
       "proxmoxve:sdn/vnet:Vnet": 1,
@@ -59,7 +60,10 @@ const programs: Program[] = [
       "proxmoxve:index/vmLegacy:VmLegacy": 4,
       "proxmoxve:firewall/rulesLegacy:RulesLegacy": 3,
       "proxmoxve:firewall/optionsLegacy:OptionsLegacy": 3,
-      "proxmoxve:backup/job:Job": 3,
+      "hearth:proxmox:Container": 1,
+      "proxmoxve:index/containerLegacy:ContainerLegacy": 1,
+      // one vzdump job per VM and per container
+      "proxmoxve:backup/job:Job": 4,
     },
   },
   {
