@@ -299,13 +299,13 @@ describe("VmFromTemplate and the contract", () => {
     new VmFromTemplate("yaml-keys", { ...base, cloudInit: { sshKeys: [pulumi.output(key)] as never } });
     await settle();
     expect(recordedOf(types.vm)[0]?.inputs.initialization.userAccount.keys).toEqual([key]);
-    const bad = new VmFromTemplate("late-keys", { ...base, cloudInit: { sshKeys: [pulumi.output("not a key")] as never } });
-    await expect(value(bad.vmId)).rejects.toThrow(/cloudInit\.sshKeys/);
+    const bad = () => new VmFromTemplate("late-keys", { ...base, cloudInit: { sshKeys: [pulumi.output("not a key")] as never } });
+    await expect(late(() => value(bad().vmId))).rejects.toThrow(/cloudInit\.sshKeys/);
   });
 
   it("checks a networkId or firewall group known only at deploy time when it resolves", async () => {
-    const vm = new VmFromTemplate("late-net", { ...base, networks: [{ networkId: pulumi.output("not a bridge") }] });
-    await expect(value(vm.vmId)).rejects.toThrow(/networks\[0\]\.networkId "not a bridge"/);
+    const vm = () => new VmFromTemplate("late-net", { ...base, networks: [{ networkId: pulumi.output("not a bridge") }] });
+    await expect(late(() => value(vm().vmId))).rejects.toThrow(/networks\[0\]\.networkId "not a bridge"/);
   });
 
   it("reports every problem at once, each field once, and creates nothing", async () => {
