@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deriveWireguardPrivateKey, wireguardPublicKey } from "@hearth/gateway";
-import { repoRoot, SandboxProject } from "./harness.js";
+import { buildPackagesAt, SandboxProject } from "./harness.js";
 
 // The last commit of main whose GatewayNode created its server, firewall and primary IP itself.
 // Since then they are children of the hcloud VmFromTemplate, FirewallGroup and PublicIp it
@@ -12,34 +11,8 @@ import { repoRoot, SandboxProject } from "./harness.js";
 const before = "b9e4189";
 const packages = ["core", "kit", "hcloud", "digitalocean", "gateway"];
 
-/**
- * Builds the Hearth packages of `commit` (CommonJS only; enough for a program to require) into
- * `.hearth/old-builds/<commit>` and returns the path of its @hearth/gateway. Their own
- * `node_modules` links every dependency of the workspace except @hearth, which links their own
- * packages, so the old gateway runs on the old hcloud and core but on this @pulumi/pulumi.
- */
-function buildAt(commit: string): string {
-  const dir = join(repoRoot, ".hearth/old-builds", commit);
-  const gateway = join(dir, "packages/gateway/dist/index.cjs");
-  if (existsSync(gateway)) return gateway;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, "node_modules/@hearth"), { recursive: true });
-  const archive = execFileSync("git", ["archive", commit, ...packages.map((p) => `packages/${p}`)], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024 });
-  execFileSync("tar", ["-x", "-C", dir], { input: archive });
-  for (const entry of readdirSync(join(repoRoot, "node_modules"))) {
-    if (entry !== "@hearth") symlinkSync(join(repoRoot, "node_modules", entry), join(dir, "node_modules", entry));
-  }
-  for (const p of packages) symlinkSync(join(dir, "packages", p), join(dir, "node_modules/@hearth", p));
-  for (const p of packages) {
-    const cwd = join(dir, "packages", p);
-    const exportsMap = (JSON.parse(execFileSync("git", ["show", `${commit}:packages/${p}/package.json`], { cwd: repoRoot, encoding: "utf8" })) as {
-      exports: Record<string, { require: { default: string } }>;
-    }).exports;
-    const entries = Object.values(exportsMap).map((e) => e.require.default.replace("./dist/", "src/").replace(/\.cjs$/, ".ts"));
-    execFileSync(join(repoRoot, "node_modules/.bin/tsup"), ["--no-config", "--format", "cjs", "--target", "node20", ...entries], { cwd, stdio: "pipe" });
-  }
-  return gateway;
-}
+/** The old @hearth/gateway (with its old hcloud, digitalocean, kit and core), built by {@link buildPackagesAt}. */
+const buildAt = (commit: string): string => join(buildPackagesAt(commit, packages, "gateway"), "packages/gateway/dist/index.cjs");
 
 const seed = "hearth-e2e-gateway-seed-not-a-real-secret-0123456789";
 const program = (gatewayModule: string): string => `

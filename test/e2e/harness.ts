@@ -1,6 +1,8 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { startSandbox, type Sandbox, type SandboxOptions } from "@hearth/sandbox";
-import { EngineWorkspace } from "../../scripts/lib/engine.js";
+import { EngineWorkspace, repoRoot as root } from "../../scripts/lib/engine.js";
 import { assertConformant } from "../support/conformance.js";
 
 export { repoRoot } from "../../scripts/lib/engine.js";
@@ -122,4 +124,33 @@ export class SandboxProject {
     this.ws.dispose();
     await assertConformant(this.sandbox);
   }
+}
+
+/**
+ * Builds Hearth `packages` as they were at `commit` (CommonJS only, enough for a program to
+ * require) into `.hearth/old-builds/<commit>-<tag>` and returns that folder; a build already
+ * there is reused. Its `node_modules` links every dependency of the workspace except @hearth,
+ * which links the old packages, so old Hearth code runs on this workspace's @pulumi/pulumi and
+ * provider SDKs. The upgrade tests run a stack with it, then with the workspace's code.
+ */
+export function buildPackagesAt(commit: string, packages: readonly string[], tag: string): string {
+  const dir = join(root, ".hearth/old-builds", `${commit}-${tag}`);
+  const last = packages[packages.length - 1]!;
+  if (existsSync(join(dir, "packages", last, "dist/index.cjs"))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "node_modules/@hearth"), { recursive: true });
+  const archive = execFileSync("git", ["archive", commit, ...packages.map((p) => `packages/${p}`)], { cwd: root, maxBuffer: 256 * 1024 * 1024 });
+  execFileSync("tar", ["-x", "-C", dir], { input: archive });
+  for (const entry of readdirSync(join(root, "node_modules"))) {
+    if (entry !== "@hearth") symlinkSync(join(root, "node_modules", entry), join(dir, "node_modules", entry));
+  }
+  for (const p of packages) symlinkSync(join(dir, "packages", p), join(dir, "node_modules/@hearth", p));
+  for (const p of packages) {
+    const pkg = JSON.parse(execFileSync("git", ["show", `${commit}:packages/${p}/package.json`], { cwd: root, encoding: "utf8" })) as {
+      exports: Record<string, { require: { default: string } }>;
+    };
+    const entries = Object.values(pkg.exports).map((e) => e.require.default.replace("./dist/", "src/").replace(/\.cjs$/, ".ts"));
+    execFileSync(join(root, "node_modules/.bin/tsup"), ["--no-config", "--format", "cjs", "--target", "node20", ...entries], { cwd: join(dir, "packages", p), stdio: "pipe" });
+  }
+  return dir;
 }

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, SandboxProject } from "./harness.js";
+import { buildPackagesAt, SandboxProject } from "./harness.js";
 
 // The last commit of main whose @hearth/hcloud took objects (`networks: [{ network, ip }]`,
 // `firewallGroups: [web]`, `template`, a BackupPolicy component). This test upgrades a real
@@ -12,32 +11,8 @@ import { repoRoot, SandboxProject } from "./harness.js";
 const before = "b9e4189";
 const packages = ["core", "kit", "hcloud"];
 
-/**
- * Builds @hearth/core, kit and hcloud of `commit` (CommonJS only) into
- * `.hearth/old-builds/<commit>-hcloud`, linking every other dependency from the workspace, and
- * returns the folder. (The same steps as test/e2e/gatewayUpgrade.e2e.ts on the gw branch; one
- * helper in harness.ts once both are merged.)
- */
-function buildAt(commit: string): string {
-  const dir = join(repoRoot, ".hearth/old-builds", `${commit}-hcloud`);
-  if (existsSync(join(dir, "packages/hcloud/dist/index.cjs"))) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, "node_modules/@hearth"), { recursive: true });
-  const archive = execFileSync("git", ["archive", commit, ...packages.map((p) => `packages/${p}`)], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024 });
-  execFileSync("tar", ["-x", "-C", dir], { input: archive });
-  for (const entry of readdirSync(join(repoRoot, "node_modules"))) {
-    if (entry !== "@hearth") symlinkSync(join(repoRoot, "node_modules", entry), join(dir, "node_modules", entry));
-  }
-  for (const p of packages) symlinkSync(join(dir, "packages", p), join(dir, "node_modules/@hearth", p));
-  for (const p of packages) {
-    const pkg = JSON.parse(execFileSync("git", ["show", `${commit}:packages/${p}/package.json`], { cwd: repoRoot, encoding: "utf8" })) as {
-      exports: Record<string, { require: { default: string } }>;
-    };
-    const entries = Object.values(pkg.exports).map((e) => e.require.default.replace("./dist/", "src/").replace(/\.cjs$/, ".ts"));
-    execFileSync(join(repoRoot, "node_modules/.bin/tsup"), ["--no-config", "--format", "cjs", "--target", "node20", ...entries], { cwd: join(dir, "packages", p), stdio: "pipe" });
-  }
-  return dir;
-}
+/** The old @hearth/core, kit and hcloud, built by {@link buildPackagesAt}; returns their folder. */
+const buildAt = (commit: string): string => buildPackagesAt(commit, packages, "hcloud");
 
 const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthSandboxTestKeyOnlyAAAAAAAAAAAAAAAAAAA ops@laptop";
 const rules = `[rule.allowIn({ protocol: "tcp", ports: [80, 443] }), rule.allowIn({ protocol: "tcp", ports: [22], from: ["198.51.100.0/24"] })]`;
