@@ -81,6 +81,10 @@ const programs: Program[] = [
       ...stack,
       "pulumi:providers:hcloud": 1,
       "hearth:gateway:GatewayNode": 3,
+      // A gateway is a VM with a role: it composes the cloud's own components.
+      "hearth:hcloud:VmFromTemplate": 3,
+      "hearth:hcloud:FirewallGroup": 3,
+      "hearth:hcloud:PublicIp": 3,
       "hcloud:index/server:Server": 3,
       "hcloud:index/primaryIp:PrimaryIp": 3,
       "hcloud:index/firewall:Firewall": 3,
@@ -159,6 +163,9 @@ const programs: Program[] = [
     plan: {
       ...stack,
       "hearth:gateway:GatewayNode": 1,
+      "hearth:hcloud:VmFromTemplate": 1,
+      "hearth:hcloud:FirewallGroup": 1,
+      "hearth:hcloud:PublicIp": 1,
       "hcloud:index/server:Server": 1,
       "hcloud:index/primaryIp:PrimaryIp": 1,
       "hcloud:index/firewall:Firewall": 1,
