@@ -30,18 +30,20 @@ describe("docs commands, as written", () => {
   it("docs/engine.md 'A first preview of stacks/home' works on a fresh local backend", async () => {
     const block = shBlockAfter("docs/engine.md", "## A first preview of `stacks/home`");
     expect(block).toContain("scripts/pulumi.sh preview -C stacks/home -s dev");
-    // A fresh checkout's layout (scripts/, stacks/home) under the ignored .hearth/ folder, so the
+    // A fresh checkout's layout (scripts/, stacks/home, stacks/lib) under the ignored .hearth/ folder, so the
     // commands' own writes (the local backend, Pulumi.dev.yaml) never touch the tracked tree and the
     // program's imports still resolve through the repository's node_modules.
     mkdirSync(join(repoRoot, ".hearth"), { recursive: true });
     copy = mkdtempSync(join(repoRoot, ".hearth/docs-run-"));
     cpSync(join(repoRoot, "scripts"), join(copy, "scripts"), { recursive: true });
     cpSync(join(repoRoot, "stacks/home"), join(copy, "stacks/home"), { recursive: true });
+    // stacks/home reads its config through the stacks' shared parser (stacks/lib).
+    cpSync(join(repoRoot, "stacks/lib"), join(copy, "stacks/lib"), { recursive: true });
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
     for (const k of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"]) delete env[k];
 
     const first = await run("bash", ["-euo", "pipefail", "-c", block], { cwd: copy, env, timeout: 300_000, maxBuffer: 32 << 20 });
-    expect(first.stdout).toMatch(/\+ 26 to create/);
+    expect(first.stdout).toMatch(/\+ 31 to create/);
     expect(first.stdout).toMatch(/\+ +proxmoxve:index:VmLegacy +web-1 +create/);
     // The secret went into the stack file encrypted, never plain.
     const stackFile = readFileSync(join(copy, "stacks/home/Pulumi.dev.yaml"), "utf8");
@@ -49,6 +51,6 @@ describe("docs commands, as written", () => {
     expect(stackFile).not.toMatch(/^ {2}proxmox:apiToken: .*terraform@pve/m);
     // Run again: the same commands work on the now existing stack.
     const again = await run("bash", ["-euo", "pipefail", "-c", block], { cwd: copy, env, timeout: 300_000, maxBuffer: 32 << 20 });
-    expect(again.stdout).toMatch(/\+ 26 to create/);
+    expect(again.stdout).toMatch(/\+ 31 to create/);
   });
 });
