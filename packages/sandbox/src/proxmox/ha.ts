@@ -203,6 +203,21 @@ export function registerHa(r: Router, c: PveContext): void {
     if (!out.disable) delete out.disable;
     return out;
   };
+  /** A rule's feasibility errors as the API renders them: each field's messages joined by ", ". */
+  const joinedErrors = (errors: Record<string, string[]> | undefined) =>
+    errors ? Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.join(", ")])) : undefined;
+  /** Applies one change to the rules, keeps it only when rule `id` stays feasible (else restores the rules and throws). */
+  const changeRules = (id: string, change: () => void): void => {
+    const previous = structuredClone(ha().rules);
+    try {
+      change();
+      assertFeasible(id);
+    } catch (e) {
+      pve.ha!.rules = previous;
+      throw e;
+    }
+    store.changed();
+  };
   r.get("/cluster/ha/rules", (q) => {
     const errors = feasibility();
     const type = str(q.body.type);
@@ -211,12 +226,12 @@ export function registerHa(r: Router, c: PveContext): void {
       Object.entries(ha().rules)
         .filter(([, rl]) => (!type || rl.type === type) && (!resource || splitList(rl.resources).includes(resource)))
         .sort(([, a], [, b]) => Number(a.order) - Number(b.order))
-        .map(([id]) => renderRule(id, errors[id] ? Object.fromEntries(Object.entries(errors[id]).map(([k, v]) => [k, v.join(", ")])) : undefined)),
+        .map(([id]) => renderRule(id, joinedErrors(errors[id]))),
     );
   });
   r.get("/cluster/ha/rules/:rule", (q) => {
     const errors = feasibility()[q.params.rule!];
-    return ok(renderRule(q.params.rule!, errors ? Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.join(", ")])) : undefined));
+    return ok(renderRule(q.params.rule!, joinedErrors(errors)));
   });
   r.post("/cluster/ha/rules", (q) => {
     const id = str(q.body.rule) ?? paramError({ rule: "property is missing and it is not optional" });
@@ -228,15 +243,9 @@ export function registerHa(r: Router, c: PveContext): void {
     checkRefs("create ha rule failed", opts);
     // Rules.pm `get_next_ordinal`: one more than the smallest ordinal in use.
     const orders = Object.values(ha().rules).map((rl) => Number(rl.order)).sort((a, b) => a - b);
-    const previous = structuredClone(ha().rules);
-    ha().rules[id] = { type, ...opts, order: (orders[0] ?? 0) + 1 };
-    try {
-      assertFeasible(id);
-    } catch (e) {
-      pve.ha!.rules = previous;
-      throw e;
-    }
-    store.changed();
+    changeRules(id, () => {
+      ha().rules[id] = { type, ...opts, order: (orders[0] ?? 0) + 1 };
+    });
     return ok();
   });
   r.put("/cluster/ha/rules/:rule", (q) => {
@@ -254,20 +263,14 @@ export function registerHa(r: Router, c: PveContext): void {
       throw e;
     }
     checkRefs("update HA rules failed", opts);
-    const previous = structuredClone(ha().rules);
-    for (const k of splitList(q.body.delete)) {
-      if (!RULE_OPTIONS[type]!.includes(k)) fail(500, `update HA rules failed: no such option '${k}'`);
-      if (REQUIRED[type]!.includes(k)) fail(500, `update HA rules failed: unable to delete required option '${k}'`);
-      delete rule[k];
-    }
-    Object.assign(rule, opts);
-    try {
-      assertFeasible(id);
-    } catch (e) {
-      pve.ha!.rules = previous;
-      throw e;
-    }
-    store.changed();
+    changeRules(id, () => {
+      for (const k of splitList(q.body.delete)) {
+        if (!RULE_OPTIONS[type]!.includes(k)) fail(500, `update HA rules failed: no such option '${k}'`);
+        if (REQUIRED[type]!.includes(k)) fail(500, `update HA rules failed: unable to delete required option '${k}'`);
+        delete rule[k];
+      }
+      Object.assign(rule, opts);
+    });
     return ok();
   });
   r.delete("/cluster/ha/rules/:rule", (q) => {
