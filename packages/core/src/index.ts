@@ -106,7 +106,10 @@ export {
   validateBackupPolicy,
   validateFirewallRules,
   validateVmArgs,
+  validateVmVolumes,
+  validateVolumeArgs,
   vmResources,
+  VolumeFilesystem,
   type ArgsConform,
   type BackupPolicy,
   type FirewallGroupArgs,
@@ -116,4 +119,7 @@ export {
   type VmCloudInit,
   type VmNetworkAttachment,
   type VmOutputs,
+  type VmVolumeAttachment,
+  type VolumeArgs,
+  type VolumeOutputs,
 } from "./contract/index.js";
