@@ -8,6 +8,7 @@ import { Faults, type FaultOptions, type InjectedFaults } from "./faults.js";
 import { createHcloudApi, type HcloudTiming } from "./hcloud/index.js";
 import { createProxmoxApi, type ProxmoxApiToken, seedTemplates, type SeedTemplate } from "./proxmox.js";
 import type { ProxmoxTiming } from "./proxmox/physics.js";
+import { volumeExists } from "./proxmox/ownership.js";
 import { ApiError, type ApiResponse, type EmulatedApi, parseBody } from "./router.js";
 import { clone, type Credentials, type SandboxData, Store, type UnknownCall } from "./state.js";
 import { selfSignedCertificate } from "./tls.js";
@@ -101,6 +102,14 @@ export interface Sandbox {
   inspect(): SandboxSnapshot;
   /** Change a resource out of band, as someone clicking in a console would (drift). */
   mutate(mutation: Mutation): void;
+  /**
+   * Write data onto a Proxmox guest-disk volume (`local-lvm:vm-900-disk-0`), as a guest writing
+   * a file onto its disk would. The data lives as long as the volume: freeing the volume
+   * (proxmox/ownership.ts) loses it. Throws when the volume does not exist.
+   */
+  writeVolumeData(volumeId: string, marker: string): void;
+  /** The data last written onto a Proxmox volume, undefined when none; throws when the volume does not exist (its data is lost). */
+  readVolumeData(volumeId: string): string | undefined;
   /** Replace the fault injection settings while running (`{}` turns faults off). */
   setFaults(options: FaultOptions): void;
   /** How the exchanges so far compare with the official API descriptions. */
@@ -265,6 +274,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults: { ...faults.injected },
     requests,
   });
+  const existingVolume = (volumeId: string): void => {
+    if (!volumeExists(store.data.proxmox, volumeId)) throw new ApiError(404, `volume '${volumeId}' does not exist`);
+  };
+  const writeVolumeData = (volumeId: string, marker: string): void => {
+    existingVolume(volumeId);
+    (store.data.proxmox.volumeData ??= {})[volumeId] = marker;
+    store.changed();
+  };
+  const readVolumeData = (volumeId: string): string | undefined => {
+    existingVolume(volumeId);
+    return store.data.proxmox.volumeData?.[volumeId];
+  };
   const mutate = (m: Mutation): void => {
     applyMutation(store.data, m);
     store.changed();
@@ -290,6 +311,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           return send(res, { status: 200, body: { ok: true } });
         } catch (e) {
           return send(res, { status: 400, body: { error: e instanceof Error ? e.message : String(e) } });
+        }
+      }
+      if (rawPath === "/__sandbox/volume-data" && (method === "GET" || method === "POST")) {
+        try {
+          const volumeId = url.searchParams.get("volume") ?? "";
+          if (method === "POST") writeVolumeData(volumeId, String((JSON.parse(raw || "{}") as { marker?: unknown }).marker ?? ""));
+          return send(res, { status: 200, body: { volume: volumeId, marker: readVolumeData(volumeId) ?? null } });
+        } catch (e) {
+          const err = e instanceof ApiError ? e : new ApiError(400, e instanceof Error ? e.message : String(e));
+          return send(res, { status: err.status, body: { error: err.message } });
         }
       }
       if (rawPath === "/__sandbox/mutate" && method === "POST") {
@@ -376,6 +407,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
     inspect,
     mutate,
+    writeVolumeData,
+    readVolumeData,
     setFaults: (o) => faults.configure(o),
     conformance: () => conformance.report(),
     async stop() {

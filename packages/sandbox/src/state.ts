@@ -71,6 +71,13 @@ export interface PveState {
   /** LXC containers by id (proxmox/lxc.ts); absent in state files from before containers. */
   containers?: Record<string, PveCt>;
   storageConfig?: Record<string, Record<string, string | number>>;
+  /**
+   * Guest-disk volumes freed while another guest's config still names them (proxmox/ownership.ts):
+   * they no longer exist. Absent in older state files.
+   */
+  freedVolumes?: string[];
+  /** What was written onto a volume (a data marker, `Sandbox.writeVolumeData`), by volume id; goes with the volume. */
+  volumeData?: Record<string, string>;
   nextPid: number;
   /** VM ids created by `templates` at start: not leftovers of a run. */
   seededVmids: number[];

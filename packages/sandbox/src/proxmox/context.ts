@@ -9,6 +9,7 @@ import { configLockFile, FlockTable, LOCK_TIMEOUT_S, LockTimeoutError, type Lock
 import { physics, type ProxmoxTiming, SharedBandwidth, soloCopyMs, wall } from "./physics.js";
 import { bool, DISK_KEY, DOWNLOADED_IMAGE_BYTES, deterministicMac, formatSize, GiB, hex8, INT_KEYS, joinProp, parseSize, splitProp, str, TRANSIENT_KEYS } from "./props.js";
 import { storageDefinition } from "./storageConfig.js";
+import { configVolumes, destroyGuestVolumes, freeVolume, volumeAllocated, volumeExists, volumeOwner, volumeSize } from "./ownership.js";
 
 export interface ProxmoxContext {
   store: Store;
@@ -144,7 +145,7 @@ export function createContext(ctx: ProxmoxContext) {
       for (const [key, value] of Object.entries(vm.config)) {
         if (!DISK_KEY.test(key)) continue;
         const { head, opts } = splitProp(String(value));
-        if (!head.startsWith(`${storage}:`) || !/(vm|base)-\d+-/.test(head)) continue;
+        if (!head.startsWith(`${storage}:`) || !/(vm|base)-\d+-/.test(head) || pve.freedVolumes?.includes(head) || out.some((v) => v.volid === head)) continue;
         const size = opts.find(([k]) => k === "size")?.[1];
         const owner = /vm-(\d+)-[^/]*$/.exec(head) ?? /base-(\d+)-/.exec(head);
         out.push({ volid: head, content: "images", format, size: size ? parseSize(size) : 4 * 1024 * 1024, ctime: Math.floor((vm.startedAt ?? Date.now()) / 1000), vmid: Number(owner?.[1] ?? vm.vmid) });
@@ -188,10 +189,16 @@ export function createContext(ctx: ProxmoxContext) {
       const rest = opts.filter(([k]) => k !== "import-from" && k !== "size");
       const kind = key.startsWith("efidisk") || key.startsWith("tpmstate") ? key.replace(/\d+$/, "") : "disk";
       const name = kind === "disk" ? `vm-${vm.vmid}-disk-${nextDiskIndex(vm, pending)}` : `vm-${vm.vmid}-${kind}-0`;
+      volumeAllocated(pve, `${storage}:${name}`);
       return joinProp(`${storage}:${name}`, [...rest, ["size", formatSize(bytes || 4 * 1024 * 1024)]]);
     }
-    // An existing volume: Proxmox prints its size with a unit (clients may send bytes), and keeps
-    // the size it knows when the client leaves it out.
+    // An existing volume (API2/Qemu.pm `$create_disks`): "volume <volid> does not exist" when it
+    // is gone, and the size is the storage's (`volume_size_info`), whatever the client says.
+    if (storage && !volumeExists(pve, head)) fail(500, `volume ${head} does not exist`);
+    const stored = storage ? volumeSize(pve, head) : undefined;
+    if (stored !== undefined) return joinProp(head, [...opts.filter(([k]) => k !== "size"), ["size", formatSize(stored)]]);
+    // Proxmox prints its size with a unit (clients may send bytes), and keeps the size it knows
+    // when the client leaves it out.
     const size = opts.find(([k]) => k === "size")?.[1];
     if (size !== undefined) return joinProp(head, opts.map(([k, v]): [string, string] => (k === "size" ? [k, formatSize(parseSize(v))] : [k, v])));
     const previous = Object.values(vm.config).map(String).find((v) => splitProp(v).head === head);
@@ -241,6 +248,7 @@ export function createContext(ctx: ProxmoxContext) {
     for (const key of deletes) {
       delete pending[key];
       if (!running || appliesWhileRunning(key, undefined, vm.config)) {
+        detachDrive(vm, key);
         delete vm.config[key];
         pendingDelete.delete(key);
       } else if (vm.config[key] !== undefined) pendingDelete.add(key);
@@ -258,9 +266,36 @@ export function createContext(ctx: ProxmoxContext) {
     if (Object.keys(pending).length === 0) delete vm.pending;
   }
 
+  /**
+   * A drive leaves the config (QemuServer.pm `vmconfig_delete_or_detach_drive` without `force` ->
+   * `vmconfig_register_unused_drive`): a cloud-init drive is freed, a volume the VM owns stays as
+   * `unusedN` (AbstractConfig.pm `add_unused_volume`), a volume of another owner is only detached.
+   * The caller then removes the key.
+   */
+  function detachDrive(vm: PveVm, key: string): void {
+    if (!DISK_KEY.test(key) || vm.config[key] === undefined) return;
+    const { head, opts } = splitProp(String(vm.config[key]).replace(/^file=/, ""));
+    if (!head.includes(":")) return;
+    if (/-cloudinit$/.test(head)) {
+      const value = vm.config[key];
+      delete vm.config[key];
+      freeVolume(pve, head);
+      vm.config[key] = value!;
+      return;
+    }
+    if (opts.some(([k, v]) => k === "media" && v === "cdrom") || volumeOwner(head) !== vm.vmid) return;
+    if (Object.entries(vm.config).some(([k, v]) => /^unused\d+$/.test(k) && v === head)) return;
+    let i = 0;
+    while (vm.config[`unused${i}`] !== undefined) i++;
+    vm.config[`unused${i}`] = head;
+  }
+
   /** QemuServer.pm `vmconfig_apply_pending` (on start): pending values and deletes become the config. */
   function applyPending(vm: PveVm): void {
-    for (const key of vm.pendingDelete ?? []) delete vm.config[key];
+    for (const key of vm.pendingDelete ?? []) {
+      detachDrive(vm, key);
+      delete vm.config[key];
+    }
     Object.assign(vm.config, vm.pending ?? {});
     delete vm.pending;
     delete vm.pendingDelete;
@@ -323,11 +358,15 @@ export function createContext(ctx: ProxmoxContext) {
     };
   }
 
-  function destroyVm(vm: PveVm, purge: boolean): void {
+  /**
+   * QemuServer.pm `destroy_vm`: the config goes, then the volumes it names that the VM owns
+   * (unused ones too); with `destroy-unreferenced-disks` every other volume it owns as well
+   * (ownership.ts `destroyGuestVolumes`). Volumes of other owners it names are left alone.
+   */
+  function destroyVm(vm: PveVm, purge: boolean, unreferenced = false): void {
+    const named = configVolumes(vm.config, vm.pending ?? {});
     delete pve.vms[vm.vmid];
-    for (const key of Object.keys(pve.volumes)) {
-      pve.volumes[key] = (pve.volumes[key] ?? []).filter((v) => v.vmid !== vm.vmid);
-    }
+    destroyGuestVolumes(pve, vm.vmid, named, unreferenced);
     if (purge) {
       // qemu-server API2/Qemu.pm destroy_vm with purge -> PVE::VZDump::Plugin::remove_vmid_from_backup_jobs.
       for (const [id, job] of Object.entries(pve.backupJobs)) {

@@ -6,6 +6,7 @@ import { pendingArray } from "./hotplug.js";
 import { removeVmidFromJob } from "./backup.js";
 import type { PveContext } from "./context.js";
 import { LOCK_TIMEOUT_S, LockTimeoutError } from "./locks.js";
+import { configVolumes, destroyGuestVolumes, volumeAllocated, volumeOwner } from "./ownership.js";
 import { applyCtConfig, applyCtPending, ctInterfaces, ctLockFile, effectiveCtConfig, mountSize, mountVolume, NEW_DISK_RE, parseProp, printMountpoint, printProp, type PveCt, REQUIRED, VOLUME_KEY } from "./lxcRules.js";
 import { bool, deterministicMac, parseSize, STORAGES, str } from "./props.js";
 
@@ -161,6 +162,7 @@ export function registerLxc(r: Router, c: PveContext): void {
       const bytes = Math.floor(Number(m[2]) * 1024) * 1024 * 1024;
       const v = await allocateVolume(m[1]!, () => {
         const vol = volumeFor(ct, m[1]!, bytes);
+        volumeAllocated(pve, vol.volid);
         volumes(ct.node, m[1]!).push(vol);
         return vol;
       });
@@ -434,7 +436,13 @@ export function registerLxc(r: Router, c: PveContext): void {
           now.status = "stopped";
         }
         now.lock = "destroyed";
-        freeVolumes(ctVolumes(now).map(([, v]) => mountVolume(v)));
+        // LXC.pm `destroy_lxc_container`: the volumes it names that it owns (unused ones too), with
+        // `destroy-unreferenced-disks` every other one it owns; another owner's volume is left
+        // ("ignore deletion of '<volid>', CT <id> isn't the owner!").
+        const named = configVolumes(now.config, now.pending ?? {});
+        for (const v of named) if (volumeOwner(v) !== undefined && volumeOwner(v) !== now.vmid) task.log.push(`ignore deletion of '${v}', CT ${now.vmid} isn't the owner!`);
+        delete cts[now.vmid];
+        destroyGuestVolumes(pve, now.vmid, named, bool(q.body["destroy-unreferenced-disks"]));
         if (bool(q.body.purge)) {
           task.log.push(`purging CT ${now.vmid} from related configurations..`);
           for (const [jobId, job] of Object.entries(pve.backupJobs)) {

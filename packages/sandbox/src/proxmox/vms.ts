@@ -217,7 +217,7 @@ export function registerVms(r: Router, c: PveContext): void {
   /**
    * qemu-server API2/Qemu.pm `destroy_vm`: early checks (exists, running) before the task, then
    * under `lock_config` again; QemuServer.pm `destroy_vm` refuses a locked VM (`check_lock`) and a
-   * template whose base volume a linked clone uses.
+   * template whose base volume a linked clone uses. What it frees: context.ts `destroyVm`.
    */
   r.delete("/nodes/:node/qemu/:vmid", (q) => {
     const vm = getVm(q.params.node!, q.params.vmid);
@@ -238,7 +238,7 @@ export function registerVms(r: Router, c: PveContext): void {
           if (base) fail(500, `base volume '${base}' is still in use by linked cloned`);
         }
         now.lock = "destroyed";
-        destroyVm(now, bool(q.body.purge));
+        destroyVm(now, bool(q.body.purge), bool(q.body["destroy-unreferenced-disks"]));
         guestDestroyCleanup(pve, now.vmid, bool(q.body.purge));
         store.changed();
       })));
