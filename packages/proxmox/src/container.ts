@@ -20,7 +20,7 @@ import {
 } from "@hearth/core";
 import { checked, isPlain, type Outputs } from "@hearth/kit";
 import { checkVzdump } from "./backupJob.js";
-import { attachFirewallGroups, checkedInput, checkedPve, checkFirewallGroups, checkNics, ownBackupJob, plainList, throwFirstPerField } from "./guest.js";
+import { attachFirewallGroups, checkedInput, checkedPve, checkFirewallGroups, checkNics, guestVolumeId, ownBackupJob, plainList, throwFirstPerField } from "./guest.js";
 import { checkPveValue } from "./pveFormats.js";
 import { checkVmIdRange, vmIdRegistry, type VmIdRange } from "./vmIds.js";
 import type { VmBackupPolicy, VmDns } from "./vmFromTemplate.js";
@@ -47,14 +47,25 @@ export interface ContainerNetwork {
   readonly macAddress?: pulumi.Input<string>;
 }
 
-/** A volume mounted into the container (`mp0`, `mp1`, ...), allocated on a storage. */
+/**
+ * A volume mounted into the container (`mp0`, `mp1`, ...): a new one the container owns
+ * (`sizeGb`, `storage`), freed with the container, or a `Volume` (`volumeId`), which outlives it.
+ */
 export interface ContainerMountPoint {
   /** The absolute path inside the container (`"/srv/data"`). */
   readonly path: string;
-  /** Size in GB. */
-  readonly sizeGb: number;
-  /** @default the container's `storage` */
+  /** Size in GB of a new volume the container owns; not with `volumeId`. */
+  readonly sizeGb?: number;
+  /** Storage of a new volume; not with `volumeId`. @default the container's `storage` */
   readonly storage?: pulumi.Input<string>;
+  /**
+   * A `Volume`'s `volumeId` (or an existing guest disk's volume id, `local-lvm:vm-900-disk-0`)
+   * to mount instead of a new volume. The container does not own it, so replacing or destroying
+   * the container leaves it (pve-container src/PVE/LXC.pm `delete_mountpoint_volume`). It must
+   * carry a file system: Proxmox formats only the volumes a container allocates itself
+   * (docs/proxmox.md, "Volumes"). @default a new volume of `sizeGb`
+   */
+  readonly volumeId?: pulumi.Input<string>;
   /** Include the volume in the container's backups (vzdump). @default false (Proxmox's default for a mount point) */
   readonly backup?: boolean;
   /** @default false */
@@ -250,8 +261,7 @@ export class Container extends pulumi.ComponentResource implements Outputs<VmOut
         memory: { dedicated: resources!.memoryMb, swap: swapMb! },
         disk: { datastoreId: storage!, size: rootDiskGb! },
         mountPoints: mountPoints!.map((m) => ({
-          volume: m.storage ?? storage!,
-          size: `${m.sizeGb}G`,
+          ...(m.volumeId !== undefined ? { volume: m.volumeId } : { volume: m.storage ?? storage!, size: `${m.sizeGb}G` }),
           path: m.path,
           ...(m.backup === undefined ? {} : { backup: m.backup }),
           ...(m.readOnly === undefined ? {} : { readOnly: m.readOnly }),
@@ -268,7 +278,13 @@ export class Container extends pulumi.ComponentResource implements Outputs<VmOut
           },
         },
       },
-      { parent: this, additionalSecretOutputs: ["initialization"], ...(assignedId ? { ignoreChanges: ["vmId"] } : {}) },
+      {
+        parent: this,
+        additionalSecretOutputs: ["initialization"],
+        ...(assignedId ? { ignoreChanges: ["vmId"] } : {}),
+        // No two containers on one volume: the old one goes (the volume stays) before the new one mounts it.
+        ...(mountPoints!.some((m) => m.volumeId !== undefined) ? { deleteBeforeReplace: true } : {}),
+      },
     );
 
     attachFirewallGroups(name, this, { nodeName: node!, containerId: ct.vmId }, groups as pulumi.Input<string>[]);
@@ -314,7 +330,7 @@ function checkMountPoints(problems: Problems, mounts: ContainerMountPoint[] | un
   const checkedMounts = mounts.map((m, i) => {
     const field = `mountPoints[${i}]`;
     if (m === null || typeof m !== "object") {
-      problems.check((fail) => fail(field, m, "a mount point is { path, sizeGb, storage?, backup?, readOnly? }"));
+      problems.check((fail) => fail(field, m, "a mount point is { path, sizeGb, storage?, backup?, readOnly? } or { path, volumeId, backup?, readOnly? }"));
       return m;
     }
     problems.check((fail) => {
@@ -323,7 +339,16 @@ function checkMountPoints(problems: Problems, mounts: ContainerMountPoint[] | un
       } else if (paths.has(m.path)) fail(`${field}.path`, m.path, "each mount point needs its own path");
       else paths.add(m.path);
     });
-    problems.check((fail) => checkDiskGb(fail, `${field}.sizeGb`, m.sizeGb));
+    if (m.volumeId !== undefined) {
+      for (const key of ["sizeGb", "storage"] as const) {
+        if (m[key] !== undefined) problems.check((fail) => fail(`${field}.${key}`, m[key], "leave it out with volumeId: the Volume has its own size and storage"));
+      }
+      problems.check((fail) =>
+        checkedInput(m.volumeId!, (id) => {
+          if (typeof id !== "string" || !guestVolumeId.test(id)) fail(`${field}.volumeId`, id, 'use a Volume\'s volumeId or a guest disk\'s volume id such as "local-lvm:vm-900-disk-0"');
+        }),
+      );
+    } else problems.check((fail) => checkDiskGb(fail, `${field}.sizeGb`, m.sizeGb));
     for (const flag of ["backup", "readOnly"] as const) if (m[flag] !== undefined) problems.check((fail) => checkBoolean(fail, `${field}.${flag}`, m[flag]));
     const storage = m.storage === undefined ? undefined : problems.check((fail) => checkedPve(fail, `${field}.storage`, m.storage!, "storage"));
     return { ...m, ...(storage === undefined ? {} : { storage }) };

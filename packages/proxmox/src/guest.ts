@@ -110,3 +110,10 @@ export function checkNics<T extends GuestNic>(problems: Problems, nics: T[], ipT
   });
   return problems.list.length > before ? undefined : checkedNics;
 }
+
+/**
+ * A guest-disk volume id: a storage id, ':', then the name pve-storage gives a VM disk
+ * (`vm-<vmid>-disk-N` on LVM/ZFS/Ceph, `<vmid>/vm-<vmid>-disk-N.<fmt>` on a directory; Plugin.pm
+ * `parse_name_dir`, LvmThinPlugin.pm `parse_volname`).
+ */
+export const guestVolumeId = /^([a-z][a-z0-9\-_.]*[a-z0-9]):((?:\d+\/)?(?:vm|subvol)-(\d+)-disk-\d+(?:\.(?:raw|qcow2|vmdk|subvol))?)$/i;

@@ -13,7 +13,9 @@ export {
   type VmDns,
   type VmFromTemplateArgs,
   type VmNetwork,
+  type VmVolume,
 } from "./vmFromTemplate.js";
+export { Volume, type VolumeArgs } from "./volume.js";
 export { Container, type ContainerArgs, type ContainerFeatures, type ContainerMountPoint, type ContainerNetwork } from "./container.js";
 export { Network, SdnZoneType, type BridgeNetwork, type DhcpRange, type NetworkArgs, type SdnNetwork, type VlanNetwork } from "./network.js";
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";

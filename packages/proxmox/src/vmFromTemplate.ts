@@ -12,6 +12,7 @@ import {
   labelsToTags,
   Problems,
   validateVmArgs,
+  validateVmVolumes,
   vmResources,
   type BackupPolicy,
   type CloudInitFile,
@@ -22,7 +23,7 @@ import {
 } from "@hearth/core";
 import { checked, isPlain, perProgram, type Outputs } from "@hearth/kit";
 import { checkVzdump, type BackupCompression, type BackupMode } from "./backupJob.js";
-import { attachFirewallGroups, checkedInput, checkedPve, checkFirewallGroups, checkNics, ownBackupJob, plainList, throwFirstPerField } from "./guest.js";
+import { attachFirewallGroups, checkedInput, checkedPve, checkFirewallGroups, checkNics, guestVolumeId, ownBackupJob, plainList, throwFirstPerField } from "./guest.js";
 import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { checkBareUserDataValue, checkDiskInterface, checkDuration, cloudInitInterface, preHashedPassword } from "./validation.js";
@@ -63,6 +64,26 @@ export interface VmDisk {
   readonly interface?: string;
   /** @default the VM's `storage` */
   readonly storage?: pulumi.Input<string>;
+}
+
+/**
+ * One volume the VM attaches: the contract's `VmVolumeAttachment` (@hearth/core), with a volume
+ * id that may come from a `Volume`.
+ */
+export interface VmVolume {
+  /**
+   * A `Volume`'s `volumeId` output (`data.volumeId`), or the id of an existing guest disk
+   * (`local-lvm:vm-900-disk-0`) on a storage the VM's node reaches. The VM attaches it as the
+   * next free `scsiN` after its own disks; replacing the VM leaves it (only the owner's
+   * destruction frees it).
+   */
+  readonly volumeId: pulumi.Input<string>;
+  /**
+   * Refused at home: Proxmox sets cloud-init through its API, which cannot write mounts. Mount
+   * the volume from a user-data snippet (`cloudInit.userDataFileId`; docs/proxmox.md, "Volumes").
+   * @default not mounted (attached only)
+   */
+  readonly mountPath?: string;
 }
 
 /** The DNS settings cloud-init writes into the guest. */
@@ -174,6 +195,12 @@ export interface VmFromTemplateArgs {
   readonly backups?: VmBackupPolicy;
   /** Proxmox's `protection` flag: the VM and its disks cannot be removed while it is set. @default false */
   readonly deleteProtection?: boolean;
+  /**
+   * Volumes the VM attaches (`[{ volumeId: data.volumeId }]`), each as the next free `scsiN`.
+   * With volumes, a replacement deletes the old VM before it creates the new one, so no two
+   * VMs ever run on one disk. @default none
+   */
+  readonly volumes?: VmVolume[];
 
   /** The node the VM runs on. */
   readonly node: pulumi.Input<string>;
@@ -278,6 +305,7 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
     }
     const templateInterface = template?.diskInterface ?? "scsi0";
     const disks = template && checkDisks(problems, args.disks, template, templateInterface);
+    const volumes = checkVolumes(problems, args.volumes, disks);
     const nics = checkNics(problems, args.networks ?? [{ networkId: "vmbr0" }], "ipconfig's ip", Object.values(NicModel));
     const groups = checkFirewallGroups(problems, args.firewallGroups);
     const cloudInit = checkCloudInit(problems, args.cloudInit ?? {});
@@ -336,15 +364,27 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
           cpu: { cores: resources!.cores, type: cpuType! },
           memory: { dedicated: resources!.memoryMb },
           scsiHardware: "virtio-scsi-single",
-          disks: disks!.map((d) => ({
-            interface: d.interface,
-            datastoreId: d.storage ?? storage!,
-            size: d.size,
-            // Setting any disk attribute on a clone resets the others, so all are spelled out.
-            discard: "on",
-            iothread: true,
-            ...(d.interface.startsWith("virtio") ? {} : { ssd: true }),
-          })),
+          disks: [
+            ...disks!.map((d) => ({
+              interface: d.interface,
+              datastoreId: d.storage ?? storage!,
+              size: d.size,
+              // Setting any disk attribute on a clone resets the others, so all are spelled out.
+              discard: "on",
+              iothread: true,
+              ...(d.interface.startsWith("virtio") ? {} : { ssd: true }),
+            })),
+            // Another guest's disk, attached by its path (the provider's `path_in_datastore`).
+            ...volumes!.map((v) => ({
+              interface: v.interface,
+              datastoreId: v.storage,
+              pathInDatastore: v.path,
+              size: volumeSizeGb(node!, v.storage, v.volumeId, this),
+              discard: "on",
+              iothread: true,
+              ssd: true,
+            })),
+          ],
           networkDevices: nics!.map((n) => ({
             bridge: n.networkId,
             model: n.model ?? "virtio",
@@ -375,7 +415,16 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
           parent: this,
           ...(waitFor ? { dependsOn: [waitFor] } : {}),
           // The provider's perpetual disks[n].speed diff (muhlba91/pulumi-proxmoxve#664), see diskSpeed.ts.
-          ignoreChanges: [...withDiskSpeedIgnored(opts?.ignoreChanges, disks!.length), ...(assignedId ? ["vmId"] : [])],
+          ignoreChanges: [
+            ...withDiskSpeedIgnored(opts?.ignoreChanges, disks!.length + volumes!.length),
+            ...(assignedId ? ["vmId"] : []),
+            // An attached volume grows through its owner; Proxmox leaves this VM's copy of the
+            // size as it was (only `qm rescan` rereads it), and the provider refuses to resize a
+            // disk the VM does not own ("Cannot resize ... it is not owned by this VM!").
+            ...volumes!.map((_, i) => `disks[${disks!.length + i}].size`),
+          ],
+          // No two VMs on one disk: the old VM goes (its own disks with it, the volumes stay) before the new one attaches them.
+          ...(volumes!.length > 0 ? { deleteBeforeReplace: true } : {}),
         },
       ),
     );
@@ -417,6 +466,63 @@ function contractView(args: VmFromTemplateArgs): VmArgs {
     view.cloudInit = rest;
   }
   return view as unknown as VmArgs;
+}
+
+/** A volume as the VM attaches it: its id split into storage and path, and the interface it gets. */
+interface AttachedVolume {
+  readonly interface: string;
+  readonly volumeId: pulumi.Input<string>;
+  readonly storage: pulumi.Input<string>;
+  readonly path: pulumi.Input<string>;
+}
+
+function checkVolumes(problems: Problems, volumes: VmVolume[] | undefined, disks: readonly ClonedDisk[] | undefined): AttachedVolume[] | undefined {
+  if (volumes === undefined) return [];
+  const before = problems.list.length;
+  problems.add(validateVmVolumes(problems.component, volumes));
+  if (!Array.isArray(volumes)) return undefined;
+  const used = new Set((disks ?? []).map((d) => d.interface));
+  const seen = new Set<string>();
+  let next = 0;
+  const attached = volumes.map((v, i): AttachedVolume | undefined => {
+    if (v === null || typeof v !== "object") return undefined;
+    if (v.mountPath !== undefined) {
+      problems.check((fail) =>
+        fail(`volumes[${i}].mountPath`, v.mountPath, 'leave it out at home: Proxmox sets cloud-init through its API, which cannot write mounts; mount the volume from a user-data snippet (cloudInit.userDataFileId; docs/proxmox.md, "Volumes")'),
+      );
+    }
+    const parse = (id: string): RegExpExecArray | null => guestVolumeId.exec(id);
+    if (v.volumeId === undefined || v.volumeId === null) return undefined;
+    const id = problems.check((fail) =>
+      checkedInput(v.volumeId, (value) => {
+        if (typeof value !== "string" || !parse(value)) fail(`volumes[${i}].volumeId`, value, 'use a Volume\'s volumeId or a guest disk\'s volume id such as "local-lvm:vm-900-disk-0"');
+        else if (seen.has(value)) fail(`volumes[${i}].volumeId`, value, "attach each volume once");
+        else seen.add(value);
+      }),
+    );
+    while (used.has(`scsi${next}`)) next++;
+    const iface = `scsi${next}`;
+    used.add(iface);
+    if (next > 30) problems.check((fail) => fail(`volumes[${i}]`, v.volumeId, "a VM has scsi0-scsi30: at most 31 disks and volumes together"));
+    if (id === undefined) return undefined;
+    const part = (n: number) => pulumi.output(id).apply((value) => parse(value)?.[n] ?? "");
+    return { interface: iface, volumeId: id, storage: part(1), path: part(2) };
+  });
+  return problems.list.length > before ? undefined : (attached as AttachedVolume[]);
+}
+
+/**
+ * The size of an attached volume as its storage reports it (`GET /nodes/{node}/storage/{storage}/content`,
+ * read once the volume exists): the VM's disk entry must carry the volume's real size, which
+ * Proxmox writes into the VM's config on attach (API2/Qemu.pm `$create_disks`: `volume_size_info`).
+ */
+function volumeSizeGb(node: pulumi.Input<string>, storage: pulumi.Input<string>, volumeId: pulumi.Input<string>, parent: pulumi.Resource): pulumi.Output<number> {
+  const files = proxmoxve.getFilesOutput({ nodeName: node, datastoreId: storage, contentType: "images" }, { parent });
+  return pulumi.all([files.files, volumeId]).apply(([list, id]) => {
+    const file = list.find((f) => f.id === id);
+    if (!file) throw new Error(`volume '${id}' does not exist on storage of node ${String(node)}: attach a volume on the VM's node`);
+    return Math.ceil(file.fileSize / 1024 ** 3);
+  });
 }
 
 /** `clonesPerStorage`: 1-64, or 0 for no bound; the default when left out. */
