@@ -113,6 +113,13 @@ const fixtures: Record<string, Fixture> = {
       ["proxmoxve:backup/job:Job", "pin-ct-backup", "hearth:proxmox:Container::pin-ct"],
     ],
   },
+  "proxmox Volume": {
+    make: (opts) => new proxmox.Volume("pin-data", { node: "pve1", sizeGb: 10, vmId: 912 }, opts),
+    children: [
+      ["hearth:proxmox:Volume", "pin-data", ""],
+      ["proxmoxve:index/vmLegacy:VmLegacy", "pin-data", "hearth:proxmox:Volume::pin-data"],
+    ],
+  },
   "proxmox Network (bridge)": {
     make: (opts) => new proxmox.Network("pin-lan", { bridge: { node: "pve1", name: "vmbr7", ports: ["eno2"], cidr: "192.168.70.2/24" } }, opts),
     children: [

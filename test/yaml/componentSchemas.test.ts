@@ -51,7 +51,7 @@ const expected: Record<string, Record<string, Contract>> = {
     VmFromTemplate: {
       inputs: [
         // the contract (VmArgs in @hearth/core)
-        "hostname", "size", "cores", "memoryMb", "networks", "firewallGroups", "cloudInit", "labels", "backups", "deleteProtection",
+        "hostname", "size", "cores", "memoryMb", "networks", "firewallGroups", "cloudInit", "labels", "backups", "deleteProtection", "volumes",
         // Proxmox's own
         "node!", "template!", "full", "cpuType", "disks", "storage", "vmId", "vmIdRange", "agent", "agentTimeout", "pool", "started", "onBoot", "clonesPerStorage",
       ],
@@ -65,6 +65,15 @@ const expected: Record<string, Record<string, Contract>> = {
         "node!", "template!", "swapMb", "rootDiskGb", "storage", "mountPoints", "sshKeys", "rootPassword", "unprivileged", "features", "dns", "vmId", "vmIdRange", "pool", "started", "onBoot",
       ],
       outputs: ["instanceId", "hostname", "ipv4Address", "labels", "vmId", "node"],
+    },
+    Volume: {
+      inputs: [
+        // the contract (VolumeArgs in @hearth/core)
+        "name", "sizeGb!", "filesystem", "labels", "deleteProtection", "allowReplacement",
+        // Proxmox's own
+        "node!", "storage", "vmId", "vmIdRange",
+      ],
+      outputs: ["volumeId", "sizeGb", "vmId", "node", "storage", "labels"],
     },
     Network: {
       inputs: ["bridge", "vlan", "sdn"],
