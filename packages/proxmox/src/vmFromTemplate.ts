@@ -419,8 +419,9 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
             ...withDiskSpeedIgnored(opts?.ignoreChanges, disks!.length + volumes!.length),
             ...(assignedId ? ["vmId"] : []),
             // An attached volume grows through its owner; Proxmox leaves this VM's copy of the
-            // size as it was (only `qm rescan` rereads it), and the provider refuses to resize a
-            // disk the VM does not own ("Cannot resize ... it is not owned by this VM!").
+            // size as it was (`qm rescan` rereads owned volumes only: qemu-server QemuServer.pm
+            // `rescan`), and the provider refuses to resize a disk the VM does not own
+            // ("Cannot resize ... it is not owned by this VM!", bpg proxmoxtf/resource/vm/vm.go).
             ...volumes!.map((_, i) => `disks[${disks!.length + i}].size`),
           ],
           // No two VMs on one disk: the old VM goes (its own disks with it, the volumes stay) before the new one attaches them.
