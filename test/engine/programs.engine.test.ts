@@ -105,6 +105,20 @@ const programs: Program[] = [
     plan: { ...stack, "hearth:proxmox:VmFromTemplate": 2, "proxmoxve:index/vmLegacy:VmLegacy": 2 },
   },
   {
+    dir: "examples/proxmox-volume",
+    plugins: ["proxmoxve@8.6.0"],
+    config: { ...proxmox.config, sshPublicKey: sshKey },
+    secrets: proxmox.secrets,
+    plan: {
+      ...stack,
+      "hearth:proxmox:Volume": 2,
+      "hearth:proxmox:VmFromTemplate": 1,
+      "hearth:proxmox:Container": 1,
+      "proxmoxve:index/vmLegacy:VmLegacy": 3,
+      "proxmoxve:index/containerLegacy:ContainerLegacy": 1,
+    },
+  },
+  {
     dir: "examples/proxmox-network",
     plugins: ["proxmoxve@8.6.0"],
     ...proxmox,
