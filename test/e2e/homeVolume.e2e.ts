@@ -74,4 +74,34 @@ describe("Proxmox Volume: the real engine and provider against the sandbox", () 
     expect(after.leftovers).toEqual([]);
     expect(after.unknownCalls).toEqual([]);
   });
+
+  it("a container mounts a Volume; replacing the container keeps the volume and its data", async () => {
+    project = await SandboxProject.fromFile(programFile("pve-ct-volume"), { proxmox: { taskMs: 50 } }, { config: { ctVmId: 320, templateUrl: "https://images.example/debian-12-standard_12.7-1_amd64.tar.zst" } });
+    const p = project;
+    const FILES = "local-lvm:vm-901-disk-0";
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    let pve = p.sandbox.inspect().proxmox;
+    expect(String(pve.containers?.[320]?.config.mp0)).toMatch(/^local-lvm:vm-901-disk-0,mp=\/srv\/files/);
+    ok(await p.pulumi(["preview", "--expect-no-changes"]));
+
+    p.sandbox.writeVolumeData(FILES, "files-marker");
+    p.setConfig({ ctVmId: 321 });
+    const plan = await p.previewChanges();
+    expect(plan.filter((s) => s.name === "files")).toEqual([]);
+    expect(plan).toContainEqual(expect.objectContaining({ op: "replace", name: "fileserver" }));
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    pve = p.sandbox.inspect().proxmox;
+    expect(pve.containers?.[320]).toBeUndefined();
+    expect(String(pve.containers?.[321]?.config.mp0)).toMatch(/^local-lvm:vm-901-disk-0,/);
+    expect(p.sandbox.readVolumeData(FILES)).toBe("files-marker");
+    ok(await p.pulumi(["preview", "--refresh", "--expect-no-changes"]));
+
+    p.setConfig({ deleteProtection: false });
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    const after = p.sandbox.inspect();
+    expect(() => p.sandbox.readVolumeData(FILES)).toThrow("does not exist");
+    expect(after.leftovers).toEqual([]);
+    expect(after.unknownCalls).toEqual([]);
+  });
 });
