@@ -14,6 +14,7 @@ import { FirewallGroup } from "./firewallGroup.js";
 import { Network } from "./network.js";
 import { installMocks, presets, recorded, resetMocks } from "@hearth/kit/testing";
 import { VmFromTemplate, type VmFromTemplateArgs } from "./vmFromTemplate.js";
+import { Volume, type VolumeArgs } from "./volume.js";
 
 beforeAll(() => installMocks({ answers: presets.proxmox }));
 beforeEach(resetMocks);
@@ -52,8 +53,25 @@ describe("Proxmox components refuse generated bad input and register nothing", (
       // A component or an object where an id is expected.
       ["firewallGroups", fc.oneof(optional(notAList), fc.constantFrom(["9lives"], [{ groupName: "web" }], [""]))],
       ["networks.0", fc.constantFrom({ network: "lan" }, { bridge: "vmbr9" }, "vmbr0")],
+      ["volumes", fc.oneof(notAList.filter((v) => v !== null), fc.constantFrom([{ volumeId: "local:iso/x.iso" }], [{ volumeId: "local-lvm:vm-900-disk-0", mountPath: "/srv" }], [{}], ["local-lvm:vm-900-disk-0"]))],
     ]);
     expect(await expectAllRefused(recorded, bad, ({ args }) => new VmFromTemplate("web-1", args), runs)).toBe(runs);
+  });
+
+  it("Volume", async () => {
+    const valid: VolumeArgs = { node: "pve1", sizeGb: 10, storage: "local-lvm", vmId: 900, labels: { app: "db" } };
+    const bad = brokenArgs(valid, [
+      ["node", fc.oneof(notAString, fc.constantFrom("pve 1", ""))],
+      ["sizeGb", notAWholeNumber],
+      ["storage", fc.oneof(notAString.filter((v) => v !== undefined), fc.constantFrom("-lvm", "a", "x y"))],
+      ["vmId", fc.oneof(notAWholeNumber.filter((v) => v !== null && v !== undefined), fc.constantFrom(1, 99, 1_000_000_000))],
+      ["filesystem", fc.constantFrom("ext4", "xfs", "btrfs", 1)],
+      ["deleteProtection", fc.constantFrom("yes", 1, null)],
+      ["allowReplacement", fc.constantFrom("yes", 0, null)],
+      ["labels", fc.oneof(notAnObject, fc.constant({ "hearth/component": "x" }))],
+      ["name", fc.constantFrom("Data", "-data", "a_b", "", 7)],
+    ]);
+    expect(await expectAllRefused(recorded, bad, ({ args }) => new Volume("data", args), runs)).toBe(runs);
   });
 
   it("CloudImageTemplate", async () => {

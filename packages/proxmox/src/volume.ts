@@ -82,7 +82,7 @@ export class Volume extends pulumi.ComponentResource implements Outputs<VolumeOu
       );
     }
     const node = given.node === undefined ? problems.check((fail) => fail("node", undefined, 'give the node the volume lives on, such as "pve1"')) : pve("node", given.node, "node");
-    const storage = pve("storage", given.storage ?? "local-lvm", "storage");
+    const storage = pve("storage", given.storage === undefined ? "local-lvm" : given.storage, "storage");
     const volumeName = given.name ?? name;
     if (given.name === undefined && !reported("name")) {
       problems.check((fail) => checkPveValue(fail, "name", name, "dnsName"));
