@@ -201,8 +201,19 @@ describe("Container", () => {
     expect(kept?.inputs.operatingSystem).toEqual({ templateFileId: "local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst" });
     expect(renewed?.inputs.operatingSystem).toEqual({ templateFileId: "local:vztmpl/alpine_3.22.tar" });
     // The provider replaces a container whose template_file_id changes: ignored unless the user opts in.
-    expect(children.find((c) => c.name === "kept")?.opts.ignoreChanges).toEqual(["operatingSystem.templateFileId"]);
+    expect(children.find((c) => c.name === "kept")?.opts.ignoreChanges).toEqual(["operatingSystem"]);
     expect(children.find((c) => c.name === "renewed")?.opts.ignoreChanges).toEqual([]);
+    // No fixed id: a replacement gets a new id, made before the old container goes.
+    expect(children.find((c) => c.name === "renewed")?.opts.deleteBeforeReplace).toBeUndefined();
+  });
+
+  it("replaces a container with a fixed id delete-first (the provider would adopt the old one and the engine delete it)", async () => {
+    const { transformation, children } = captureChildren();
+    new Container("fixed", { ...base, vmId: 340, replaceOnImageChange: true }, { transformations: [transformation] });
+    new Container("ranged", { ...base, vmIdRange: { from: 400, to: 499 } }, { transformations: [transformation] });
+    await settle();
+    expect(children.find((c) => c.name === "fixed")?.opts.deleteBeforeReplace).toBe(true);
+    expect(children.find((c) => c.name === "ranged")?.opts.deleteBeforeReplace).toBe(true);
   });
 
   it("refuses an Image's volume of another content type when it resolves", async () => {

@@ -286,8 +286,20 @@ export class Container extends pulumi.ComponentResource implements Outputs<VmOut
         parent: this,
         additionalSecretOutputs: ["initialization"],
         // The provider replaces a container whose template changes (container.go: template_file_id
-        // ForceNew); a new image version leaves the container as it is unless asked.
-        ignoreChanges: [...(assignedId ? ["vmId"] : []), ...(args.replaceOnImageChange === true ? [] : ["operatingSystem.templateFileId"])],
+        // ForceNew); a new image version leaves the container as it is unless asked. The whole
+        // `operatingSystem` block (the template, and `type`, which Hearth leaves to Proxmox): when
+        // an Image is replaced delete-first, the engine marks each top-level input that depends on
+        // it unknown before it asks the provider whether dependents must go too (pulumi/pulumi
+        // pkg/resource/deploy/step_generator.go `calculateDependentReplacements`), so a nested path
+        // would not hold it.
+        ignoreChanges: [...(assignedId ? ["vmId"] : []), ...(args.replaceOnImageChange === true ? [] : ["operatingSystem"])],
+        // A container with a fixed id is replaced delete-first. Made first, the replacement's
+        // create is refused ("CT <id> already exists", pve-cluster check_vmid_unused, HTTP 500);
+        // the provider retries a 5xx and takes "already exists" on a retry as done
+        // (bpg proxmox/nodes/containers/containers.go CreateContainer with
+        // proxmox/retry/retry.go IsTransientAPIError and WithAlreadyDoneCheck), so it adopts the
+        // old container, and the engine's delete of "the original" then removes the only one.
+        ...(vmId !== undefined ? { deleteBeforeReplace: true } : {}),
       },
     );
 

@@ -24,7 +24,7 @@ describe("Image", () => {
     await settle();
     expect(children.map((c) => [c.type, c.name])).toEqual([[types.file, "debian-iso"]]);
     expect(children[0]!.opts.parent).toBe(iso);
-    // The old file goes before the new version is downloaded (same name: Proxmox refuses to overwrite).
+    // A fixed name: the old file goes before the new version is downloaded (Proxmox refuses to overwrite).
     expect(children[0]!.opts.deleteBeforeReplace).toBe(true);
     expect(recordedOf(types.file)[0]?.inputs).toEqual({
       nodeName: "pve1",
@@ -41,7 +41,15 @@ describe("Image", () => {
     });
   });
 
+  it("downloads a new version named after its URL before deleting the old one", async () => {
+    const { transformation, children } = captureChildren();
+    new Image("by-url", base, { transformations: [transformation] });
+    await settle();
+    expect(children[0]!.opts.deleteBeforeReplace).toBeUndefined();
+  });
+
   it("passes the download options a user sets", async () => {
+    const { transformation, children } = captureChildren();
     new Image("tpl", {
       node: "pve2",
       content: "vztmpl",
@@ -51,12 +59,14 @@ describe("Image", () => {
       redownloadWhenChanged: true,
       replaceUnmanagedFile: true,
       timeoutSeconds: 1800,
-    });
+    }, { transformations: [transformation] });
     new Image("memtest", { ...base, url: "https://memtest.org/download/mt86plus_7.20.iso.gz", fileName: "mt86plus.iso", decompression: "gz" });
     await settle();
     const [tpl, memtest] = recordedOf(types.file);
     expect(tpl?.inputs).toMatchObject({ nodeName: "pve2", datastoreId: "nfs-templates", contentType: "vztmpl", verify: false, overwrite: true, overwriteUnmanaged: true, uploadTimeout: 1800 });
     expect(tpl?.inputs.fileName).toBeUndefined();
+    // Re-downloads keep the name: delete first.
+    expect(children.find((c) => c.name === "tpl")?.opts.deleteBeforeReplace).toBe(true);
     expect(memtest?.inputs).toMatchObject({ fileName: "mt86plus.iso", decompressionAlgorithm: "gz" });
   });
 

@@ -151,9 +151,11 @@ export class Image extends pulumi.ComponentResource {
         uploadTimeout: args.timeoutSeconds ?? 600,
       },
       // Every input the file is made from replaces it (resource_download_file.go: RequiresReplace).
-      // The old file goes first: a new version under the same name would otherwise be refused
-      // ("refusing to override existing file", pve-common Tools.pm download_file_from_url).
-      { parent: this, deleteBeforeReplace: true },
+      // A new version under the same name (a fixed fileName, or a re-download of a changed URL)
+      // needs the old file gone first: Proxmox refuses to overwrite one ("refusing to override
+      // existing file", pve-common Tools.pm download_file_from_url). A name taken from the URL
+      // changes with the URL, so the new file comes first and the old one goes after it.
+      { parent: this, ...(args.fileName !== undefined || args.redownloadWhenChanged === true ? { deleteBeforeReplace: true } : {}) },
     );
 
     this.volumeId = file.id;

@@ -78,7 +78,7 @@ export class OciImage extends pulumi.ComponentResource {
         uploadTimeout: args.timeoutSeconds ?? 600,
       },
       // A new tag under the same file name: the old archive goes first ("refusing to override existing file").
-      { parent: this, deleteBeforeReplace: true },
+      { parent: this, ...(args.fileName !== undefined || args.redownloadWhenChanged === true ? { deleteBeforeReplace: true } : {}) },
     );
 
     this.volumeId = image.id;
