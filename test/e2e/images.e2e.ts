@@ -11,7 +11,8 @@ const CT_V1 = "http://download.proxmox.com/images/system/debian-13-standard_13.1
 const CT_V2 = "http://download.proxmox.com/images/system/debian-13-standard_13.1-2_amd64.tar.zst";
 const CLOUD_V1 = "https://cloud.debian.org/images/cloud/trixie/20261101-1/debian-13-generic-amd64-20261101-1.qcow2";
 const CLOUD_V2 = "https://cloud.debian.org/images/cloud/trixie/20261120-1/debian-13-generic-amd64-20261120-1.qcow2";
-const config = { templateUrl: CT_V1, cloudUrl: CLOUD_V1, isoChecksum: downloadedFileHash(ISO_URL, "sha256") };
+const ISO_V2 = "https://cdimage.debian.org/debian-cd/current/amd64/iso-cd/debian-13.2.0-amd64-netinst.iso";
+const config = { isoUrl: ISO_URL, templateUrl: CT_V1, cloudUrl: CLOUD_V1, isoChecksum: downloadedFileHash(ISO_URL, "sha256") };
 
 let project: SandboxProject | undefined;
 afterEach(async () => {
@@ -40,26 +41,39 @@ describe("Images: the real engine and provider against the sandbox", () => {
     const ct = p.sandbox.inspect().proxmox.containers?.[330];
     expect(ct?.status).toBe("running");
     expect(p.sandbox.inspect().proxmox.vms["9130"]?.config.template).toBe(1);
+    // The installer VM: an empty disk, the ISO in the CD drive, disk first then CD.
+    const installer = p.sandbox.inspect().proxmox.vms["340"];
+    expect(String(installer?.config.ide2)).toMatch(/^local:iso\/debian-13.1.0-amd64-netinst.iso,media=cdrom/);
+    expect(String(installer?.config.boot)).toBe("order=scsi0;ide2");
+    expect(String(installer?.config.scsi0)).toMatch(/size=16G/);
 
     ok(await p.pulumi(["preview", "--expect-no-changes"]));
 
     // Drift: an admin deletes the ISO. A refreshing preview reports it, `up --refresh` downloads it again.
     p.sandbox.mutate({ api: "proxmox", kind: "storageFile", id: "local:iso/debian-13.1.0-amd64-netinst.iso", delete: true });
-    expect(await changes(p, ["--refresh"])).toEqual([expect.objectContaining({ op: "create", name: "debian-iso" })]);
+    // The installer's CD drive shows as an update: the file's id is unknown until it is downloaded again (the same id).
+    expect(await changes(p, ["--refresh"])).toEqual([
+      expect.objectContaining({ op: "create", name: "debian-iso" }),
+      expect.objectContaining({ op: "update", name: "installer", paths: ["cdrom.fileId"] }),
+    ]);
     ok(await p.pulumi(["up", "--yes", "--skip-preview", "--refresh"]));
     expect(volids(p)).toContain("local:iso/debian-13.1.0-amd64-netinst.iso");
     ok(await p.pulumi(["preview", "--refresh", "--expect-no-changes"]));
 
     // A new template version replaces the downloaded file, not the container made from the old one.
-    p.setConfig({ templateUrl: CT_V2, cloudUrl: CLOUD_V2 });
+    p.setConfig({ templateUrl: CT_V2, cloudUrl: CLOUD_V2, isoUrl: ISO_V2, isoChecksum: downloadedFileHash(ISO_V2, "sha256") });
     const planned = await changes(p);
     expect(planned.filter((c) => c.name === "app" || c.name === "debian-13")).toEqual([]);
-    expect(planned.filter((c) => c.op === "replace").map((c) => c.name).sort()).toEqual(["app-follow", "debian-cloud", "debian-ct"]);
+    // The new ISO goes into the installer's CD drive in place.
+    expect(planned.filter((c) => c.name === "installer")).toEqual([expect.objectContaining({ op: "update", paths: ["cdrom.fileId"] })]);
+    expect(planned.filter((c) => c.op === "replace").map((c) => c.name).sort()).toEqual(["app-follow", "debian-cloud", "debian-ct", "debian-iso"]);
     ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
     expect(volids(p)).toContain("local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst");
     expect(volids(p)).not.toContain("local:vztmpl/debian-13-standard_13.1-1_amd64.tar.zst");
     const after = p.sandbox.inspect().proxmox.containers?.[330];
     expect(after?.config).toEqual(ct?.config);
+    expect(String(p.sandbox.inspect().proxmox.vms["340"]?.config.ide2)).toMatch(/^local:iso\/debian-13.2.0-amd64-netinst.iso,media=cdrom/);
+    expect(volids(p)).not.toContain("local:iso/debian-13.1.0-amd64-netinst.iso");
     // The cloud image kept its fixed name: the old file went first, the new one is there.
     expect(volids(p)).toContain("local:import/debian-13-generic-amd64.qcow2");
     expect(p.sandbox.inspect().proxmox.vms["9130"]?.config.template).toBe(1);
@@ -73,6 +87,7 @@ describe("Images: the real engine and provider against the sandbox", () => {
     const end = p.sandbox.inspect();
     expect(end.proxmox.containers?.[330]).toBeUndefined();
     expect(end.proxmox.containers?.[331]).toBeUndefined();
+    expect(end.proxmox.vms["340"]).toBeUndefined();
     expect(end.leftovers).toEqual([]);
     expect(end.unknownCalls).toEqual([]);
   });

@@ -4,6 +4,7 @@
 export { CloudImageTemplate, type CloudImageTemplateArgs, type CloudImageTemplateRef } from "./cloudImageTemplate.js";
 export { Image, type ImageArgs } from "./image.js";
 export { OciImage, type OciImageArgs } from "./ociImage.js";
+export { VmFromIso, type VmFromIsoArgs } from "./vmFromIso.js";
 export { ChecksumAlgorithm, ImageContent, ImageDecompression, checksumAlgorithms, imageContents, imageDecompressions } from "./imageFiles.js";
 export {
   VmFromTemplate,

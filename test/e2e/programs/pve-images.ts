@@ -10,10 +10,11 @@ const templateUrl = config.require("templateUrl");
 const iso = new pve.Image("debian-iso", {
   node: "pve1",
   content: "iso",
-  url: "https://cdimage.debian.org/debian-cd/current/amd64/iso-cd/debian-13.1.0-amd64-netinst.iso",
+  url: config.require("isoUrl"),
   checksum: config.require("isoChecksum"),
   checksumAlgorithm: "sha256",
 });
+const installer = new pve.VmFromIso("installer", { node: "pve1", iso: iso.volumeId, vmId: 340, diskSizeGb: 16 });
 const template = new pve.Image("debian-ct", { node: "pve1", content: "vztmpl", url: templateUrl });
 const ct = new pve.Container("app", { node: "pve1", template: template.volumeId, vmId: 330, memoryMb: 512, cores: 1 });
 // This one opts in: a new template makes a new container.
@@ -23,6 +24,7 @@ const alpine = new pve.OciImage("alpine", { node: "pve1", reference: "docker.io/
 const cloud = new pve.Image("debian-cloud", { node: "pve1", content: "import", url: config.require("cloudUrl"), fileName: "debian-13-generic-amd64.qcow2" });
 const tpl = new pve.CloudImageTemplate("debian-13", { node: "pve1", image: cloud.volumeId, vmId: 9130 });
 
+export const installerId = installer.vmId;
 export const isoVolume = iso.volumeId;
 export const isoSize = iso.sizeBytes;
 export const templateVolume = template.volumeId;
