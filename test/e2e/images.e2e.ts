@@ -1,6 +1,9 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
 import { downloadedFileHash } from "@hearth/sandbox";
-import { programFile, SandboxProject } from "./harness.js";
+import { programFile, repoRoot, SandboxProject } from "./harness.js";
 
 // @hearth/proxmox's Image and OciImage with the real engine and the bridged proxmoxve plugin
 // (bpg/terraform-provider-proxmox's `download_file` and `oci_image`) against the sandbox's
@@ -90,5 +93,26 @@ describe("Images: the real engine and provider against the sandbox", () => {
     expect(end.proxmox.vms["340"]).toBeUndefined();
     expect(end.leftovers).toEqual([]);
     expect(end.unknownCalls).toEqual([]);
+  });
+
+  it("runs the YAML example: an Image's volumeId as a Container's template and a VmFromIso's ISO, no change on a second preview, nothing left after destroy", async () => {
+    project = await SandboxProject.fromDirectory(join(repoRoot, "examples/proxmox-images"), { proxmox: { taskMs: 50 } }, (dir) => {
+      // The copy's `packages: proxmox:` points at this checkout's package folder.
+      const file = join(dir, "Pulumi.yaml");
+      const doc = parse(readFileSync(file, "utf8")) as { packages: Record<string, string> };
+      doc.packages.proxmox = join(repoRoot, "packages/proxmox");
+      writeFileSync(file, stringify(doc));
+    });
+    const p = project;
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    const state = p.sandbox.inspect().proxmox;
+    const ct = Object.values(state.containers ?? {})[0];
+    expect(ct?.status).toBe("running");
+    expect(volids(p)).toEqual(["local:iso/debian-13.1.0-amd64-netinst.iso", "local:vztmpl/alpine_3.22.tar", "local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst"]);
+    expect(Object.values(state.vms).some((vm) => String(vm.config.ide2).startsWith("local:iso/debian-13.1.0-amd64-netinst.iso,media=cdrom"))).toBe(true);
+    ok(await p.pulumi(["preview", "--expect-no-changes"]));
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+    expect(p.sandbox.inspect().unknownCalls).toEqual([]);
   });
 });

@@ -116,7 +116,7 @@ interface YamlProgram {
   packages?: Record<string, string>;
   resources?: Record<string, { type: string; properties?: Record<string, unknown> }>;
 }
-const yamlExamples: Record<string, string[]> = { proxmox: ["examples/home-lab-yaml"] };
+const yamlExamples: Record<string, string[]> = { proxmox: ["examples/home-lab-yaml", "examples/proxmox-images"] };
 
 /**
  * Where a YAML value does not fit the schema: keys that are no property, required properties
