@@ -17,7 +17,8 @@ describe("OciImage", () => {
     expect(await value(alpine.sizeBytes)).toBe(4194304);
     await settle();
     expect(children.map((c) => [c.type, c.name])).toEqual([[types.ociImage, "alpine"]]);
-    expect(children[0]!.opts.deleteBeforeReplace).toBe(true);
+    // Named after the tag: a new tag is a new file, pulled before the old one is deleted.
+    expect(children[0]!.opts.deleteBeforeReplace).toBeUndefined();
     expect(recordedOf(types.ociImage)[0]?.inputs).toEqual({
       nodeName: "pve1",
       datastoreId: "local",
@@ -28,8 +29,11 @@ describe("OciImage", () => {
     });
   });
 
-  it("uses the given file name, storage and options", async () => {
-    const ha = new OciImage("ha", { node: "pve1", reference: "ghcr.io/home-assistant/home-assistant:2026.11", fileName: "home-assistant.tar", storage: "nfs", redownloadWhenChanged: true, timeoutSeconds: 3600 });
+  it("uses the given file name, storage and options; a fixed name is replaced delete-first", async () => {
+    const { transformation, children } = captureChildren();
+    const ha = new OciImage("ha", { node: "pve1", reference: "ghcr.io/home-assistant/home-assistant:2026.11", fileName: "home-assistant.tar", storage: "nfs", redownloadWhenChanged: true, timeoutSeconds: 3600 }, { transformations: [transformation] });
+    await settle();
+    expect(children[0]!.opts.deleteBeforeReplace).toBe(true);
     expect(await value(ha.volumeId)).toBe("nfs:vztmpl/home-assistant.tar");
     expect(recordedOf(types.ociImage)[0]?.inputs).toMatchObject({ fileName: "home-assistant.tar", datastoreId: "nfs", overwrite: true, uploadTimeout: 3600 });
   });
