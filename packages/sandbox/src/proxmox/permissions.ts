@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { ApiError, type ApiRequest, type ApiResponse, type Handler, Router } from "../router.js";
+import { HANDLER_CHECKS, withClauses } from "./handlerChecks.js";
 
 /** The extra API token (`USER@REALM!TOKENID`) of the request being handled, if any: tasks it starts are its own. */
 export const requestToken = new AsyncLocalStorage<string | undefined>();
@@ -170,6 +171,19 @@ export function checkPermission(permission: Permission | undefined, who: Proxmox
   throw new ApiError(403, "Permission check failed");
 }
 
+/** One in-handler check (handlerChecks.ts): one of its alternatives must hold; else the 403 of RPCEnvironment.pm `check`. */
+export function checkClause(clause: PermRequirement[], subject: PermSubject): void {
+  const holds = (r: PermRequirement): boolean => {
+    const have = subject.privs(normalize(r.path));
+    return r.any ? r.privs.some((p) => have.has(p)) : r.privs.every((p) => have.has(p));
+  };
+  if (clause.some(holds)) return;
+  const first = clause[0];
+  if (!first) throw new ApiError(403, "Permission check failed");
+  const have = subject.privs(normalize(first.path));
+  throw new ApiError(403, `Permission check failed (${normalize(first.path)}, ${first.any ? first.privs.join("|") : first.privs.find((p) => !have.has(p)) ?? first.privs[0]})`);
+}
+
 /** Parse `PVEAPIToken=USER@REALM!TOKENID=SECRET` (the header the providers send). */
 export function parseTokenHeader(header: string | undefined): { id: string; secret: string } | undefined {
   const m = /^PVEAPIToken=([^=\s]+@[^=\s!]+![^=\s]+)=(\S+)$/.exec(header ?? "");
@@ -277,7 +291,7 @@ export class PermissionRouter extends Router {
       const caller = this.callerFor(req);
       const params = { ...req.body, ...req.params };
       const observed = (status: number): void =>
-        this.observe?.({ method, route, caller: caller?.id ?? "root@pam", params, requires: requirementsOf(this.permissions[key], params), status });
+        this.observe?.({ method, route, caller: caller?.id ?? "root@pam", params, requires: withClauses(requirementsOf(this.permissions[key], params), HANDLER_CHECKS[key]?.(params) ?? []), status });
       try {
         const res = await this.run(key, caller, params, req, handler);
         observed(res.status);
@@ -290,7 +304,10 @@ export class PermissionRouter extends Router {
   }
 
   private async run(key: string, caller: RequestCaller | undefined, params: Record<string, unknown>, req: ApiRequest, handler: Handler): Promise<ApiResponse> {
-    if (caller?.subject) checkPermission(this.permissions[key], caller.subject, params);
+    if (caller?.subject) {
+      checkPermission(this.permissions[key], caller.subject, params);
+      for (const clause of HANDLER_CHECKS[key]?.(params) ?? []) checkClause(clause, caller.subject);
+    }
     return requestCaller.run(caller, () => requestToken.run(caller?.id, () => handler(req)));
   }
 }
