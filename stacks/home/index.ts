@@ -2,7 +2,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { rule, vmSizes } from "@hearth/core";
 import { environmentSchema, parseStackConfig, z } from "../lib/config";
-import { CloudImageTemplate, Container, FirewallGroup, Network, VmFromTemplate, type VmBackupPolicy } from "@hearth/proxmox";
+import { AccessToken, CloudImageTemplate, Container, FirewallGroup, Network, Pool, VmFromTemplate, type VmBackupPolicy } from "@hearth/proxmox";
 
 // Stack config, checked up front so `pulumi preview` names the key to fix.
 const schema = z.object({
@@ -54,6 +54,10 @@ const schema = z.object({
       }),
     )
     .default([]),
+  // The resource pool the stack's guests live in, and the CI token scoped to it (AccessToken
+  // homeStackCi): CI runs this stack with that token, never with root's.
+  pool: z.object({ id: z.string().min(1).default("home"), comment: z.string().default("stacks/home guests") }).default({ id: "home", comment: "stacks/home guests" }),
+  ci: z.object({ userId: z.string().min(1).default("ci-home@pve"), tokenName: z.string().min(1).default("ci") }).default({ userId: "ci-home@pve", tokenName: "ci" }),
   // The backups of every VM, the contract's BackupPolicy value plus the storage vzdump writes to.
   backups: z.object({
     storage: z.string().min(1).optional(),
@@ -83,8 +87,27 @@ const provider = new proxmoxve.Provider("pve", {
   insecure: proxmoxConfig.getBoolean("insecure") ?? false,
 });
 const withProvider = { providers: [provider] };
+// Access changes (the pool, the CI token itself) are an administrator's: with
+// proxmox:adminApiToken set they use it; CI, which only has its own token, runs `pulumi up`
+// without changing them (docs/runbooks/rotate-ci-token.md). Without it, apiToken does everything.
+const adminToken = proxmoxConfig.getSecret("adminApiToken");
+const admin = adminToken
+  ? new proxmoxve.Provider("pve-admin", { endpoint: proxmoxConfig.require("endpoint"), apiToken: adminToken, insecure: proxmoxConfig.getBoolean("insecure") ?? false })
+  : provider;
+const withAdmin = { providers: [admin] };
 // Hearth adds its own labels (hearth/component, hearth/managed-by, hearth/stack) itself.
 const labels = { env: cfg.environment };
+
+const pool = new Pool("home", { poolId: cfg.pool.id, comment: cfg.pool.comment }, withAdmin);
+
+// The token CI runs this stack with: exactly the privileges Hearth's components need, on this
+// stack's pool, storages and SDN zone (docs/proxmox.md, "AccessToken").
+const storages = [...new Set([cfg.template.storage, "local", ...(cfg.containerTemplate ? [cfg.containerTemplate.storage] : []), ...(cfg.backups.storage ? [cfg.backups.storage] : [])])].sort();
+const ci = new AccessToken(
+  "ci",
+  { purpose: "homeStackCi", userId: cfg.ci.userId, tokenName: cfg.ci.tokenName, pool: pool.poolId, storages, sdnZones: [cfg.network.zone] },
+  withAdmin,
+);
 
 const template = new CloudImageTemplate(
   "debian-12",
@@ -95,6 +118,7 @@ const template = new CloudImageTemplate(
     storage: cfg.template.storage,
     diskSizeGb: cfg.template.diskSizeGb,
     labels,
+    pool: pool.poolId,
   },
   withProvider,
 );
@@ -147,6 +171,7 @@ const vms = cfg.vms.map(
         cloudInit: { user: "ops", sshKeys: cfg.sshKeys },
         labels,
         backups,
+        pool: pool.poolId,
       },
       withProvider,
     ),
@@ -178,6 +203,7 @@ const containers = cfg.containers.map(
         features: { nesting: ct.nesting },
         labels,
         backups,
+        pool: pool.poolId,
       },
       withProvider,
     ),
@@ -188,3 +214,7 @@ export const networkId = lab.networkId;
 export const vmIds = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.vmId]));
 export const addresses = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.ipv4Address]));
 export const containerIds = Object.fromEntries(containers.map((ct, i) => [cfg.containers[i]!.name, ct.vmId]));
+export const poolId = pool.poolId;
+export const ciTokenId = ci.tokenId;
+// Secret: `pulumi stack output ciApiToken --show-secrets` prints it for CI's secret store.
+export const ciApiToken = ci.apiToken;

@@ -153,10 +153,3 @@ export const HANDLER_CHECKS: Record<string, (params: Record<string, unknown>) =>
   "POST /nodes/{node}/qemu/{vmid}/clone": qemuClone,
   "POST /nodes/{node}/lxc": lxcCreate,
 };
-
-/** The schema's alternatives (each a list that must all hold) joined with the handler's clauses: alternatives again. */
-export function withClauses(alternatives: PermRequirement[][], clauses: Clause[]): PermRequirement[][] {
-  let out = alternatives;
-  for (const clause of clauses) out = out.flatMap((alt) => clause.map((r) => [...alt, r]));
-  return out;
-}

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { ApiError, type ApiRequest, type ApiResponse, type Handler, Router } from "../router.js";
-import { HANDLER_CHECKS, withClauses } from "./handlerChecks.js";
+import { HANDLER_CHECKS } from "./handlerChecks.js";
 
 /** The extra API token (`USER@REALM!TOKENID`) of the request being handled, if any: tasks it starts are its own. */
 export const requestToken = new AsyncLocalStorage<string | undefined>();
@@ -261,8 +261,10 @@ export interface ObservedCall {
   caller: string;
   /** Path and body parameters of the request. */
   params: Record<string, unknown>;
-  /** {@link requirementsOf} the route's schema permission for these parameters. */
+  /** {@link requirementsOf} the route's schema permission for these parameters: one of these alternatives must hold. */
   requires: PermRequirement[][];
+  /** The checks the handler makes besides (handlerChecks.ts): each clause must hold, by one of its tests. */
+  clauses: PermRequirement[][];
   /** The status the API answered with. */
   status: number;
 }
@@ -291,7 +293,7 @@ export class PermissionRouter extends Router {
       const caller = this.callerFor(req);
       const params = { ...req.body, ...req.params };
       const observed = (status: number): void =>
-        this.observe?.({ method, route, caller: caller?.id ?? "root@pam", params, requires: withClauses(requirementsOf(this.permissions[key], params), HANDLER_CHECKS[key]?.(params) ?? []), status });
+        this.observe?.({ method, route, caller: caller?.id ?? "root@pam", params, requires: requirementsOf(this.permissions[key], params), clauses: HANDLER_CHECKS[key]?.(params) ?? [], status });
       try {
         const res = await this.run(key, caller, params, req, handler);
         observed(res.status);
