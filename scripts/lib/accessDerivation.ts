@@ -12,8 +12,8 @@
  */
 import type { ObservedCall, PermRequirement } from "@hearth/sandbox";
 
-export type Scope = "cluster" | "sdn" | "sdnZones" | "pool" | "storage" | "sdnZone" | "node";
-const SCOPE_ORDER: readonly Scope[] = ["cluster", "sdn", "sdnZones", "pool", "storage", "sdnZone", "node"];
+export type Scope = "cluster" | "sdn" | "sdnZones" | "pool" | "guest" | "storage" | "sdnZone" | "node";
+const SCOPE_ORDER: readonly Scope[] = ["cluster", "sdn", "sdnZones", "pool", "guest", "storage", "sdnZone", "node"];
 
 /** The ids a stack's token is scoped to. */
 export interface StackScope {
@@ -21,6 +21,8 @@ export interface StackScope {
   readonly storages: readonly string[];
   readonly sdnZones: readonly string[];
   readonly nodes: readonly string[];
+  /** The guests' ids (each may get an ACL of its own, for what Proxmox checks before a new guest is in the pool). */
+  readonly guests: readonly number[];
 }
 
 export interface DerivedGrant {
@@ -64,7 +66,12 @@ export function poolGuests(calls: readonly ObservedCall[], pool: string): Set<nu
   return guests;
 }
 
-function locate(path: string, s: StackScope, guests: Set<number>): Located | undefined {
+/** The guest a call creates (its id is checked on /vms/<id> before the guest joins the pool). */
+const CREATES = new Set(["POST /nodes/{node}/qemu", "POST /nodes/{node}/lxc"]);
+const creating = (c: ObservedCall): number | undefined => (CREATES.has(`${c.method} ${c.route}`) ? Number(c.params.vmid) : undefined);
+
+function locate(path: string, s: StackScope, guests: Set<number>, created?: number): Located | undefined {
+  if (created !== undefined && path === `/vms/${created}`) return s.guests.includes(created) ? { scope: "guest", below: false } : undefined;
   if (path === "/") return { scope: "cluster", below: false };
   if (path === "/sdn") return { scope: "sdn", below: false };
   if (path === "/sdn/zones") return { scope: "sdnZones", below: false };
@@ -102,8 +109,9 @@ export function deriveGrants(calls: readonly ObservedCall[], s: StackScope): Der
   };
   const chooseAndAdd = (call: ObservedCall, alternatives: Located2[][], pass: number): void => {
     // Prefer the alternative that needs the fewest privileges not granted yet.
+    // A grant on one guest is the last resort: the pool covers its guests once they are in it.
     const cost = (alt: Located2[]): number =>
-      alt.reduce((n, { r, at }) => n + (r.any ? (r.privs.some((p) => has(at!.scope, p)) ? 0 : 1) : r.privs.filter((p) => !has(at!.scope, p)).length), 0);
+      alt.reduce((n, { r, at }) => n + (at!.scope === "guest" ? 100 : 0) + (r.any ? (r.privs.some((p) => has(at!.scope, p)) ? 0 : 1) : r.privs.filter((p) => !has(at!.scope, p)).length), 0);
     const chosen = [...alternatives].sort((a, b) => cost(a) - cost(b))[0]!;
     if (pass === 1 && (alternatives.length > 1 || chosen.some((x) => x.r.any))) return;
     for (const { r, at } of chosen) {
@@ -126,7 +134,7 @@ export function deriveGrants(calls: readonly ObservedCall[], s: StackScope): Der
         }
         if (group.some((alt) => alt.length === 0)) continue;
         const usable = group
-          .map((alt) => alt.map((r) => ({ r, at: locate(r.path, s, guests) })))
+          .map((alt) => alt.map((r) => ({ r, at: locate(r.path, s, guests, creating(call)) })))
           .filter((alt) => alt.every((x) => x.at !== undefined && (x.r.any ? x.r.privs.some((p) => !AVOID.has(p)) : x.r.privs.every((p) => !AVOID.has(p)))));
         if (usable.length === 0) {
           if (pass === 2) problems.push(`${routeOf(call)}: needs ${describe(group)}, outside the stack's scopes`);
@@ -151,13 +159,13 @@ export function deriveGrants(calls: readonly ObservedCall[], s: StackScope): Der
 export function withoutEach(calls: readonly ObservedCall[], s: StackScope, grants: readonly { scope: Scope; privileges: readonly string[] }[]): Record<string, string[]> {
   const used = counted(calls);
   const guests = poolGuests(used, s.pool);
-  const holds = (set: Map<Scope, Set<string>>, r: PermRequirement): boolean => {
-    const at = locate(r.path, s, guests);
+  const holds = (set: Map<Scope, Set<string>>, r: PermRequirement, created?: number): boolean => {
+    const at = locate(r.path, s, guests, created);
     const have = at ? set.get(at.scope) : undefined;
     return !!have && (r.any ? r.privs.some((p) => have.has(p)) : r.privs.every((p) => have.has(p)));
   };
   const allowed = (set: Map<Scope, Set<string>>, call: ObservedCall): boolean =>
-    call.requires.some((alt) => alt.every((r) => holds(set, r))) && (call.clauses ?? []).every((clause) => clause.some((r) => holds(set, r)));
+    call.requires.some((alt) => alt.every((r) => holds(set, r, creating(call)))) && (call.clauses ?? []).every((clause) => clause.some((r) => holds(set, r, creating(call))));
   const out: Record<string, string[]> = {};
   for (const g of grants) {
     for (const p of g.privileges) {

@@ -31,7 +31,7 @@ export async function homeWorkspace(sb: Sandbox, adminToken: string, apiToken: s
 
 /** The scopes of the sandbox home stack's CI token (stacks/home/index.ts, with scripts/lib/sandboxStacks.ts's config). */
 export function homeScope(sb: Sandbox): StackScope {
-  return { pool: "home", storages: ["local", "local-lvm"], sdnZones: ["lab"], nodes: [sb.proxmox.node] };
+  return { pool: "home", storages: ["local", "local-lvm"], sdnZones: ["lab"], nodes: [sb.proxmox.node], guests: [9000, 2001, 2002, 2003, 2101] };
 }
 
 export const pulumi = (ws: EngineWorkspace, ...args: string[]) => ws.run([...args, "--stack", homeStack], { allowFailure: true, timeoutMs: 900_000 });

@@ -105,7 +105,16 @@ const pool = new Pool("home", { poolId: cfg.pool.id, comment: cfg.pool.comment }
 const storages = [...new Set([cfg.template.storage, "local", ...(cfg.containerTemplate ? [cfg.containerTemplate.storage] : []), ...(cfg.backups.storage ? [cfg.backups.storage] : [])])].sort();
 const ci = new AccessToken(
   "ci",
-  { purpose: "homeStackCi", userId: cfg.ci.userId, tokenName: cfg.ci.tokenName, pool: pool.poolId, storages, sdnZones: [cfg.network.zone] },
+  {
+    purpose: "homeStackCi",
+    userId: cfg.ci.userId,
+    tokenName: cfg.ci.tokenName,
+    pool: pool.poolId,
+    // Proxmox checks a new guest's tags on /vms/<id> before the guest is in the pool.
+    vmIds: [cfg.template.vmId, ...cfg.vms.map((vm) => vm.vmId), ...cfg.containers.map((ct) => ct.vmId)].filter((id): id is number => id !== undefined),
+    storages,
+    sdnZones: [cfg.network.zone],
+  },
   withAdmin,
 );
 

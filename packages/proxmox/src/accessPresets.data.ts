@@ -48,6 +48,13 @@ export const DERIVED_GRANTS: { readonly homeStackCi: readonly AccessGrant[] } = 
       ],
     },
     {
+      scope: "guest",
+      propagate: false,
+      privileges: [
+        "VM.Config.Options", // POST /nodes/{node}/lxc; POST /nodes/{node}/qemu
+      ],
+    },
+    {
       scope: "storage",
       propagate: false,
       privileges: [

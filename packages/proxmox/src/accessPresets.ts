@@ -4,11 +4,14 @@ import { DERIVED_GRANTS } from "./accessPresets.data.js";
  * Where a grant of an AccessToken applies; the token fills in the ids it is given:
  * `cluster` is `/`, `sdn` is `/sdn`, `sdnZones` is `/sdn/zones` (where PVE checks creating a
  * zone: pve-network src/PVE/API2/Network/SDN/Zones.pm), `pool` is `/pool/<pool>` (which reaches every guest and
- * storage in the pool), `storage` is `/storage/<id>`, `sdnZone` is `/sdn/zones/<zone>` and
+ * storage in the pool), `guest` is `/vms/<vmid>` (for what Proxmox checks on a guest before it
+ * joins the pool: the tags of a new VM or container, qemu-server src/PVE/API2/Qemu.pm `create_vm`
+ * calls pve-guest-common GuestHelpers.pm `assert_tag_permissions` before `add_vm_to_pool`),
+ * `storage` is `/storage/<id>`, `sdnZone` is `/sdn/zones/<zone>` and
  * `node` is `/nodes/<node>` (ACL paths of proxmox/pve-access-control src/PVE/AccessControl.pm
  * `check_path`).
  */
-export const AccessScope = { cluster: "cluster", sdn: "sdn", sdnZones: "sdnZones", pool: "pool", storage: "storage", sdnZone: "sdnZone", node: "node" } as const;
+export const AccessScope = { cluster: "cluster", sdn: "sdn", sdnZones: "sdnZones", pool: "pool", guest: "guest", storage: "storage", sdnZone: "sdnZone", node: "node" } as const;
 export type AccessScope = (typeof AccessScope)[keyof typeof AccessScope];
 export const accessScopes: readonly AccessScope[] = Object.values(AccessScope);
 
@@ -51,6 +54,8 @@ export function scopePath(scope: AccessScope, id?: string): string {
       return "/sdn/zones";
     case "pool":
       return `/pool/${id}`;
+    case "guest":
+      return `/vms/${id}`;
     case "storage":
       return `/storage/${id}`;
     case "sdnZone":

@@ -22,6 +22,12 @@ export interface AccessTokenArgs {
   readonly tokenName?: string;
   /** The resource pool the token may work in (a `Pool`'s poolId); needed when the purpose has a pool grant. */
   readonly pool?: pulumi.Input<string>;
+  /**
+   * The ids of the guests the token creates, each with an ACL of its own: Proxmox checks a new
+   * guest's tags on `/vms/<vmid>` before the guest joins the pool (docs/proxmox.md,
+   * "AccessToken"); needed when the purpose has a guest grant.
+   */
+  readonly vmIds?: number[];
   /** The storages the token may allocate on; needed when the purpose has a storage grant. */
   readonly storages?: string[];
   /** The SDN zones the token may manage; needed when the purpose has an SDN zone grant. */
@@ -67,6 +73,8 @@ function idsFor(scope: AccessScope, args: AccessTokenArgs): readonly pulumi.Inpu
       return [""];
     case "pool":
       return args.pool === undefined ? undefined : [args.pool];
+    case "guest":
+      return args.vmIds?.map(String);
     case "storage":
       return args.storages;
     case "sdnZone":
@@ -76,7 +84,7 @@ function idsFor(scope: AccessScope, args: AccessTokenArgs): readonly pulumi.Inpu
   }
 }
 
-const scopeField: Record<AccessScope, keyof AccessTokenArgs | undefined> = { cluster: undefined, sdn: undefined, sdnZones: undefined, pool: "pool", storage: "storages", sdnZone: "sdnZones", node: "nodes" };
+const scopeField: Record<AccessScope, keyof AccessTokenArgs | undefined> = { cluster: undefined, sdn: undefined, sdnZones: undefined, pool: "pool", guest: "vmIds", storage: "storages", sdnZone: "sdnZones", node: "nodes" };
 
 /**
  * A Proxmox API token for one purpose, holding only what that purpose needs: a user (or an
@@ -144,6 +152,10 @@ export class AccessToken extends pulumi.ComponentResource {
       if (dup !== undefined) problems.check((fail) => fail(field, ids, `${JSON.stringify(dup)} is listed twice`));
     };
     checkIds("storages", a.storages, (fail, f, v) => checkPveValue(fail, f, v, "storage"));
+    // pve-common JSONSchema.pm `pve-vmid`: 100 to 999999999.
+    checkIds("vmIds", a.vmIds, (fail, f, v) => {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 100 || v > 999_999_999) fail(f, v, "a VM id is a whole number from 100 to 999999999");
+    });
     checkIds("nodes", a.nodes, (fail, f, v) => checkPveValue(fail, f, v, "node"));
     // pve-network src/PVE/Network/SDN/Zones/Plugin.pm: a zone id is 1-8 lowercase letters and digits, starting with a letter.
     checkIds("sdnZones", a.sdnZones, (fail, f, v) => {
