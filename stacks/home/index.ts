@@ -86,7 +86,6 @@ const provider = new proxmoxve.Provider("pve", {
   apiToken: proxmoxConfig.requireSecret("apiToken"),
   insecure: proxmoxConfig.getBoolean("insecure") ?? false,
 });
-const withProvider = { providers: [provider] };
 // Access changes (the pool, the CI token itself) are an administrator's: with
 // proxmox:adminApiToken set they use it; CI, which only has its own token, runs `pulumi up`
 // without changing them (docs/runbooks/rotate-ci-token.md). Without it, apiToken does everything.
@@ -95,8 +94,6 @@ const admin = adminToken
   ? new proxmoxve.Provider("pve-admin", { endpoint: proxmoxConfig.require("endpoint"), apiToken: adminToken, insecure: proxmoxConfig.getBoolean("insecure") ?? false })
   : provider;
 const withAdmin = { providers: [admin] };
-// Hearth adds its own labels (hearth/component, hearth/managed-by, hearth/stack) itself.
-const labels = { env: cfg.environment };
 
 const pool = new Pool("home", { poolId: cfg.pool.id, comment: cfg.pool.comment }, withAdmin);
 
@@ -117,6 +114,12 @@ const ci = new AccessToken(
   },
   withAdmin,
 );
+
+// Everything else runs with apiToken (CI's token) and depends on the CI token, so a destroy
+// removes the token last: CI can tear down what it built with it.
+const withProvider = { providers: [provider], dependsOn: [ci] };
+// Hearth adds its own labels (hearth/component, hearth/managed-by, hearth/stack) itself.
+const labels = { env: cfg.environment };
 
 const template = new CloudImageTemplate(
   "debian-12",
@@ -193,7 +196,7 @@ const ctTemplate =
   new proxmoxve.download.File(
     "ct-template",
     { nodeName: cfg.node, datastoreId: cfg.containerTemplate.storage, contentType: "vztmpl", url: cfg.containerTemplate.url, fileName: cfg.containerTemplate.fileName },
-    { provider },
+    { provider, dependsOn: [ci] },
   );
 const containers = cfg.containers.map(
   (ct) =>

@@ -78,6 +78,14 @@ const expected: Record<string, Record<string, Contract>> = {
       inputs: ["schedule!", "retention!", "storage", "pool", "all", "mode", "compress", "lockWaitMinutes", "enabled", "node", "jobId"],
       outputs: ["jobId", "schedule", "pruneBackups"],
     },
+    Pool: {
+      inputs: ["poolId", "comment"],
+      outputs: ["poolId"],
+    },
+    AccessToken: {
+      inputs: ["purpose!", "userId!", "createUser", "tokenName", "pool", "vmIds", "storages", "sdnZones", "nodes", "rolePrefix", "comment"],
+      outputs: ["tokenId", "tokenSecret", "apiToken", "userId", "acls"],
+    },
   },
 };
 

@@ -44,7 +44,7 @@ export interface AccessTokenArgs {
 export interface AccessTokenAcl {
   readonly path: string;
   readonly roleId: string;
-  readonly privileges: readonly string[];
+  readonly privileges: string[];
   readonly propagate: boolean;
 }
 
