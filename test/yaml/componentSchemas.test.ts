@@ -45,7 +45,7 @@ interface Contract {
 const expected: Record<string, Record<string, Contract>> = {
   "@hearth/proxmox": {
     CloudImageTemplate: {
-      inputs: ["node!", "imageUrl!", "vmId!", "checksum", "checksumAlgorithm", "fileName", "templateName", "storage", "imageStorage", "diskSizeGb", "diskInterface", "bridge", "cpuType", "labels"],
+      inputs: ["node!", "imageUrl!", "vmId!", "checksum", "checksumAlgorithm", "fileName", "templateName", "storage", "imageStorage", "diskSizeGb", "diskInterface", "bridge", "cpuType", "labels", "pool"],
       outputs: ["vmId", "node", "diskSizeGb", "diskInterface", "templateName", "imageFileId", "ref"],
     },
     VmFromTemplate: {
