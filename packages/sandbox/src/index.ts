@@ -1,7 +1,7 @@
 export { startSandbox, computeLeftovers, SANDBOX_STARTED_HOOK } from "./server.js";
 export type { Sandbox, SandboxOptions, SandboxSnapshot, Mutation, ProxmoxEndpoint, CloudEndpoint, ApiName } from "./server.js";
 export { parseFaults } from "./faults.js";
-export { downloadedFileHash, requirementsOf, PVE_PERMISSIONS } from "./proxmox.js";
+export { downloadedFileHash } from "./proxmox.js";
 export type { ChecksumAlgorithm, PveCt } from "./proxmox.js";
 export type { FaultOptions, InjectedFaults } from "./faults.js";
 export type { ProxmoxTiming, SeedTemplate, ProxmoxApiToken, ProxmoxAclEntry, ObservedCall, PermRequirement } from "./proxmox.js";

@@ -37,8 +37,6 @@ export type { ChecksumAlgorithm } from "./proxmox/images.js";
 export type { PveCt } from "./proxmox/lxcRules.js";
 
 export type { ObservedCall, PermRequirement, ProxmoxApiToken, ProxmoxAclEntry } from "./proxmox/permissions.js";
-export { requirementsOf } from "./proxmox/permissions.js";
-export { PERMISSIONS as PVE_PERMISSIONS } from "./proxmox/permissions.data.js";
 
 export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToken[]; observe?: (call: ObservedCall) => void }): EmulatedApi & { locks: FlockTable; router: PermissionRouter } {
   const c = createContext(ctx);
