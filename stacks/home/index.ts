@@ -57,7 +57,9 @@ const schema = z.object({
   // The resource pool the stack's guests live in, and the CI token scoped to it (AccessToken
   // homeStackCi): CI runs this stack with that token, never with root's.
   pool: z.object({ id: z.string().min(1).default("home"), comment: z.string().default("stacks/home guests") }).default({ id: "home", comment: "stacks/home guests" }),
-  ci: z.object({ userId: z.string().min(1).default("ci-home@pve"), tokenName: z.string().min(1).default("ci") }).default({ userId: "ci-home@pve", tokenName: "ci" }),
+  // Each entry is a CI user of realm pve with one token `ci` (`<user>@pve!ci`); two entries while
+  // rotating (docs/runbooks/rotate-ci-token.md).
+  ci: z.object({ users: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, "a CI user name is a lowercase letter, then lowercase letters, digits or '-'")).min(1).default(["ci-home"]) }).default({ users: ["ci-home"] }),
   // The backups of every VM, the contract's BackupPolicy value plus the storage vzdump writes to.
   backups: z.object({
     storage: z.string().min(1).optional(),
@@ -100,24 +102,27 @@ const pool = new Pool("home", { poolId: cfg.pool.id, comment: cfg.pool.comment }
 // The token CI runs this stack with: exactly the privileges Hearth's components need, on this
 // stack's pool, storages and SDN zone (docs/proxmox.md, "AccessToken").
 const storages = [...new Set([cfg.template.storage, "local", ...(cfg.containerTemplate ? [cfg.containerTemplate.storage] : []), ...(cfg.backups.storage ? [cfg.backups.storage] : [])])].sort();
-const ci = new AccessToken(
-  "ci",
-  {
-    purpose: "homeStackCi",
-    userId: cfg.ci.userId,
-    tokenName: cfg.ci.tokenName,
-    pool: pool.poolId,
-    // Proxmox checks a new guest's tags on /vms/<id> before the guest is in the pool.
-    vmIds: [cfg.template.vmId, ...cfg.vms.map((vm) => vm.vmId), ...cfg.containers.map((ct) => ct.vmId)].filter((id): id is number => id !== undefined),
-    storages,
-    sdnZones: [cfg.network.zone],
-  },
-  withAdmin,
+const ciTokens = cfg.ci.users.map(
+  (user) =>
+    new AccessToken(
+      user,
+      {
+        purpose: "homeStackCi",
+        userId: `${user}@pve`,
+        tokenName: "ci",
+        pool: pool.poolId,
+        // Proxmox checks a new guest's tags on /vms/<id> before the guest is in the pool.
+        vmIds: [cfg.template.vmId, ...cfg.vms.map((vm) => vm.vmId), ...cfg.containers.map((ct) => ct.vmId)].filter((id): id is number => id !== undefined),
+        storages,
+        sdnZones: [cfg.network.zone],
+      },
+      withAdmin,
+    ),
 );
 
 // Everything else runs with apiToken (CI's token) and depends on the CI token, so a destroy
 // removes the token last: CI can tear down what it built with it.
-const withProvider = { providers: [provider], dependsOn: [ci] };
+const withProvider = { providers: [provider], dependsOn: ciTokens };
 // Hearth adds its own labels (hearth/component, hearth/managed-by, hearth/stack) itself.
 const labels = { env: cfg.environment };
 
@@ -196,7 +201,7 @@ const ctTemplate =
   new proxmoxve.download.File(
     "ct-template",
     { nodeName: cfg.node, datastoreId: cfg.containerTemplate.storage, contentType: "vztmpl", url: cfg.containerTemplate.url, fileName: cfg.containerTemplate.fileName },
-    { provider, dependsOn: [ci] },
+    { provider, dependsOn: ciTokens },
   );
 const containers = cfg.containers.map(
   (ct) =>
@@ -227,6 +232,6 @@ export const vmIds = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm
 export const addresses = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.ipv4Address]));
 export const containerIds = Object.fromEntries(containers.map((ct, i) => [cfg.containers[i]!.name, ct.vmId]));
 export const poolId = pool.poolId;
-export const ciTokenId = ci.tokenId;
-// Secret: `pulumi stack output ciApiToken --show-secrets` prints it for CI's secret store.
-export const ciApiToken = ci.apiToken;
+export const ciTokenIds = Object.fromEntries(ciTokens.map((t, i) => [cfg.ci.users[i]!, t.tokenId]));
+// Secret: `pulumi stack output ciApiTokens --show-secrets --json` prints them for CI's secret store.
+export const ciApiTokens = pulumi.secret(pulumi.all(Object.fromEntries(ciTokens.map((t, i) => [cfg.ci.users[i]!, t.apiToken]))));

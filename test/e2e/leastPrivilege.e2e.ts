@@ -46,12 +46,13 @@ describe("least privilege: stacks/home runs with its own CI token (AccessToken h
     expect(new Set(calls.map((c) => c.caller))).toEqual(new Set(["root@pam!admin"]));
     const access = s.inspect().proxmox.access!;
     expect(access.users["ci-home@pve"]!.tokens.ci).toMatchObject({ privsep: 1 });
-    expect(Object.keys(access.roles).sort()).toEqual(accessPresets.homeStackCi.map((g) => `hearth-ci-${g.scope}`).sort());
+    expect(Object.keys(access.roles).sort()).toEqual(accessPresets.homeStackCi.map((g) => `hearth-ci-home-${g.scope}`).sort());
     expect(s.inspect().proxmox.pools.home).toMatchObject({ poolid: "home" });
 
     // CI's token: read once from the stack output (a secret), then the stack runs with it alone.
-    const out = await ok(w, "stack", "output", "ciApiToken", "--show-secrets");
-    const ciToken = out.trim().split("\n").pop()!;
+    const out = await pulumi(w, "stack", "output", "ciApiTokens", "--show-secrets", "--json");
+    expect(out.code, out.stderr).toBe(0);
+    const ciToken = (JSON.parse(out.stdout) as Record<string, string>)["ci-home"]!;
     expect(ciToken).toMatch(/^ci-home@pve!ci=[0-9a-f-]{36}$/);
     const ciSecret = ciToken.split("=")[1]!;
     await w.run(["config", "set", "--secret", "proxmox:apiToken", "--stack", w.stack], { input: ciToken });
@@ -88,7 +89,7 @@ describe("least privilege: stacks/home runs with its own CI token (AccessToken h
         // reverting a memory drift is refused; with it back, the same run succeeds.
         const poolRole = accessPresets.homeStackCi.find((g) => g.scope === "pool")!;
         const without = poolRole.privileges.filter((p) => p !== "VM.Config.Memory");
-        expect((await call(api("/access/roles/hearth-ci-pool"), { method: "PUT", headers: asAdmin, form: { privs: without.join(",") } })).status).toBe(200);
+        expect((await call(api("/access/roles/hearth-ci-home-pool"), { method: "PUT", headers: asAdmin, form: { privs: without.join(",") } })).status).toBe(200);
         probes = calls.splice(before);
         s.mutate({ api: "proxmox", kind: "vm", id: 2003, config: { memory: "4096" } });
         // Only web-3 (and its refresh): the admin's role resource would otherwise be refreshed and set back in the same run.
@@ -97,7 +98,7 @@ describe("least privilege: stacks/home runs with its own CI token (AccessToken h
         expect(denied.code).not.toBe(0);
         expect(denied.stdout + denied.stderr).toMatch(/Permission check failed \(\/vms\/2003, VM\.Config\.Memory\)/);
         const mark = calls.length;
-        expect((await call(api("/access/roles/hearth-ci-pool"), { method: "PUT", headers: asAdmin, form: { privs: poolRole.privileges.join(",") } })).status).toBe(200);
+        expect((await call(api("/access/roles/hearth-ci-home-pool"), { method: "PUT", headers: asAdmin, form: { privs: poolRole.privileges.join(",") } })).status).toBe(200);
         expect((await call(api("/nodes/pve1/qemu/3001"), { method: "DELETE", headers: asAdmin })).status).toBe(200);
         await waitFor(async () => (s.inspect().proxmox.vms["3001"] === undefined ? true : undefined), 30_000);
         expect((await call(api("/pools/other"), { method: "DELETE", headers: asAdmin })).status).toBe(200);
