@@ -126,20 +126,6 @@ const withProvider = { providers: [provider], dependsOn: ciTokens };
 // Hearth adds its own labels (hearth/component, hearth/managed-by, hearth/stack) itself.
 const labels = { env: cfg.environment };
 
-const template = new CloudImageTemplate(
-  "debian-12",
-  {
-    node: cfg.node,
-    imageUrl: cfg.template.imageUrl,
-    vmId: cfg.template.vmId,
-    storage: cfg.template.storage,
-    diskSizeGb: cfg.template.diskSizeGb,
-    labels,
-    pool: pool.poolId,
-  },
-  withProvider,
-);
-
 const lab = new Network(
   "lab",
   {
@@ -150,6 +136,22 @@ const lab = new Network(
       snat: cfg.network.snat,
       dhcpRange: cfg.network.dhcpRange,
     },
+  },
+  withProvider,
+);
+
+const template = new CloudImageTemplate(
+  "debian-12",
+  {
+    node: cfg.node,
+    imageUrl: cfg.template.imageUrl,
+    vmId: cfg.template.vmId,
+    storage: cfg.template.storage,
+    diskSizeGb: cfg.template.diskSizeGb,
+    labels,
+    pool: pool.poolId,
+    // On the stack's own network, so the CI token needs SDN.Use there only (not on the host's vmbr0).
+    bridge: lab.networkId,
   },
   withProvider,
 );

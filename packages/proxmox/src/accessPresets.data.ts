@@ -64,9 +64,10 @@ export const DERIVED_GRANTS: { readonly homeStackCi: readonly AccessGrant[] } = 
     },
     {
       scope: "sdnZone",
-      propagate: false,
+      propagate: true,
       privileges: [
         "SDN.Allocate", // DELETE /cluster/sdn/zones/{zone}; GET /cluster/sdn/zones/{zone}; POST /cluster/sdn/vnets
+        "SDN.Use", // POST /nodes/{node}/lxc; POST /nodes/{node}/qemu; PUT /nodes/{node}/qemu/{vmid}/config
       ],
     },
   ],

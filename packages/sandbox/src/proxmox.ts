@@ -60,7 +60,7 @@ export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToke
     if (!t || access.verifyToken(t.id, t.secret) !== undefined) return undefined;
     return { id: t.id, subject: access.subject(t.id) };
   };
-  const r = new PermissionRouter((req) => callerFor(req.headers), PERMISSIONS, ctx.observe);
+  const r = new PermissionRouter((req) => callerFor(req.headers), PERMISSIONS, ctx.observe, { zoneOf: (vnet) => (c.pve.sdn.vnets[vnet] ? String(c.pve.sdn.vnets[vnet]!.zone) : undefined) });
   registerAccess(r, c, access);
   registerCluster(r, c);
   registerPools(r, c);

@@ -4,9 +4,11 @@ import { call } from "../testClient.js";
 import { HANDLER_CHECKS } from "./handlerChecks.js";
 import type { ObservedCall } from "./permissions.js";
 
+const look = { zoneOf: (vnet: string) => (vnet === "lab" ? "lab" : undefined) };
+
 describe("in-handler permission checks (qemu-server API2/Qemu.pm, pve-container LXC.pm)", () => {
   it("VM create: VM.Allocate on the VM or its pool, each option's privilege, new disks' storages, tags on the VM itself", () => {
-    const clauses = HANDLER_CHECKS["POST /nodes/{node}/qemu"]!({ node: "pve1", vmid: 100, pool: "web", memory: 2048, cores: 2, scsi0: "local-lvm:10", net0: "virtio,bridge=vmbr0", tags: "web", ipconfig0: "ip=dhcp" });
+    const clauses = HANDLER_CHECKS["POST /nodes/{node}/qemu"]!({ node: "pve1", vmid: 100, pool: "web", memory: 2048, cores: 2, scsi0: "local-lvm:10", net0: "virtio,bridge=vmbr0", net1: "virtio,bridge=lab,tag=20", tags: "web", ipconfig0: "ip=dhcp" }, look);
     const text = clauses.map((c) => c.map((r) => `${r.privs.join(r.any ? "|" : ",")}@${r.path}`).join(" or "));
     expect(text).toEqual(
       expect.arrayContaining([
@@ -18,14 +20,17 @@ describe("in-handler permission checks (qemu-server API2/Qemu.pm, pve-container 
         "VM.Config.Cloudinit|VM.Config.Network@/vms/100 or VM.Config.Cloudinit|VM.Config.Network@/pool/web",
         // assert_tag_permissions asks check_vm_perm without the pool: the guest is not in it yet.
         "VM.Config.Options@/vms/100",
+        // GuestHelpers.pm check_vnet_access: a plain bridge is in the zone localnetwork; a VLAN tag is a path of its own.
+        "SDN.Use@/sdn/zones/localnetwork/vmbr0",
+        "SDN.Use@/sdn/zones/lab/lab/20",
       ]),
     );
     // "only root can set '$opt' config": no alternative at all.
-    expect(HANDLER_CHECKS["POST /nodes/{node}/qemu"]!({ vmid: 100, args: "-no-reboot" })).toContainEqual([]);
+    expect(HANDLER_CHECKS["POST /nodes/{node}/qemu"]!({ vmid: 100, args: "-no-reboot" }, look)).toContainEqual([]);
   });
 
   it("VM update: options set and deleted, drives by kind", () => {
-    const clauses = HANDLER_CHECKS["PUT /nodes/{node}/qemu/{vmid}/config"]!({ vmid: 100, ide2: "local-lvm:cloudinit", scsi1: "local-lvm:4", delete: "balloon" });
+    const clauses = HANDLER_CHECKS["PUT /nodes/{node}/qemu/{vmid}/config"]!({ vmid: 100, ide2: "local-lvm:cloudinit", scsi1: "local-lvm:4", delete: "balloon" }, look);
     const text = clauses.map((c) => c.map((r) => `${r.privs.join(",")}@${r.path}`).join(" or "));
     expect(text).toEqual(["VM.Config.Memory@/vms/100", "VM.Config.Cloudinit@/vms/100", "VM.Config.CDROM@/vms/100", "VM.Config.Disk@/vms/100", "Datastore.AllocateSpace@/storage/local-lvm"]);
   });

@@ -8,10 +8,33 @@ import type { PermRequirement } from "./permissions.js";
  * them for restricted callers after the schema's check, and reports them with it to observers.
  *
  * Not emulated (Hearth's components do not set them, or they need state the request lacks):
- * bridge/VNet access (SDN.Use, QemuServer.pm `check_bridge_access`), serial/USB/PCI/virtiofs
- * devices, hookscripts, CPU models, privileged tags and restores.
+ * serial/USB/PCI/virtiofs devices, hookscripts, CPU models, privileged tags, volume access by
+ * owner, and restores.
  */
 export type Clause = PermRequirement[];
+
+/** What a check needs to know of the cluster: the SDN zone of a VNet (undefined: a plain bridge). */
+export interface CheckLookup {
+  zoneOf(vnet: string): string | undefined;
+}
+
+/**
+ * pve-guest-common src/PVE/GuestHelpers.pm `check_vnet_access` for a NIC (`net[n]` of a VM or
+ * container, via qemu-server QemuServer.pm and pve-container LXC.pm `check_bridge_access`):
+ * SDN.Use on /sdn/zones/<zone>/<bridge> (zone `localnetwork` for a plain bridge), or with a VLAN
+ * tag on /sdn/zones/<zone>/<bridge>/<tag>; each trunk tag alike.
+ */
+function bridgeClauses(value: string, look: CheckLookup): Clause[] {
+  const opts = Object.fromEntries(value.split(",").map((kv) => kv.split("=") as [string, string]));
+  const bridge = opts.bridge;
+  if (!bridge) return [];
+  const base = `/sdn/zones/${look.zoneOf(bridge) ?? "localnetwork"}/${bridge}`;
+  const out: Clause[] = [];
+  if (opts.tag) out.push([req(`${base}/${opts.tag}`, ["SDN.Use"])]);
+  for (const t of (opts.trunks ?? "").split(";").filter(Boolean)) out.push([req(`${base}/${t}`, ["SDN.Use"])]);
+  if (!opts.tag && !opts.trunks) out.push([req(base, ["SDN.Use"])]);
+  return out;
+}
 
 const req = (path: string, privs: string[], any = false): PermRequirement => ({ path, privs, any });
 
@@ -71,7 +94,7 @@ const isCloudinit = (value: string): boolean => /(^|[:,=])[^,]*cloudinit/.test(v
 const isCdrom = (value: string): boolean => /(^|,)media=cdrom(,|$)/.test(value) || value.split(",")[0] === "cdrom";
 
 /** Qemu.pm `create_vm`: VM.Allocate, the options, new disks' storages, VM.PowerMgmt to start it. */
-function qemuCreate(p: Record<string, unknown>): Clause[] {
+function qemuCreate(p: Record<string, unknown>, look: CheckLookup): Clause[] {
   const { vmid, pool } = p;
   const out: Clause[] = [vmPerm(vmid, pool, ["VM.Allocate"])];
   if (p.storage !== undefined) out.push([req(`/storage/${p.storage}`, ["Datastore.AllocateSpace"])]);
@@ -79,6 +102,7 @@ function qemuCreate(p: Record<string, unknown>): Clause[] {
   for (const [k, v] of Object.entries(p)) {
     if (QEMU_NOT_CONFIG.has(k)) continue;
     if (QEMU_DRIVE.test(k)) out.push(...qemuDriveStorage(String(v)));
+    if (/^net\d+$/.test(k)) out.push(...bridgeClauses(String(v), look));
     const c = qemuKeyClause(k, vmid, pool);
     if (c) out.push(c);
   }
@@ -86,7 +110,7 @@ function qemuCreate(p: Record<string, unknown>): Clause[] {
 }
 
 /** Qemu.pm `update_vm_api`: the options set and deleted, each drive by kind (`$check_drive_perms`), new disks' storages. */
-function qemuUpdate(p: Record<string, unknown>): Clause[] {
+function qemuUpdate(p: Record<string, unknown>, look: CheckLookup): Clause[] {
   const { vmid } = p;
   const out: Clause[] = [];
   const deleted = String(p.delete ?? "").split(/[,;\s]+/).filter(Boolean);
@@ -104,6 +128,7 @@ function qemuUpdate(p: Record<string, unknown>): Clause[] {
       out.push(...qemuDriveStorage(value));
       continue;
     }
+    if (/^net\d+$/.test(k)) out.push(...bridgeClauses(String(v), look));
     const c = qemuKeyClause(k, vmid, undefined);
     if (c) out.push(c);
   }
@@ -119,14 +144,15 @@ function qemuClone(p: Record<string, unknown>): Clause[] {
 const LXC_NOT_CONFIG = new Set(["node", "vmid", "ostemplate", "password", "storage", "force", "restore", "unique", "pool", "ignore-unpack-errors", "ssh-public-keys", "bwlimit", "start", "ha-managed", "unprivileged", "delete", "digest", "revert"]);
 
 /** pve-container src/PVE/LXC.pm `check_ct_modify_config_perm` for one key of a new container. */
-function lxcKeyClauses(opt: string, value: string, vmid: unknown, pool: unknown): Clause[] {
+function lxcKeyClauses(opt: string, value: string, vmid: unknown, pool: unknown, look: CheckLookup): Clause[] {
   if (["cores", "cpuunits", "cpulimit"].includes(opt)) return [vmPerm(vmid, pool, ["VM.Config.CPU"])];
   if (opt === "rootfs" || /^mp\d+$/.test(opt)) {
     const m = /^([A-Za-z][A-Za-z0-9._-]*[A-Za-z0-9]):(\d+(\.\d+)?)(,|$)/.exec(value.replace(/^volume=/, ""));
     return [vmPerm(vmid, pool, ["VM.Config.Disk"]), ...(m ? [[req(`/storage/${m[1]}`, ["Datastore.AllocateSpace"])]] : [])];
   }
   if (opt === "memory" || opt === "swap") return [vmPerm(vmid, pool, ["VM.Config.Memory"])];
-  if (/^net\d+$/.test(opt) || ["nameserver", "searchdomain", "hostname"].includes(opt)) return [vmPerm(vmid, pool, ["VM.Config.Network"])];
+  if (/^net\d+$/.test(opt)) return [vmPerm(vmid, pool, ["VM.Config.Network"]), ...bridgeClauses(value, look)];
+  if (["nameserver", "searchdomain", "hostname"].includes(opt)) return [vmPerm(vmid, pool, ["VM.Config.Network"])];
   if (/^dev\d+$/.test(opt) || opt === "hookscript") return [[]];
   // Nesting alone needs VM.Allocate; any other feature flag only root@pam.
   if (opt === "features") return /^nesting=[01]$/.test(value) ? [vmPerm(vmid, pool, ["VM.Allocate"])] : value === "" ? [] : [[]];
@@ -135,18 +161,18 @@ function lxcKeyClauses(opt: string, value: string, vmid: unknown, pool: unknown)
 }
 
 /** API2/LXC.pm `create_vm`: a privileged container needs Sys.Modify on /, then VM.Allocate, the options, the template, the storages. */
-function lxcCreate(p: Record<string, unknown>): Clause[] {
+function lxcCreate(p: Record<string, unknown>, look: CheckLookup): Clause[] {
   const { vmid, pool } = p;
   const out: Clause[] = [];
   if (p.unprivileged === undefined || String(p.unprivileged) === "0") out.push([req("/", ["Sys.Modify"])]);
   out.push(vmPerm(vmid, pool, ["VM.Allocate"]));
-  for (const [k, v] of Object.entries(p)) if (!LXC_NOT_CONFIG.has(k)) out.push(...lxcKeyClauses(k, String(v), vmid, pool));
+  for (const [k, v] of Object.entries(p)) if (!LXC_NOT_CONFIG.has(k)) out.push(...lxcKeyClauses(k, String(v), vmid, pool, look));
   if (typeof p.ostemplate === "string" && p.ostemplate.includes(":")) out.push(templateVolume(p.ostemplate));
   return out;
 }
 
 /** The in-handler checks, by `METHOD /schema/path`. */
-export const HANDLER_CHECKS: Record<string, (params: Record<string, unknown>) => Clause[]> = {
+export const HANDLER_CHECKS: Record<string, (params: Record<string, unknown>, look: CheckLookup) => Clause[]> = {
   "POST /nodes/{node}/qemu": qemuCreate,
   "PUT /nodes/{node}/qemu/{vmid}/config": qemuUpdate,
   "POST /nodes/{node}/qemu/{vmid}/config": qemuUpdate,

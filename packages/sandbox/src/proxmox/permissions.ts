@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { ApiError, type ApiRequest, type ApiResponse, type Handler, Router } from "../router.js";
-import { HANDLER_CHECKS } from "./handlerChecks.js";
+import { type CheckLookup, HANDLER_CHECKS } from "./handlerChecks.js";
 
 /** The extra API token (`USER@REALM!TOKENID`) of the request being handled, if any: tasks it starts are its own. */
 export const requestToken = new AsyncLocalStorage<string | undefined>();
@@ -281,6 +281,7 @@ export class PermissionRouter extends Router {
     private readonly callerFor: (req: ApiRequest) => RequestCaller | undefined,
     private readonly permissions: Record<string, Permission>,
     private readonly observe?: (call: ObservedCall) => void,
+    private readonly lookup: CheckLookup = { zoneOf: () => undefined },
   ) {
     super();
   }
@@ -293,7 +294,7 @@ export class PermissionRouter extends Router {
       const caller = this.callerFor(req);
       const params = { ...req.body, ...req.params };
       const observed = (status: number): void =>
-        this.observe?.({ method, route, caller: caller?.id ?? "root@pam", params, requires: requirementsOf(this.permissions[key], params), clauses: HANDLER_CHECKS[key]?.(params) ?? [], status });
+        this.observe?.({ method, route, caller: caller?.id ?? "root@pam", params, requires: requirementsOf(this.permissions[key], params), clauses: HANDLER_CHECKS[key]?.(params, this.lookup) ?? [], status });
       try {
         const res = await this.run(key, caller, params, req, handler);
         observed(res.status);
@@ -308,7 +309,7 @@ export class PermissionRouter extends Router {
   private async run(key: string, caller: RequestCaller | undefined, params: Record<string, unknown>, req: ApiRequest, handler: Handler): Promise<ApiResponse> {
     if (caller?.subject) {
       checkPermission(this.permissions[key], caller.subject, params);
-      for (const clause of HANDLER_CHECKS[key]?.(params) ?? []) checkClause(clause, caller.subject);
+      for (const clause of HANDLER_CHECKS[key]?.(params, this.lookup) ?? []) checkClause(clause, caller.subject);
     }
     return requestCaller.run(caller, () => requestToken.run(caller?.id, () => handler(req)));
   }
