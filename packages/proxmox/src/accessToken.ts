@@ -197,7 +197,8 @@ export class AccessToken extends pulumi.ComponentResource {
     this.tokenId = token.id;
     this.userId = pulumi.output(owningUser);
     this.apiToken = pulumi.secret(token.value);
-    this.tokenSecret = pulumi.secret(token.value.apply((v) => v.slice(v.indexOf("=") + 1)));
+    // `user@realm!name=<secret>`: the part after the first '='.
+    this.tokenSecret = pulumi.secret(token.value.apply((v) => (typeof v === "string" ? v.slice(v.indexOf("=") + 1) : v)));
     this.acls = pulumi.all(acls);
     this.registerOutputs({ tokenId: this.tokenId, tokenSecret: this.tokenSecret, apiToken: this.apiToken, userId: this.userId, acls: this.acls });
   }
