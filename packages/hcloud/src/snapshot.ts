@@ -59,7 +59,8 @@ export class Snapshot extends pulumi.ComponentResource {
     const snapshot = new hcloud.Snapshot(
       name,
       { serverId: serverId!, description: given.description ?? name, labels: this.labels },
-      childOptions(opts, name, { parent: this, protect: deleteProtection === true }),
+      // Taken once: a server replaced later (a new id) does not retake or delete the snapshot.
+      childOptions(opts, name, { parent: this, protect: deleteProtection === true, ignoreChanges: ["serverId"] }),
     );
     this.snapshotId = snapshot.id;
     this.registerOutputs({ snapshotId: this.snapshotId, labels: this.labels });

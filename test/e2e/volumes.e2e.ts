@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { programFile, SandboxProject } from "./harness.js";
+
+let project: SandboxProject | undefined;
+afterEach(async () => {
+  await project?.dispose();
+  project = undefined;
+});
+
+const ok = (r: { code: number; output: string }): void => expect(r.code, r.output).toBe(0);
+
+describe("hcloud volumes: the real engine and provider against the sandbox", () => {
+  it("a volume outlives its server: mounted, drift reverted, kept with its data through a replacement, guarded and protected", async () => {
+    project = await SandboxProject.fromFile(programFile("hcloud-volumes"), { hcloud: { actionMs: 50 } });
+    const p = project;
+    const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    ok(up);
+    const state = p.sandbox.inspect().hcloud;
+    const [server] = Object.values(state.servers);
+    const [volume] = Object.values(state.volumes ?? {});
+    // Attached to the server, protected at Hetzner, mounted on first boot by its linux_device with nofail.
+    expect(volume).toMatchObject({ name: "data", size: 10, format: "ext4", server: server!.id, protection: { delete: true }, location: { name: "fsn1" } });
+    expect(volume!.labels).toMatchObject({ app: "db", "hearth/component": "Volume" });
+    expect(state.guestUserData?.[String(server!.id)]).toContain(`${String(volume!.linux_device)} /srv/data auto defaults,nofail,discard 0 2`);
+    expect(up.output).toContain(`volumeId   : "${volume!.id}"`);
+    // The snapshot was taken after the attachment had unlocked the server.
+    const images = Object.values(state.images ?? {});
+    expect(images).toEqual([expect.objectContaining({ type: "snapshot", created_from: expect.objectContaining({ id: server!.id }) })]);
+
+    ok(await p.pulumi(["preview", "--expect-no-changes"]));
+
+    // Drift on the volume's labels is reported and reverted.
+    p.sandbox.mutate({ api: "hcloud", kind: "volume", id: volume!.id as number, set: { labels: { app: "db", touched: "yes" } } });
+    const drift = await p.pulumi(["preview", "--refresh", "--expect-no-changes", "--diff"]);
+    expect(drift.code, drift.output).not.toBe(0);
+    expect(drift.output).toContain("touched");
+    ok(await p.pulumi(["up", "--refresh", "--yes", "--skip-preview"]));
+    expect(Object.values(p.sandbox.inspect().hcloud.volumes ?? {})[0]!.labels).not.toHaveProperty("touched");
+
+    // Data written by the guest stays on the volume when the server is replaced (a new image).
+    p.sandbox.writeVolumeFile({ api: "hcloud", volumeId: volume!.id as number, path: "/srv/data/marker", content: "written by db-1" });
+    p.setConfig({ image: "ubuntu-24.04" });
+    const replace = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    ok(replace);
+    expect(replace.output).toMatch(/hcloud:index:Server db-1 .*replaced/);
+    const after = p.sandbox.inspect().hcloud;
+    const [newServer] = Object.values(after.servers);
+    expect(newServer!.id).not.toBe(server!.id);
+    expect(Object.values(after.volumes ?? {})).toEqual([expect.objectContaining({ id: volume!.id, server: newServer!.id })]);
+    expect(p.sandbox.volumeFiles({ api: "hcloud", volumeId: volume!.id as number })).toEqual({ attachedTo: newServer!.id, files: { "/srv/data/marker": "written by db-1" } });
+    // The snapshot was taken once and stays.
+    expect(Object.values(after.images ?? {}).map((i) => i.id)).toEqual(images.map((i) => i.id));
+    ok(await p.pulumi(["preview", "--refresh", "--expect-no-changes"]));
+
+    // Moving the volume would replace it and lose the data: the preview fails, saying what to do.
+    p.setConfig({ volumeLocation: "nbg1" });
+    const moved = await p.pulumi(["preview"]);
+    expect(moved.code, moved.output).not.toBe(0);
+    expect(moved.output).toMatch(/Volume "data": location "nbg1".*lives in "fsn1".*Set location back to "fsn1", or, to delete the data on purpose, set allowReplacement: true and deleteProtection: false/s);
+    p.setConfig({ volumeLocation: "fsn1" });
+    ok(await p.pulumi(["preview", "--expect-no-changes"]));
+
+    // Stateful by default: destroy refuses and the volume and its data stay.
+    const refused = await p.pulumi(["destroy", "--yes", "--skip-preview"]);
+    expect(refused.code, refused.output).not.toBe(0);
+    expect(refused.output).toMatch(/protect/);
+    expect(Object.values(p.sandbox.inspect().hcloud.volumes ?? {})).toHaveLength(1);
+
+    // Lifting the protection on purpose: destroy leaves nothing.
+    p.setConfig({ deleteProtection: false });
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    expect(Object.values(p.sandbox.inspect().hcloud.volumes ?? {})[0]).toMatchObject({ protection: { delete: false } });
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+    expect(p.sandbox.inspect().unknownCalls).toEqual([]);
+  });
+});
