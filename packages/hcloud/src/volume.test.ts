@@ -139,12 +139,17 @@ describe("hcloud VmFromTemplate volumes", () => {
     expect(config.users[1].name).toBe("ops");
   });
 
-  it("without cloudInit renders a config that only mounts; raw userData cannot take a mount", async () => {
+  it("without cloudInit renders a config that only mounts; a #cloud-config userData gets the mounts, a script cannot", async () => {
     new VmFromTemplate("app", { location: "fsn1", volumes: [{ volumeId: "4711", mountPath: "/data" }] });
     await settle();
     const config = parse(byType(types.server)[0]!.inputs.userData as string);
     expect(config).toEqual({ hostname: "app", preserve_hostname: false, runcmd: [expect.stringContaining("/dev/disk/by-id/scsi-0HC_Volume_4711 /data auto defaults,nofail")] });
-    await expectRefused(() => new VmFromTemplate("raw", { location: "fsn1", userData: "#!/bin/sh\n", volumes: [{ volumeId: "4711", mountPath: "/data" }] }), /mount them yourself/);
+    await expectRefused(() => new VmFromTemplate("raw", { location: "fsn1", userData: "#!/bin/sh\n", volumes: [{ volumeId: "4711", mountPath: "/data" }] }), /not a #cloud-config document.*mount the volumes yourself/);
+    // A #cloud-config userData keeps what it says and gets the mount at the end of its runcmd.
+    new VmFromTemplate("own", { location: "fsn1", userData: "#cloud-config\npackages: [nginx]\nruncmd:\n  - [systemctl, enable, nginx]\n", volumes: [{ volumeId: "4712", mountPath: "/data" }] });
+    await settle();
+    const own = parse(byType(types.server)[1]!.inputs.userData as string);
+    expect(own).toEqual({ packages: ["nginx"], runcmd: [["systemctl", "enable", "nginx"], expect.stringContaining("scsi-0HC_Volume_4712 /data")] });
   });
 
   it("refuses a volume in another location before attaching it", async () => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
+  appendRuncmd,
   checkCloudConfig,
   checkUserDataSize,
   isSshPublicKey,
@@ -79,8 +80,8 @@ export function volumeMountCommands(mounts: readonly VolumeMount[]): string[] {
 /**
  * The user data of a cloud VM: `userData` as given, or `cloudInit` rendered as a
  * `#cloud-config` document with the VM's host name; undefined when neither is set.
- * `mounts` (volumes to mount) are added to the rendered commands, after the user's own; raw
- * `userData` cannot take them.
+ * `mounts` (volumes to mount) are added to the commands, after the user's own: to the rendered
+ * `cloudInit`, or to a `#cloud-config` `userData` (a script as `userData` cannot take them).
  * Giving both is an error (one way to configure first boot). Either is refused when larger
  * than the cloud takes (`userDataLimits`): now when known, when it resolves otherwise.
  */
@@ -92,20 +93,19 @@ export function cloudVmUserData(
   cloud: keyof typeof userDataLimits,
   mounts: readonly VolumeMount[] = [],
 ): pulumi.Input<string> | undefined {
-  if (userData !== undefined && mounts.length > 0) {
-    fail("userData", "[user data]", "Hearth mounts volumes through cloudInit; with raw userData mount them yourself and leave the volumes' mountPath out");
-  }
   if (cloudInit !== undefined && userData !== undefined) {
     fail("userData", "[user data]", "give either cloudInit (rendered by Hearth) or userData (used as is), not both");
   }
   if (userData !== undefined) {
+    // Mounts go at the end of a #cloud-config document's runcmd; a script cannot take them.
+    const withMounts = (text: string) => checkUserDataSize(fail, "userData", appendRuncmd(fail, "userData", text, volumeMountCommands(mounts)), cloud);
     const check = (text: unknown) => {
       if (typeof text !== "string") fail("userData", "[user data]", "use a string: a #cloud-config document or a script");
       checkUserDataSize(fail, "userData", text as string, cloud);
     };
-    if (!isPlain(userData)) return checked(userData, check);
+    if (!isPlain(userData)) return mounts.length === 0 ? checked(userData, check) : checked(userData, check).apply(withMounts);
     check(userData);
-    return userData;
+    return mounts.length === 0 ? userData : withMounts(userData);
   }
   const mountCommands = volumeMountCommands(mounts);
   if (cloudInit === undefined) {
