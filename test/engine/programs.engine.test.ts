@@ -88,6 +88,10 @@ const programs: Program[] = [
       "hcloud:index/server:Server": 3,
       "hcloud:index/primaryIp:PrimaryIp": 3,
       "hcloud:index/firewall:Firewall": 3,
+      // ingress-fsn1's volume (Pulumi.dev.yaml), attached by its VM
+      "hearth:hcloud:Volume": 1,
+      "hcloud:index/volume:Volume": 1,
+      "hcloud:index/volumeAttachment:VolumeAttachment": 1,
       "hearth:catalog:GatewayCatalog": 1,
     },
   },
