@@ -144,6 +144,22 @@ const programs: Program[] = [
     plan: { ...stack, "hearth:proxmox:VmFromTemplate": 1, "proxmoxve:index/vmLegacy:VmLegacy": 1, "hearth:proxmox:BackupJob": 1, "proxmoxve:backup/job:Job": 2 },
   },
   {
+    dir: "examples/hcloud-volume",
+    plugins: ["hcloud@1.41.0"],
+    config: { sshPublicKey: sshKey },
+    secrets: { "hcloud:token": secrets.hcloudToken },
+    plan: {
+      ...stack,
+      "hearth:hcloud:Volume": 1,
+      "hcloud:index/volume:Volume": 1,
+      "hearth:hcloud:VmFromTemplate": 1,
+      "hcloud:index/server:Server": 1,
+      "hcloud:index/volumeAttachment:VolumeAttachment": 1,
+      "hearth:hcloud:Snapshot": 1,
+      "hcloud:index/snapshot:Snapshot": 1,
+    },
+  },
+  {
     dir: "examples/hcloud-vm",
     plugins: ["hcloud@1.41.0"],
     config: { sshPublicKey: sshKey },
@@ -187,6 +203,13 @@ const programs: Program[] = [
 const digitalOceanPrograms: Program[] = [
   {
     dir: "examples/digitalocean-vm",
+    plugins: ["digitalocean@4.80.1"],
+    config: { sshPublicKey: sshKey },
+    secrets: { "digitalocean:token": secrets.doToken },
+    plan: {},
+  },
+  {
+    dir: "examples/digitalocean-volume",
     plugins: ["digitalocean@4.80.1"],
     config: { sshPublicKey: sshKey },
     secrets: { "digitalocean:token": secrets.doToken },
