@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { deriveWireguardPrivateKey, wireguardPublicKey } from "@hearth/gateway";
 import { programFile, SandboxProject } from "./harness.js";
+
+const gatewaySeed = "hearth-e2e-gateway-seed-not-a-real-secret-0123456789";
 
 let project: SandboxProject | undefined;
 afterEach(async () => {
@@ -73,5 +76,37 @@ describe("hcloud volumes: the real engine and provider against the sandbox", () 
     ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
     expect(p.sandbox.inspect().leftovers).toEqual([]);
     expect(p.sandbox.inspect().unknownCalls).toEqual([]);
+  });
+
+  it("a gateway's volume follows its server through a delete-first replacement (primary IP and attachment both go first)", async () => {
+    project = await SandboxProject.fromFile(
+      programFile("hcloud-gateway-volume"),
+      { hcloud: { actionMs: 20 } },
+      { config: { ports: [443], homeWireguardPublicKey: wireguardPublicKey(deriveWireguardPrivateKey(gatewaySeed, "home")) }, secrets: { wireguardSeed: gatewaySeed } },
+    );
+    const p = project;
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    const before = p.sandbox.inspect().hcloud;
+    const [server] = Object.values(before.servers);
+    const [volume] = Object.values(before.volumes ?? {});
+    expect(volume).toMatchObject({ server: server!.id });
+    // The gateway's bootstrap, with the mount at the end of its runcmd.
+    expect(before.guestUserData?.[String(server!.id)]).toMatch(/wg-quick@wg0[\s\S]*scsi-0HC_Volume_\d+ \/var\/lib\/hearth auto defaults,nofail/);
+    p.sandbox.writeVolumeFile({ api: "hcloud", volumeId: volume!.id as number, path: "/var/lib/hearth/acme.json", content: "certificates" });
+    ok(await p.pulumi(["preview", "--expect-no-changes"]));
+
+    // New ports, new bootstrap: the server is replaced delete-first; the volume moves with it.
+    p.setConfig({ ports: [443, 80] });
+    const replaced = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    ok(replaced);
+    expect(replaced.output).toMatch(/hcloud:index:Server ingress-fsn1 .*replaced/);
+    const [newServer] = Object.values(p.sandbox.inspect().hcloud.servers);
+    expect(newServer!.id).not.toBe(server!.id);
+    expect(p.sandbox.volumeFiles({ api: "hcloud", volumeId: volume!.id as number })).toEqual({ attachedTo: newServer!.id, files: { "/var/lib/hearth/acme.json": "certificates" } });
+    ok(await p.pulumi(["preview", "--refresh", "--expect-no-changes"]));
+
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+    expect(p.stateText()).not.toContain(gatewaySeed);
   });
 });
