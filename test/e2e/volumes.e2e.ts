@@ -109,4 +109,23 @@ describe("hcloud volumes: the real engine and provider against the sandbox", () 
     expect(p.sandbox.inspect().leftovers).toEqual([]);
     expect(p.stateText()).not.toContain(gatewaySeed);
   });
+
+  it("why attachments are replaced delete-first: created first, the new attachment is refused because the volume is still attached", async () => {
+    project = await SandboxProject.fromFile(programFile("hcloud-raw-attachment"), { hcloud: { actionMs: 20 } });
+    const p = project;
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    p.setConfig({ image: "ubuntu-24.04" });
+    const createFirst = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(createFirst.code, createFirst.output).not.toBe(0);
+    expect(createFirst.output).toMatch(/volume_already_attached|already attached/);
+    // The same change with the attachment replaced delete-first goes through.
+    p.setConfig({ deleteBeforeReplace: true });
+    ok(await p.pulumi(["up", "--yes", "--skip-preview"]));
+    const state = p.sandbox.inspect().hcloud;
+    const servers = Object.values(state.servers);
+    expect(servers).toHaveLength(1);
+    expect(Object.values(state.volumes ?? {})[0]).toMatchObject({ server: servers[0]!.id });
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+  });
 });
