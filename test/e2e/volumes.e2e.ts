@@ -128,4 +128,17 @@ describe("hcloud volumes: the real engine and provider against the sandbox", () 
     ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
     expect(p.sandbox.inspect().leftovers).toEqual([]);
   });
+
+  it("the engine previews and runs a read of a volume whose id is not known yet (the DigitalOcean VM reads its volumes so)", async () => {
+    project = await SandboxProject.fromFile(programFile("hcloud-read-volume"), { hcloud: { actionMs: 20 } });
+    const p = project;
+    const preview = await p.pulumi(["preview"]);
+    ok(preview);
+    expect(preview.output).toMatch(/readName: \[unknown\]/);
+    const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    ok(up);
+    expect(up.output).toMatch(/readName: "made"/);
+    ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
+    expect(p.sandbox.inspect().leftovers).toEqual([]);
+  });
 });
