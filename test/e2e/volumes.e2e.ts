@@ -55,6 +55,20 @@ describe("hcloud volumes: the real engine and provider against the sandbox", () 
     expect(Object.values(after.images ?? {}).map((i) => i.id)).toEqual(images.map((i) => i.id));
     ok(await p.pulumi(["preview", "--refresh", "--expect-no-changes"]));
 
+    // Growing is in place; a smaller size is refused by Hetzner and leaves the volume as it was.
+    p.setConfig({ sizeGb: 20 });
+    const grown = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    ok(grown);
+    expect(grown.output).not.toMatch(/replace/);
+    expect(Object.values(p.sandbox.inspect().hcloud.volumes ?? {})).toEqual([expect.objectContaining({ id: volume!.id, size: 20 })]);
+    p.setConfig({ sizeGb: 15 });
+    const shrink = await p.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(shrink.code, shrink.output).not.toBe(0);
+    expect(shrink.output).toMatch(/greater than the current size/);
+    expect(Object.values(p.sandbox.inspect().hcloud.volumes ?? {})).toEqual([expect.objectContaining({ id: volume!.id, size: 20 })]);
+    expect(p.sandbox.volumeFiles({ api: "hcloud", volumeId: volume!.id as number }).files).toEqual({ "/srv/data/marker": "written by db-1" });
+    p.setConfig({ sizeGb: 20 });
+
     // Moving the volume would replace it and lose the data: the preview fails, saying what to do.
     p.setConfig({ volumeLocation: "nbg1" });
     const moved = await p.pulumi(["preview"]);

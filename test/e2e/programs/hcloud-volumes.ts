@@ -1,5 +1,5 @@
 // An hcloud VM with a Volume mounted at /srv/data, and a Snapshot of the server. Config (project
-// namespace): `image` (default debian-12; a new one replaces the server), `volumeLocation`
+// namespace): `image` (default debian-12; a new one replaces the server), `sizeGb` (default 10), `volumeLocation`
 // (default fsn1), `deleteProtection` and `allowReplacement` for the volume (default: unset).
 import * as pulumi from "@pulumi/pulumi";
 import { Snapshot, VmFromTemplate, Volume } from "@hearth/hcloud";
@@ -10,7 +10,7 @@ const deleteProtection = config.getBoolean("deleteProtection");
 const allowReplacement = config.getBoolean("allowReplacement");
 const data = new Volume("data", {
   location: (config.get("volumeLocation") ?? "fsn1") as "fsn1",
-  sizeGb: 10,
+  sizeGb: config.getNumber("sizeGb") ?? 10,
   labels: { app: "db" },
   ...(deleteProtection === undefined ? {} : { deleteProtection }),
   ...(allowReplacement === undefined ? {} : { allowReplacement }),
