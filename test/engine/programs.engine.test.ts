@@ -64,6 +64,16 @@ const programs: Program[] = [
       "proxmoxve:index/containerLegacy:ContainerLegacy": 1,
       // one vzdump job per VM and per container
       "proxmoxve:backup/job:Job": 4,
+      // the stack's pool, and its CI token (AccessToken homeStackCi): a user, one role per scope
+      // of the preset (7), and a token and a user ACL on each of its 13 paths (/, /sdn,
+      // /sdn/zones, the pool, 5 guests, 3 storages, the SDN zone)
+      "hearth:proxmox:Pool": 1,
+      "proxmoxve:index/poolLegacy:PoolLegacy": 1,
+      "hearth:proxmox:AccessToken": 1,
+      "proxmoxve:index/userLegacy:UserLegacy": 1,
+      "proxmoxve:user/token:Token": 1,
+      "proxmoxve:index/roleLegacy:RoleLegacy": 7,
+      "proxmoxve:index/acl:Acl": 26,
     },
   },
   {
@@ -88,6 +98,10 @@ const programs: Program[] = [
       "hcloud:index/server:Server": 3,
       "hcloud:index/primaryIp:PrimaryIp": 3,
       "hcloud:index/firewall:Firewall": 3,
+      // ingress-fsn1's volume (Pulumi.dev.yaml), attached by its VM
+      "hearth:hcloud:Volume": 1,
+      "hcloud:index/volume:Volume": 1,
+      "hcloud:index/volumeAttachment:VolumeAttachment": 1,
       "hearth:catalog:GatewayCatalog": 1,
     },
   },
@@ -154,6 +168,22 @@ const programs: Program[] = [
     plan: { ...stack, "hearth:proxmox:VmFromTemplate": 1, "proxmoxve:index/vmLegacy:VmLegacy": 1, "hearth:proxmox:BackupJob": 1, "proxmoxve:backup/job:Job": 2 },
   },
   {
+    dir: "examples/hcloud-volume",
+    plugins: ["hcloud@1.41.0"],
+    config: { sshPublicKey: sshKey },
+    secrets: { "hcloud:token": secrets.hcloudToken },
+    plan: {
+      ...stack,
+      "hearth:hcloud:Volume": 1,
+      "hcloud:index/volume:Volume": 1,
+      "hearth:hcloud:VmFromTemplate": 1,
+      "hcloud:index/server:Server": 1,
+      "hcloud:index/volumeAttachment:VolumeAttachment": 1,
+      "hearth:hcloud:Snapshot": 1,
+      "hcloud:index/snapshot:Snapshot": 1,
+    },
+  },
+  {
     dir: "examples/hcloud-vm",
     plugins: ["hcloud@1.41.0"],
     config: { sshPublicKey: sshKey },
@@ -197,6 +227,13 @@ const programs: Program[] = [
 const digitalOceanPrograms: Program[] = [
   {
     dir: "examples/digitalocean-vm",
+    plugins: ["digitalocean@4.80.1"],
+    config: { sshPublicKey: sshKey },
+    secrets: { "digitalocean:token": secrets.doToken },
+    plan: {},
+  },
+  {
+    dir: "examples/digitalocean-volume",
     plugins: ["digitalocean@4.80.1"],
     config: { sshPublicKey: sshKey },
     secrets: { "digitalocean:token": secrets.doToken },

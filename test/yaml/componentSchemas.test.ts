@@ -45,7 +45,7 @@ interface Contract {
 const expected: Record<string, Record<string, Contract>> = {
   "@hearth/proxmox": {
     CloudImageTemplate: {
-      inputs: ["node!", "imageUrl", "image", "replaceOnImageChange", "vmId!", "checksum", "checksumAlgorithm", "fileName", "templateName", "storage", "imageStorage", "diskSizeGb", "diskInterface", "bridge", "cpuType", "labels"],
+      inputs: ["node!", "imageUrl", "image", "replaceOnImageChange", "vmId!", "checksum", "checksumAlgorithm", "fileName", "templateName", "storage", "imageStorage", "diskSizeGb", "diskInterface", "bridge", "cpuType", "labels", "pool"],
       outputs: ["vmId", "node", "diskSizeGb", "diskInterface", "templateName", "imageFileId", "ref"],
     },
     VmFromTemplate: {
@@ -98,6 +98,14 @@ const expected: Record<string, Record<string, Contract>> = {
     BackupJob: {
       inputs: ["schedule!", "retention!", "storage", "pool", "all", "mode", "compress", "lockWaitMinutes", "enabled", "node", "jobId"],
       outputs: ["jobId", "schedule", "pruneBackups"],
+    },
+    Pool: {
+      inputs: ["poolId", "comment"],
+      outputs: ["poolId"],
+    },
+    AccessToken: {
+      inputs: ["purpose!", "userId!", "createUser", "tokenName", "pool", "vmIds", "storages", "sdnZones", "nodes", "rolePrefix", "comment"],
+      outputs: ["tokenId", "tokenSecret", "apiToken", "userId", "acls"],
     },
   },
 };

@@ -25,3 +25,6 @@ export { Network, SdnZoneType, type BridgeNetwork, type DhcpRange, type NetworkA
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 export { BackupJob, BackupCompression, BackupMode, backupCompressions, backupModes, defaultBackupStorage, type BackupJobArgs } from "./backupJob.js";
 export { vmIdRange, type VmIdRange } from "./vmIds.js";
+export { Pool, type PoolArgs } from "./pool.js";
+export { AccessToken, type AccessTokenAcl, type AccessTokenArgs } from "./accessToken.js";
+export { AccessPurpose, AccessScope, accessPresets, accessPurposes, accessScopes, scopePath, type AccessGrant } from "./accessPresets.js";
