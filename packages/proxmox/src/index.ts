@@ -19,3 +19,6 @@ export { Network, SdnZoneType, type BridgeNetwork, type DhcpRange, type NetworkA
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 export { BackupJob, BackupCompression, BackupMode, backupCompressions, backupModes, defaultBackupStorage, type BackupJobArgs } from "./backupJob.js";
 export { vmIdRange, type VmIdRange } from "./vmIds.js";
+export { Storage, StorageContent, StorageType, type CifsStorage, type DirectoryStorage, type LvmThinStorage, type NfsStorage, type PbsStorage, type StorageArgs, type ZfsPoolStorage } from "./storage.js";
+export { HighAvailability, HaGuestType, HaState, type HaNodePreference, type HighAvailabilityArgs } from "./highAvailability.js";
+export { Replication, defaultReplicationSchedule, type ReplicationArgs } from "./replication.js";
