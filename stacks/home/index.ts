@@ -2,7 +2,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { rule, vmSizes } from "@hearth/core";
 import { environmentSchema, parseStackConfig, z } from "../lib/config";
-import { CloudImageTemplate, Container, FirewallGroup, Network, VmFromTemplate, type VmBackupPolicy } from "@hearth/proxmox";
+import { CloudImageTemplate, Container, FirewallGroup, HighAvailability, Network, VmFromTemplate, type VmBackupPolicy } from "@hearth/proxmox";
 
 // Stack config, checked up front so `pulumi preview` names the key to fix.
 const schema = z.object({
@@ -31,6 +31,9 @@ const schema = z.object({
         vmId: z.number().int().min(100).optional(),
         size: z.enum(Object.keys(vmSizes) as [keyof typeof vmSizes, ...(keyof typeof vmSizes)[]]).default("small"),
         diskGb: z.number().int().positive().optional(),
+        // Keep this VM running through a node failure: the HA manager recovers it on another node
+        // (docs/runbooks/node-failure.md).
+        ha: z.boolean().default(false),
       }),
     )
     .min(1),
@@ -152,6 +155,9 @@ const vms = cfg.vms.map(
     ),
 );
 
+// The VMs marked `ha` are highly available: started, restarted once on their node, then moved.
+const haVms = cfg.vms.flatMap((vm, i) => (vm.ha ? [new HighAvailability(`${vm.name}-ha`, { guestId: vms[i]!.vmId, state: "started" }, withProvider)] : []));
+
 // Containers start from a container template the node downloads (content type vztmpl); they
 // join the same network and are backed up like the VMs, each by its own vzdump job.
 const ctTemplate =
@@ -188,3 +194,4 @@ export const networkId = lab.networkId;
 export const vmIds = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.vmId]));
 export const addresses = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.ipv4Address]));
 export const containerIds = Object.fromEntries(containers.map((ct, i) => [cfg.containers[i]!.name, ct.vmId]));
+export const haResources = haVms.map((ha) => ha.resourceId);

@@ -64,6 +64,9 @@ const programs: Program[] = [
       "proxmoxve:index/containerLegacy:ContainerLegacy": 1,
       // one vzdump job per VM and per container
       "proxmoxve:backup/job:Job": 4,
+      // web-1 is highly available
+      "hearth:proxmox:HighAvailability": 1,
+      "proxmoxve:index/haresource:Haresource": 1,
     },
   },
   {
