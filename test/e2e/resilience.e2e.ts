@@ -67,6 +67,23 @@ describe("Storage, HighAvailability and Replication: the real engine and provide
     expect(after.ha!.resources["ct:320"]!.state).toBe("started");
     expect(after.replication!["100-0"]!.rate).toBe(50);
 
+    // A node failure: the HA manager fences pve1 and recovers the VM on pve2 (pve-ha-manager
+    // Manager.pm next_state_recovery -> Env/PVE2.pm steal_service), as the sandbox moves it here.
+    p.sandbox.mutate({ api: "proxmox", kind: "vm", id: 100, node: "pve2" });
+    // Without ignoreChanges on nodeName, a refreshing preview plans to replace the VM (the provider
+    // recreates a VM whose node_name differs unless `migrate` is set: bpg proxmoxtf/resource/vm/vm.go).
+    p.setConfig({ followHaNode: false });
+    const unsafe = await p.previewChanges(["--refresh"]);
+    expect(unsafe).toContainEqual(expect.objectContaining({ op: "replace", name: "db" }));
+    // With it (the runbook's advice), the VM is left where HA put it: nothing is replaced.
+    p.setConfig({ followHaNode: true });
+    const safe = await p.previewChanges(["--refresh"]);
+    expect(safe.filter((c) => c.op !== "refresh" && c.op !== "update")).toEqual([]);
+    // Refresh records the new node; the component's `node` output reads pve2 from then on.
+    ok(await p.pulumi(["refresh", "--yes", "--skip-preview"]));
+    expect(p.stateText()).toMatch(/"nodeName":\s*"pve2"/);
+    expect(await p.previewChanges()).not.toContainEqual(expect.objectContaining({ op: "replace" }));
+
     ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
     const gone = p.sandbox.inspect();
     expect(gone.proxmox.ha?.resources ?? {}).toEqual({});

@@ -68,11 +68,12 @@ describe("risk matrix", () => {
     });
 
     it("the type tokens are the pinned SDK's", async () => {
-      const sdk = (await import("@muhlba91/pulumi-proxmoxve")) as unknown as Record<string, Record<string, { __pulumiType: string }> & { __pulumiType: string }>;
+      type Typed = { __pulumiType: string };
+      const sdk = (await import("@muhlba91/pulumi-proxmoxve")) as unknown as Record<string, Typed> & { storage: Record<string, Typed> };
       const sdkTokens = [sdk.RoleLegacy, sdk.Acl, sdk.AclLegacy, sdk.Haresource, sdk.HaresourceLegacy, sdk.Harule, sdk.HaruleLegacy, sdk.Hagroup, sdk.HagroupLegacy, sdk.Replication, sdk.ReplicationLegacy].map((c) => c!.__pulumiType);
       expect(sdkTokens).toEqual([...accessTypes, ...highAvailabilityTypes.filter((t) => !t.startsWith("hearth:"))]);
       for (const key of Object.keys(replaceKeys).filter((t) => t.startsWith("proxmoxve:storage/"))) {
-        const cls = Object.values(sdk.storage!).find((c) => c.__pulumiType === key);
+        const cls = Object.values(sdk.storage).find((c) => c.__pulumiType === key);
         expect(cls, key).toBeDefined();
       }
     });
