@@ -84,6 +84,15 @@ describe("Storage, HighAvailability and Replication: the real engine and provide
     expect(p.stateText()).toMatch(/"nodeName":\s*"pve2"/);
     expect(await p.previewChanges()).not.toContainEqual(expect.objectContaining({ op: "replace" }));
 
+    // A container's node is not re-read: the provider reads its config on the node in the state
+    // (bpg proxmoxtf/resource/container/container.go containerRead), which after a failover says
+    // "does not exist", so a refresh drops it from the state and `up` would create it again.
+    p.sandbox.mutate({ api: "proxmox", kind: "container", id: 320, node: "pve2" });
+    expect(await p.previewChanges(["--refresh"])).toContainEqual(expect.objectContaining({ op: "create", name: "cache" }));
+    // Once it is back on its node (failback, or migrated back), nothing is left to change.
+    p.sandbox.mutate({ api: "proxmox", kind: "container", id: 320, node: "pve1" });
+    expect((await p.previewChanges(["--refresh"])).filter((c) => c.op === "create" || c.op === "replace" || c.op === "delete")).toEqual([]);
+
     ok(await p.pulumi(["destroy", "--yes", "--skip-preview"]));
     const gone = p.sandbox.inspect();
     expect(gone.proxmox.ha?.resources ?? {}).toEqual({});
