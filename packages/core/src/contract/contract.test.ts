@@ -99,4 +99,16 @@ describe("validateBackupPolicy and validateFirewallRules", () => {
     expect(open.rules).toBeUndefined();
     expect(open.problems[0]?.allowed).toMatch(/never opened to the whole internet/);
   });
+
+  it("reports a problem for every broken rule, not only the first", () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), (broken) => {
+        const rules = broken.map((b) => (b ? { ...rule.allowIn({ protocol: "tcp", ports: [443] }), ports: [70000] } : rule.allowIn({ protocol: "udp", ports: [53] })));
+        const { problems, rules: normalized } = validateFirewallRules(who, rules);
+        const expected = broken.flatMap((b, i) => (b ? [`rules[${i}].ports[0]`] : []));
+        expect(problems.map((p) => p.field)).toEqual(expected);
+        expect(normalized === undefined).toBe(expected.length > 0);
+      }),
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import { checkNoWorldOpenAdminPorts, normalizeRules, type FirewallRule, type NormalizedRule } from "../firewall.js";
+import { checkNoWorldOpenAdminPorts, normalizeRule, normalizeRules, type FirewallRule, type NormalizedRule } from "../firewall.js";
 import { Problems, type Problem } from "../errors.js";
 
 /** What every provider's `FirewallGroup` takes, under the same names. */
@@ -25,7 +25,14 @@ export interface FirewallGroupOutputs {
  */
 export function validateFirewallRules(component: string, rules: unknown): { rules?: NormalizedRule[]; problems: Problem[] } {
   const problems = new Problems(component);
-  const normalized = problems.check((fail) => normalizeRules(fail, "rules", rules as readonly FirewallRule[]));
+  let normalized: NormalizedRule[] | undefined;
+  if (!Array.isArray(rules) || rules.length === 0) {
+    problems.check((fail) => normalizeRules(fail, "rules", rules as readonly FirewallRule[]));
+  } else {
+    // Each rule is checked on its own, so one broken rule does not hide the next.
+    const each = (rules as FirewallRule[]).map((r, i) => problems.check((fail) => normalizeRule(fail, `rules[${i}]`, r)));
+    if (each.every((r) => r !== undefined)) normalized = each as NormalizedRule[];
+  }
   if (normalized) problems.check((fail) => checkNoWorldOpenAdminPorts(fail, "rules", normalized));
   return { ...(problems.list.length === 0 && normalized ? { rules: normalized } : {}), problems: [...problems.list] };
 }
