@@ -87,7 +87,7 @@ export class Replication extends pulumi.ComponentResource {
     if (args.comment !== undefined && (typeof args.comment !== "string" || args.comment.length > 4096 || /[\r\n]/.test(args.comment))) {
       problems.check((fail) => fail("comment", args.comment, "use one line of at most 4096 characters"));
     }
-    if (args.storages !== undefined) checkStorages(problems, args.storages, args.targetNode);
+    const storages = args.storages === undefined ? [] : checkStorages(problems, args.storages, args.targetNode);
     // One job per id; a plain guest id lets the plan refuse a duplicate before Proxmox does.
     if (guestId !== undefined && isPlain(guestId) && jobNumber !== undefined) {
       problems.check((fail) => claimUniqueName(fail, "jobNumber", "Proxmox replication job id", providerScope(opts, "proxmoxve"), `${guestId}-${jobNumber}`, owner));
@@ -98,7 +98,8 @@ export class Replication extends pulumi.ComponentResource {
     const job = new proxmoxve.Replication(
       name,
       {
-        resourceId: pulumi.output(guestId!).apply((id) => `${id}-${jobNumber}`),
+        // Waits for the storages' checks, so a storage known only when it resolves is refused before the job is created.
+        resourceId: pulumi.all([guestId!, ...storages]).apply(([id]) => `${id}-${jobNumber}`),
         type: "local",
         target: target!,
         schedule: schedule!,
@@ -116,12 +117,12 @@ export class Replication extends pulumi.ComponentResource {
 }
 
 /** Each storage the guest uses, when this program defines it: a ZFS pool, available on the target node. */
-function checkStorages(problems: Problems, storages: pulumi.Input<string>[], targetNode: pulumi.Input<string>): void {
+function checkStorages(problems: Problems, storages: pulumi.Input<string>[], targetNode: pulumi.Input<string>): pulumi.Input<string>[] {
   if (!Array.isArray(storages) || storages.length === 0) {
     problems.check((fail) => fail("storages", storages, 'give the storages the guest\'s volumes are on, such as ["tank"], or leave storages out'));
-    return;
+    return [];
   }
-  storages.forEach((s, i) =>
+  return storages.map((s, i) =>
     problems.check((fail) =>
       checkedInput(s, (id) => {
         const field = `storages[${i}]`;
@@ -134,6 +135,6 @@ function checkStorages(problems: Problems, storages: pulumi.Input<string>[], tar
           fail(field, id, `the storage "${id}" is not available on the target node ${String(targetNode)} (its nodes: ${known.nodes.join(", ")}); replication writes to the same storage on the target`);
         }
       }),
-    ),
+    )!,
   );
 }

@@ -208,7 +208,8 @@ export class Storage extends pulumi.ComponentResource {
     if (args.shared !== undefined && type !== undefined && type !== "directory") {
       problems.check((fail) => fail("shared", args.shared, facts!.alwaysShared ? `a ${type} storage is always shared; leave shared out` : `a ${type} storage is local to each node; shared is for a directory on a cluster file system`));
     }
-    if (type !== undefined && block !== null && typeof block === "object") checkBlock(problems, type, block);
+    // Secrets given as Outputs are checked when they resolve: the checked values are what the child takes.
+    const secrets = type !== undefined && block !== null && typeof block === "object" ? checkBlock(problems, type, block) : {};
     problems.throwIfAny();
     super("hearth:proxmox:Storage", name, {}, opts);
 
@@ -241,7 +242,7 @@ export class Storage extends pulumi.ComponentResource {
             server: d.server,
             share: d.share,
             username: d.username,
-            password: pulumi.secret(d.password),
+            password: pulumi.secret(secrets.password!),
             ...(d.domain === undefined ? {} : { domain: d.domain }),
             ...(d.subdirectory === undefined ? {} : { subdirectory: d.subdirectory }),
           },
@@ -272,9 +273,9 @@ export class Storage extends pulumi.ComponentResource {
             server: d.server,
             datastore: d.datastore,
             username: d.username,
-            password: pulumi.secret(d.password),
-            ...(d.fingerprint === undefined ? {} : { fingerprint: pulumi.secret(d.fingerprint) }),
-            ...(d.encryptionKey === undefined ? {} : { encryptionKey: pulumi.secret(d.encryptionKey) }),
+            password: pulumi.secret(secrets.password!),
+            ...(d.fingerprint === undefined ? {} : { fingerprint: pulumi.secret(secrets.fingerprint!) }),
+            ...(d.encryptionKey === undefined ? {} : { encryptionKey: pulumi.secret(secrets.encryptionKey!) }),
             ...(d.namespace === undefined ? {} : { namespace: d.namespace }),
           },
           { ...child, additionalSecretOutputs: ["password", "fingerprint", "encryptionKey", "generatedEncryptionKey"] },
@@ -319,8 +320,13 @@ function checkNodes(problems: Problems, nodes: unknown): pulumi.Input<string>[] 
   );
 }
 
-/** Checks the settings block of `type`: its keys, the required ones, and each value's shape (secrets never shown). */
-function checkBlock(problems: Problems, type: StorageType, block: Record<string, unknown>): void {
+/**
+ * Checks the settings block of `type`: its keys, the required ones, and each value's shape
+ * (secrets never shown). Returns the secret values as the child must take them: checked now
+ * when plain, when they resolve otherwise.
+ */
+function checkBlock(problems: Problems, type: StorageType, block: Record<string, unknown>): Record<string, pulumi.Input<string>> {
+  const secrets: Record<string, pulumi.Input<string>> = {};
   const known = [...requiredOf[type], ...optionalOf[type]];
   const field = (k: string) => `${type}.${k}`;
   const shown = (k: string, v: unknown) => (secretKeys.has(k) ? "[secret]" : v);
@@ -330,7 +336,7 @@ function checkBlock(problems: Problems, type: StorageType, block: Record<string,
     if (v === undefined || !known.includes(k)) continue;
     problems.check((fail) => {
       if (secretKeys.has(k)) {
-        checked(v as pulumi.Input<string>, (s) => {
+        secrets[k] = checked(v as pulumi.Input<string>, (s) => {
           if (typeof s !== "string" || s.length === 0 || /[\r\n]/.test(s) && k !== "encryptionKey") fail(field(k), "[secret]", `${k} is a non-empty string on one line`);
           // pve-common JSONSchema.pm `fingerprint-sha256`: 32 bytes as hex pairs joined by ':'.
           else if (k === "fingerprint" && !fingerprintPattern.test(s)) fail(field(k), "[secret]", 'a fingerprint is the certificate\'s SHA-256 as 32 hex pairs joined by ":" (openssl x509 -fingerprint -sha256)');
@@ -350,4 +356,5 @@ function checkBlock(problems: Problems, type: StorageType, block: Record<string,
       if (k === "server" && !/^[A-Za-z0-9.:[\]-]+$/.test(v)) fail(field(k), v, "use a host name or IP address");
     });
   }
+  return secrets;
 }
