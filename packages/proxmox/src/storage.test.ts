@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { captureChildren, expectRefused, installMocks, late, outputOf as value, presets, recordedOf, resetMocks, settle } from "@hearth/kit/testing";
 import { BackupJob } from "./backupJob.js";
+import { Container } from "./container.js";
 import { Storage, storageTypeFacts, StorageType, type StorageArgs } from "./storage.js";
 import { cloneQueue, VmFromTemplate } from "./vmFromTemplate.js";
 import { vmIdRegistry } from "./vmIds.js";
@@ -90,6 +91,16 @@ describe("Storage", () => {
     await expectRefused(() => new BackupJob(unique("job"), { schedule: "daily", retention: { keepDaily: 7 }, all: true, storage: "vmstore" }), /storage "vmstore" .*zfsPool.* not backup/);
     expect(() => new BackupJob(unique("job"), { schedule: "daily", retention: { keepDaily: 7 }, all: true, storage: "dumps" })).not.toThrow();
     await expectRefused(() => new VmFromTemplate(unique("vm"), { node: "pve1", template: { vmId: 9000 }, backups: { storage: "vmstore", schedule: "daily" } }), /backups\.storage "vmstore"/);
+  });
+
+  it("a VM's disks need a storage that holds images, a container's volumes one that holds rootdir, when it is defined here", async () => {
+    new Storage("isos", { type: "nfs", nfs: { server: "nas", export: "/isos" }, content: ["iso", "images"] });
+    new Storage("ctonly", { type: "directory", directory: { path: "/mnt/ct" }, content: ["rootdir"] });
+    await expectRefused(() => new VmFromTemplate(unique("vm"), { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, storage: "ctonly" }), /storage "ctonly" .*holds rootdir, not images, which a VM disk needs/);
+    await expectRefused(() => new VmFromTemplate(unique("vm"), { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, disks: [{ sizeGb: 10 }, { sizeGb: 5, storage: "ctonly" }] }), /disks\[1\]\.storage "ctonly"/);
+    await expectRefused(() => new Container(unique("ct"), { node: "pve1", template: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", storage: "isos" }), /storage "isos" .*not rootdir, which a container volume needs/);
+    expect(() => new VmFromTemplate(unique("vm"), { node: "pve1", template: { vmId: 9000, diskSizeGb: 10 }, storage: "isos", vmId: 4400 })).not.toThrow();
+    expect(() => new Container(unique("ct"), { node: "pve1", template: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", storage: "ctonly", vmId: 4401 })).not.toThrow();
   });
 
   it("any type with content from its allowed list and nodes is accepted; content outside it is refused (generated)", async () => {
