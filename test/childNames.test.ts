@@ -62,6 +62,27 @@ const fixtures: Record<string, Fixture> = {
       ["proxmoxve:index/vmLegacy:VmLegacy", "pin-debian", "hearth:proxmox:CloudImageTemplate::pin-debian"],
     ],
   },
+  "proxmox Image": {
+    make: (opts) => new proxmox.Image("pin-iso", { node: "pve1", content: "iso", url: "https://cdimage.debian.org/debian-cd/current/amd64/iso-cd/debian-13.1.0-amd64-netinst.iso" }, opts),
+    children: [
+      ["hearth:proxmox:Image", "pin-iso", ""],
+      ["proxmoxve:download/file:File", "pin-iso", "hearth:proxmox:Image::pin-iso"],
+    ],
+  },
+  "proxmox OciImage": {
+    make: (opts) => new proxmox.OciImage("pin-alpine", { node: "pve1", reference: "docker.io/library/alpine:3.22" }, opts),
+    children: [
+      ["hearth:proxmox:OciImage", "pin-alpine", ""],
+      ["proxmoxve:oci/image:Image", "pin-alpine", "hearth:proxmox:OciImage::pin-alpine"],
+    ],
+  },
+  "proxmox VmFromIso": {
+    make: (opts) => new proxmox.VmFromIso("pin-installer", { node: "pve1", vmId: 312, iso: "local:iso/debian-13.1.0-amd64-netinst.iso" }, opts),
+    children: [
+      ["hearth:proxmox:VmFromIso", "pin-installer", ""],
+      ["proxmoxve:index/vmLegacy:VmLegacy", "pin-installer", "hearth:proxmox:VmFromIso::pin-installer"],
+    ],
+  },
   "proxmox VmFromTemplate": {
     make: (opts) => {
       const web = new proxmox.FirewallGroup("pin-web", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });

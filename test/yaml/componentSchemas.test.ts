@@ -45,7 +45,7 @@ interface Contract {
 const expected: Record<string, Record<string, Contract>> = {
   "@hearth/proxmox": {
     CloudImageTemplate: {
-      inputs: ["node!", "imageUrl!", "vmId!", "checksum", "checksumAlgorithm", "fileName", "templateName", "storage", "imageStorage", "diskSizeGb", "diskInterface", "bridge", "cpuType", "labels"],
+      inputs: ["node!", "imageUrl", "image", "replaceOnImageChange", "vmId!", "checksum", "checksumAlgorithm", "fileName", "templateName", "storage", "imageStorage", "diskSizeGb", "diskInterface", "bridge", "cpuType", "labels"],
       outputs: ["vmId", "node", "diskSizeGb", "diskInterface", "templateName", "imageFileId", "ref"],
     },
     VmFromTemplate: {
@@ -62,9 +62,21 @@ const expected: Record<string, Record<string, Contract>> = {
         // the contract (VmArgs in @hearth/core), without cloud-init
         "hostname", "size", "cores", "memoryMb", "networks", "firewallGroups", "labels", "backups", "deleteProtection",
         // LXC's own
-        "node!", "template!", "swapMb", "rootDiskGb", "storage", "mountPoints", "sshKeys", "rootPassword", "unprivileged", "features", "dns", "vmId", "vmIdRange", "pool", "started", "onBoot",
+        "node!", "template!", "replaceOnImageChange", "swapMb", "rootDiskGb", "storage", "mountPoints", "sshKeys", "rootPassword", "unprivileged", "features", "dns", "vmId", "vmIdRange", "pool", "started", "onBoot",
       ],
       outputs: ["instanceId", "hostname", "ipv4Address", "labels", "vmId", "node"],
+    },
+    Image: {
+      inputs: ["node!", "content!", "url!", "fileName", "storage", "checksum", "checksumAlgorithm", "decompression", "verifyCertificates", "redownloadWhenChanged", "replaceUnmanagedFile", "timeoutSeconds"],
+      outputs: ["volumeId", "fileName", "sizeBytes", "node", "storage", "content"],
+    },
+    OciImage: {
+      inputs: ["node!", "reference!", "fileName", "storage", "redownloadWhenChanged", "replaceUnmanagedFile", "timeoutSeconds"],
+      outputs: ["volumeId", "fileName", "sizeBytes", "node", "storage"],
+    },
+    VmFromIso: {
+      inputs: ["node!", "iso!", "hostname", "size", "cores", "memoryMb", "diskSizeGb", "diskInterface", "storage", "networkId", "vmId", "cpuType", "started", "onBoot", "labels", "replaceOnImageChange"],
+      outputs: ["vmId", "instanceId", "hostname", "node", "iso"],
     },
     Network: {
       inputs: ["bridge", "vlan", "sdn"],
@@ -116,7 +128,7 @@ interface YamlProgram {
   packages?: Record<string, string>;
   resources?: Record<string, { type: string; properties?: Record<string, unknown> }>;
 }
-const yamlExamples: Record<string, string[]> = { proxmox: ["examples/home-lab-yaml"] };
+const yamlExamples: Record<string, string[]> = { proxmox: ["examples/home-lab-yaml", "examples/proxmox-images"] };
 
 /**
  * Where a YAML value does not fit the schema: keys that are no property, required properties

@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CloudImageTemplate, type CloudImageTemplateArgs } from "./cloudImageTemplate.js";
 import { captureChildren, expectRefused, installMocks, late, outputOf as value, presets, proxmoxTypes as types, recordedOf, resetMocks, settle } from "@hearth/kit/testing";
 import { vmIdRegistry } from "./vmIds.js";
+import { Image } from "./image.js";
 
 beforeAll(() => installMocks({ answers: presets.proxmox }));
 beforeEach(async () => {
@@ -46,21 +47,22 @@ describe("CloudImageTemplate", () => {
     expect(vm?.inputs.disks).toEqual([
       expect.objectContaining({ interface: "scsi0", datastoreId: "local-lvm", size: 16, importFrom: await value(tpl.imageFileId) }),
     ]);
-    expect(await value(tpl.imageFileId)).toBe("local:import/image.qcow2");
+    expect(await value(tpl.imageFileId)).toBe("local:import/debian-12-generic-amd64.qcow2");
     expect(children.map((c) => c.name)).toEqual(["debian-12-image", "debian-12"]);
     expect(children.every((c) => c.opts.parent === tpl)).toBe(true);
     expect(tpl.ref).toMatchObject({ node: "pve1", diskSizeGb: 16, diskInterface: "scsi0" });
     expect(await value(tpl.diskInterface)).toBe("scsi0");
     expect(await value(tpl.templateName)).toBe("debian-12");
     // The provider's perpetual speed diff on the template's one disk (muhlba91/pulumi-proxmoxve#664).
-    expect(children.find((c) => c.type === types.vm)?.opts.ignoreChanges).toEqual(["disks[0].speed"]);
+    // The provider imports a disk at creation only: a new image is no update of the template (replaceOnImageChange opts in).
+    expect(children.find((c) => c.type === types.vm)?.opts.ignoreChanges).toEqual(["disks[0].speed", "disks[0].importFrom"]);
   });
 
   it("keeps the caller's ignoreChanges on the template VM next to the speed path", async () => {
     const { transformation, children } = captureChildren();
     new CloudImageTemplate("trixie", { ...base, vmId: 9002 }, { transformations: [transformation], ignoreChanges: ["description", "disks[0].speed"] });
     await settle();
-    expect(children.find((c) => c.type === types.vm)?.opts.ignoreChanges).toEqual(["description", "disks[0].speed"]);
+    expect(children.find((c) => c.type === types.vm)?.opts.ignoreChanges).toEqual(["description", "disks[0].speed", "disks[0].importFrom"]);
     expect(children.find((c) => c.type === types.file)?.opts.ignoreChanges).toBeUndefined();
   });
 
@@ -69,6 +71,34 @@ describe("CloudImageTemplate", () => {
     await settle();
     expect(recordedOf(types.file)[0]?.inputs).toMatchObject({ datastoreId: "images", fileName: "noble.qcow2" });
     expect(recordedOf(types.vm)[0]?.inputs.disks[0]).toMatchObject({ datastoreId: "tank", size: 10 });
+  });
+
+  it("imports an Image's volume instead of downloading, and is replaced by a new image only when asked", async () => {
+    const { transformation, children } = captureChildren();
+    const image = new Image("debian-13", { node: "pve1", content: "import", url: "https://cloud.debian.org/images/cloud/trixie/latest/debian-13-generic-amd64.qcow2", storage: "images" });
+    const kept = new CloudImageTemplate("kept", { node: "pve1", image: image.volumeId, vmId: 9010 }, { transformations: [transformation] });
+    new CloudImageTemplate("renewed", { node: "pve1", image: image.volumeId, vmId: 9011, replaceOnImageChange: true }, { transformations: [transformation] });
+    expect(await value(kept.imageFileId)).toBe("images:import/debian-13-generic-amd64.qcow2");
+    await settle();
+    // One download, the Image's: the templates add none of their own.
+    expect(recordedOf(types.file).map((f) => f.name)).toEqual(["debian-13"]);
+    expect(children.map((c) => c.name).sort()).toEqual(["kept", "renewed"]);
+    const vm = (name: string) => recordedOf(types.vm).find((r) => r.name === name);
+    expect(vm("kept")?.inputs.disks[0]).toMatchObject({ importFrom: "images:import/debian-13-generic-amd64.qcow2", datastoreId: "local-lvm" });
+    expect(children.find((c) => c.name === "kept")?.opts).toMatchObject({ ignoreChanges: ["disks[0].speed", "disks[0].importFrom"] });
+    expect(children.find((c) => c.name === "kept")?.opts.replaceOnChanges).toBeUndefined();
+    expect(children.find((c) => c.name === "renewed")?.opts).toMatchObject({ ignoreChanges: ["disks[0].speed"], replaceOnChanges: ["disks[0].importFrom"] });
+  });
+
+  it("refuses an image that is not an importable disk, and the download args next to it", async () => {
+    const error = await expectRefused(
+      () => new CloudImageTemplate("bad", { node: "pve1", vmId: 9012, image: "local:import/appliance.ova", fileName: "x.qcow2", checksum: "ab", checksumAlgorithm: "md5", imageStorage: "images" }),
+      /not an .ova appliance/,
+    );
+    expect(error.problems.map((p) => p.field).sort()).toEqual(["checksum", "checksumAlgorithm", "fileName", "image", "imageStorage"]);
+    await expectRefused(() => new CloudImageTemplate("both", { ...base, image: "local:import/a.qcow2" }), /give either imageUrl .* or image/);
+    await expectRefused(() => new CloudImageTemplate("neither", { node: "pve1", vmId: 9013 }), /give either imageUrl/);
+    await expectRefused(() => new CloudImageTemplate("iso", { node: "pve1", vmId: 9014, image: "local:iso/debian.iso" }), /use an import volume/);
   });
 
   it.each<[string, Partial<CloudImageTemplateArgs>, RegExp]>([

@@ -1,42 +1,42 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { checkDiskGb, checkHostname, checkLabels, checkOneOf, hearthLabels, labelKeys, labelsToTags, Problems } from "@hearth/core";
+import { checkBoolean, checkDiskGb, checkHostname, checkLabels, checkOneOf, hearthLabels, labelKeys, labelsToTags, Problems } from "@hearth/core";
 import { checked, isPlain } from "@hearth/kit";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { vmIdRegistry } from "./vmIds.js";
 import { checkDiskInterface, cloudInitInterface } from "./validation.js";
 import { checkPveValue, type PveFormatKey } from "./pveFormats.js";
 import type { TemplateRef } from "./vmFromTemplate.js";
+import { checkImageUrl, checkImageVolume, checksumAlgorithms, IMPORT_DISK_FILE, urlFileName, type ChecksumAlgorithm } from "./imageFiles.js";
 
 /** A value bound for a Proxmox id or property string, checked against its PVE format now or when it resolves. */
 const checkedPve = (fail: Parameters<typeof checkPveValue>[0], field: string, value: pulumi.Input<string>, key: PveFormatKey) =>
   checked(value, (v) => checkPveValue(fail, field, v, key));
 
-/**
- * The names Proxmox VE accepts when it downloads a disk image for import (pve-storage
- * src/PVE/API2/Storage/Status.pm `download_url`, content `import`: `$UPLOAD_IMPORT_EXT_RE_1`
- * without `.ova`, which is an appliance archive, not a disk `import-from` can use).
- */
-const IMPORT_FILE = /\.(qcow2|raw|vmdk)$/;
-/** The last path segment of a URL, as the provider names a downloaded file by default. */
-const urlFileName = (url: string): string => {
-  try {
-    return decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
-  } catch {
-    return url;
-  }
-};
-
-/** The algorithms Proxmox checks a downloaded image's checksum with. */
-export const ChecksumAlgorithm = { md5: "md5", sha1: "sha1", sha224: "sha224", sha256: "sha256", sha384: "sha384", sha512: "sha512" } as const;
-export type ChecksumAlgorithm = (typeof ChecksumAlgorithm)[keyof typeof ChecksumAlgorithm];
-export const checksumAlgorithms: readonly ChecksumAlgorithm[] = Object.values(ChecksumAlgorithm);
+export { ChecksumAlgorithm, checksumAlgorithms } from "./imageFiles.js";
 
 export interface CloudImageTemplateArgs {
   /** The node that downloads the image and holds the template. */
   readonly node: pulumi.Input<string>;
-  /** An http(s) URL of an uncompressed cloud image (qcow2, raw or vmdk). */
-  readonly imageUrl: pulumi.Input<string>;
+  /**
+   * An http(s) URL of an uncompressed cloud image (qcow2, raw or vmdk), downloaded by the
+   * template itself (child `${name}-image`). Give this or `image`.
+   */
+  readonly imageUrl?: pulumi.Input<string>;
+  /**
+   * A disk image already on a storage, as a volume id of content `import`
+   * (`local:import/debian-13-generic-amd64.qcow2`): an Image's `volumeId`. Give this or
+   * `imageUrl`; `checksum`, `checksumAlgorithm`, `fileName` and `imageStorage` belong to the Image then.
+   */
+  readonly image?: pulumi.Input<string>;
+  /**
+   * Replace the template when its image changes (a new `image` volume id, or a new
+   * `imageUrl`/`fileName`/`checksum`): the template VM is made again from the new image, and
+   * clones made from the old template keep their disks. Off, the template keeps the disk it
+   * imported at creation (the provider imports only then) and only its file is replaced.
+   * @default false
+   */
+  readonly replaceOnImageChange?: boolean;
   /** The expected checksum of the image, checked by Proxmox after the download. @default not checked */
   readonly checksum?: pulumi.Input<string>;
   /** Required with `checksum`. */
@@ -79,7 +79,11 @@ export interface CloudImageTemplateRef extends TemplateRef {
  * Clones take its `ref` (`template: tpl.ref`), or its outputs one by one
  * (`template: { vmId: tpl.vmId, node: tpl.node, diskSizeGb: tpl.diskSizeGb }`, as a YAML program writes it).
  *
- * Children: `${name}-image` (download.File) and `${name}` (VmLegacy, template).
+ * Give it an `imageUrl` and it downloads the image itself, or an Image's `volumeId` (content
+ * `import`) as `image` to share one download between templates. A new image replaces the
+ * template only with `replaceOnImageChange`.
+ *
+ * Children: `${name}-image` (download.File, with `imageUrl` only) and `${name}` (VmLegacy, template).
  */
 export class CloudImageTemplate extends pulumi.ComponentResource {
   /** The template's VM id; clones that take this Output wait for the template. */
@@ -92,7 +96,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
   readonly diskInterface: pulumi.Output<string>;
   /** The template's VM name. */
   readonly templateName: pulumi.Output<string>;
-  /** The id of the downloaded image file (`local:import/debian-12.qcow2`). */
+  /** The volume id of the image the template was made from (`local:import/debian-12.qcow2`): its own download's or the given `image`. */
   readonly imageFileId: pulumi.Output<string>;
   /** What a clone takes as `template`: the vmId Output (so clones wait for the template) and the disk facts, known now. */
   readonly ref: CloudImageTemplateRef;
@@ -105,6 +109,20 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
     const pve = (field: string, value: pulumi.Input<string>, key: PveFormatKey) => p((fail) => checkedPve(fail, field, value, key));
     const diskSizeGb = p((fail) => checkDiskGb(fail, "diskSizeGb", args.diskSizeGb ?? 10));
     const diskInterface = p((fail) => checkDiskInterface(fail, "diskInterface", args.diskInterface ?? "scsi0"));
+    const own = args.image === undefined;
+    if (own === (args.imageUrl === undefined)) {
+      p((fail) => fail(own ? "imageUrl" : "image", own ? undefined : args.image, "give either imageUrl (the template downloads the image) or image (an Image's volumeId of content import), not both"));
+    }
+    if (!own) {
+      for (const field of ["checksum", "checksumAlgorithm", "fileName", "imageStorage"] as const) {
+        if (args[field] !== undefined) p((fail) => fail(field, args[field], "belongs to the Image that downloads the file; leave it out when you give image"));
+      }
+    }
+    if (args.replaceOnImageChange !== undefined) p((fail) => checkBoolean(fail, "replaceOnImageChange", args.replaceOnImageChange));
+    const imageVolume = own ? undefined : p((fail) => checked(args.image!, (v) => {
+      checkImageVolume(fail, "image", v, "import", "local:import/debian-13-generic-amd64.qcow2");
+      if (!IMPORT_DISK_FILE.test(v)) fail("image", v, "a template imports a disk image (.qcow2, .raw or .vmdk), not an .ova appliance");
+    }));
     if (args.checksum !== undefined && args.checksumAlgorithm === undefined) {
       p((fail) => fail("checksumAlgorithm", undefined, `give the checksum's algorithm: one of ${checksumAlgorithms.join(", ")}`));
     }
@@ -115,17 +133,17 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
     const imageStorage = pve("imageStorage", args.imageStorage ?? "local", "storage");
     const bridge = pve("bridge", args.bridge ?? "vmbr0", "bridge");
     const cpuType = pve("cpuType", args.cpuType ?? "x86-64-v2-AES", "cpuType");
-    const imageUrl = p((fail) => checked(args.imageUrl, (url) => {
-      if (typeof url !== "string" || !/^https?:\/\/[^\s/]+\/\S+$/.test(url)) fail("imageUrl", url, "use an http(s) URL of a cloud image file");
+    const imageUrl = !own || args.imageUrl === undefined ? undefined : p((fail) => checked(args.imageUrl!, (url) => {
+      checkImageUrl(fail, "imageUrl", url);
       // Without fileName the provider names the file after the URL; Proxmox refuses other extensions.
       if (args.fileName === undefined) {
         const fromUrl = urlFileName(url);
-        if (!IMPORT_FILE.test(fromUrl)) fail("fileName", undefined, `the image URL's file "${fromUrl}" is not a .qcow2, .raw or .vmdk name, which Proxmox refuses to import; set fileName (an Ubuntu .img is a qcow2 image: "noble.qcow2")`);
+        if (!IMPORT_DISK_FILE.test(fromUrl)) fail("fileName", undefined, `the image URL's file "${fromUrl}" is not a .qcow2, .raw or .vmdk name, which Proxmox refuses to import; set fileName (an Ubuntu .img is a qcow2 image: "noble.qcow2")`);
       }
     }));
-    const fileName = args.fileName === undefined ? undefined : p((fail) => checked(args.fileName!, (f) => {
+    const fileName = args.fileName === undefined || !own ? undefined : p((fail) => checked(args.fileName!, (f) => {
       if (typeof f !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(f)) fail("fileName", f, "use a plain file name such as debian-12.qcow2");
-      if (!IMPORT_FILE.test(f)) fail("fileName", f, "Proxmox imports disk images named .qcow2, .raw or .vmdk; name the file after its format (an Ubuntu .img is a qcow2 image: noble.qcow2)");
+      if (!IMPORT_DISK_FILE.test(f)) fail("fileName", f, "Proxmox imports disk images named .qcow2, .raw or .vmdk; name the file after its format (an Ubuntu .img is a qcow2 image: noble.qcow2)");
     }));
     const vmId = p((fail) => checked(args.vmId, (id) => vmIdRegistry().claim(fail, "vmId", id, owner)));
     const templateName = p((fail) => checked(args.templateName ?? name, (n) => {
@@ -135,21 +153,31 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
     problems.throwIfAny();
     super("hearth:proxmox:CloudImageTemplate", name, {}, opts);
 
-    const image = new proxmoxve.download.File(
-      `${name}-image`,
-      {
-        nodeName: node!,
-        datastoreId: imageStorage!,
-        contentType: "import",
-        url: imageUrl!,
-        fileName,
-        checksum: args.checksum,
-        checksumAlgorithm: args.checksumAlgorithm,
-        // A new upstream image must not silently replace the file every template was built from.
-        overwrite: false,
-      },
-      { parent: this },
-    );
+    const image = own
+      ? new proxmoxve.download.File(
+          `${name}-image`,
+          {
+            nodeName: node!,
+            datastoreId: imageStorage!,
+            contentType: "import",
+            url: imageUrl!,
+            fileName,
+            checksum: args.checksum,
+            checksumAlgorithm: args.checksumAlgorithm,
+            // A new upstream image must not silently replace the file every template was built from.
+            overwrite: false,
+          },
+          { parent: this },
+        )
+      : undefined;
+    const importFrom = image ? image.id : imageVolume!;
+    // The provider imports a disk at creation only and ignores a later import_from
+    // (bpg proxmoxtf/resource/vm/disk/schema.go: "changes after creation are ignored"): without
+    // replaceOnImageChange the path is ignored so a new image shows no pointless update; with it,
+    // a new image replaces the template.
+    const replaceOnImage = args.replaceOnImageChange === true;
+    const ignoreChanges = withDiskSpeedIgnored(opts?.ignoreChanges, 1);
+    if (!replaceOnImage && !ignoreChanges.includes("disks[0].importFrom")) ignoreChanges.push("disks[0].importFrom");
 
     const template = new proxmoxve.VmLegacy(
       name,
@@ -171,7 +199,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
           {
             interface: diskInterface!,
             datastoreId: storage!,
-            importFrom: image.id,
+            importFrom,
             size: diskSizeGb,
             discard: "on",
             iothread: true,
@@ -185,7 +213,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
         networkDevices: [{ bridge: bridge!, model: "virtio" }],
       },
       // The provider's perpetual disks[n].speed diff (muhlba91/pulumi-proxmoxve#664), see diskSpeed.ts.
-      { parent: this, ignoreChanges: withDiskSpeedIgnored(opts?.ignoreChanges, 1) },
+      { parent: this, ignoreChanges, ...(replaceOnImage ? { replaceOnChanges: ["disks[0].importFrom"] } : {}) },
     );
 
     this.vmId = template.vmId;
@@ -193,7 +221,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
     this.diskSizeGb = pulumi.output(diskSizeGb!);
     this.diskInterface = pulumi.output(diskInterface!);
     this.templateName = template.name;
-    this.imageFileId = image.id;
+    this.imageFileId = pulumi.output(importFrom);
     this.ref = { vmId: template.vmId, node: isPlain(args.node) ? args.node : template.nodeName, diskSizeGb: diskSizeGb!, diskInterface: diskInterface! };
     this.registerOutputs({
       vmId: this.vmId,

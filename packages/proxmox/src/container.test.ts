@@ -4,7 +4,9 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HearthValidationError, rule, type ArgsConform, type VmArgs } from "@hearth/core";
 import { Container, firstAddress, type ContainerArgs } from "./container.js";
 import { FirewallGroup } from "./firewallGroup.js";
-import { captureChildren, expectRefused, installMocks, outputOf as value, presets, proxmoxTypes as types, recorded, recordedOf, resetMocks, settle } from "@hearth/kit/testing";
+import { Image } from "./image.js";
+import { OciImage } from "./ociImage.js";
+import { captureChildren, expectRefused, installMocks, late, outputOf as value, presets, proxmoxTypes as types, recorded, recordedOf, resetMocks, settle } from "@hearth/kit/testing";
 import { vmIdRegistry } from "./vmIds.js";
 
 beforeAll(() => installMocks({ answers: presets.proxmox }));
@@ -185,6 +187,38 @@ describe("Container", () => {
       }),
       { numRuns: 10 },
     );
+  });
+
+  it("launches from an Image's or OciImage's volumeId, and a new image version does not replace it unless asked", async () => {
+    const { transformation, children } = captureChildren();
+    const image = new Image("debian-tpl", { node: "pve1", content: "vztmpl", url: "http://download.proxmox.com/images/system/debian-13-standard_13.1-2_amd64.tar.zst" });
+    const oci = new OciImage("alpine", { node: "pve1", reference: "docker.io/library/alpine:3.22" });
+    new Container("kept", { ...base, template: image.volumeId }, { transformations: [transformation] });
+    new Container("renewed", { ...base, template: oci.volumeId, replaceOnImageChange: true }, { transformations: [transformation] });
+    await settle();
+    const kept = recordedOf(types.container).find((r) => r.name === "kept");
+    const renewed = recordedOf(types.container).find((r) => r.name === "renewed");
+    expect(kept?.inputs.operatingSystem).toEqual({ templateFileId: "local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst" });
+    expect(renewed?.inputs.operatingSystem).toEqual({ templateFileId: "local:vztmpl/alpine_3.22.tar" });
+    // The provider replaces a container whose template_file_id changes: ignored unless the user opts in.
+    expect(children.find((c) => c.name === "kept")?.opts.ignoreChanges).toEqual(["operatingSystem"]);
+    expect(children.find((c) => c.name === "renewed")?.opts.ignoreChanges).toEqual([]);
+    // No fixed id: a replacement gets a new id, made before the old container goes.
+    expect(children.find((c) => c.name === "renewed")?.opts.deleteBeforeReplace).toBeUndefined();
+  });
+
+  it("replaces a container with a fixed id delete-first (the provider would adopt the old one and the engine delete it)", async () => {
+    const { transformation, children } = captureChildren();
+    new Container("fixed", { ...base, vmId: 340, replaceOnImageChange: true }, { transformations: [transformation] });
+    new Container("ranged", { ...base, vmIdRange: { from: 400, to: 499 } }, { transformations: [transformation] });
+    await settle();
+    expect(children.find((c) => c.name === "fixed")?.opts.deleteBeforeReplace).toBe(true);
+    expect(children.find((c) => c.name === "ranged")?.opts.deleteBeforeReplace).toBe(true);
+  });
+
+  it("refuses an Image's volume of another content type when it resolves", async () => {
+    const iso = new Image("iso", { node: "pve1", content: "iso", url: "https://example.org/debian-13.iso" });
+    await expect(late(() => value(new Container("wrong", { ...base, template: iso.volumeId }).vmId))).rejects.toThrow(/template "local:iso\/debian-13.iso" is not valid; use a vztmpl volume/);
   });
 
   it("reads the first address per card, eth0 first, without loopback or DHCP placeholders", () => {

@@ -23,6 +23,7 @@ import { checkVzdump } from "./backupJob.js";
 import { attachFirewallGroups, checkedGuestStorage, checkedInput, checkedPve, checkFirewallGroups, checkNics, ownBackupJob, plainList, throwFirstPerField } from "./guest.js";
 import { checkPveValue } from "./pveFormats.js";
 import { checkVmIdRange, vmIdRegistry, type VmIdRange } from "./vmIds.js";
+import { checkImageVolume } from "./imageFiles.js";
 import type { VmBackupPolicy, VmDns } from "./vmFromTemplate.js";
 
 // Facts about LXC below are from proxmox/pve-container (src/PVE/LXC/Config.pm: the options and
@@ -103,10 +104,20 @@ export interface ContainerArgs {
   /** The node the container runs on. */
   readonly node: pulumi.Input<string>;
   /**
-   * The container template volume (`"local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"`), or a
-   * download's id. Changing it replaces the container.
+   * The container template volume (`"local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"`): an
+   * Image's (content `vztmpl`) or OciImage's `volumeId`, or a file already on the storage. A
+   * container is made from it once: a new template does not replace the container unless
+   * `replaceOnImageChange` is set.
    */
   readonly template: pulumi.Input<string>;
+  /**
+   * Replace the container when `template` changes (a new image version): its root disk is made
+   * again from the new template and what it held is lost (mount points too). Off, the
+   * container keeps running from the template it was made from, and only new containers use
+   * the new one.
+   * @default false
+   */
+  readonly replaceOnImageChange?: boolean;
   /** Swap in MB. @default 512 (LXC's default) */
   readonly swapMb?: number;
   /** The root disk's size in GB; it can grow, never shrink (a smaller size replaces the container). @default 8 */
@@ -181,7 +192,10 @@ export class Container extends pulumi.ComponentResource implements Outputs<VmOut
     const node = pve("node", args.node, "node");
     const storage = problems.check((fail) => checkedGuestStorage(fail, "storage", args.storage ?? "local-lvm", "rootdir"));
     const pool = args.pool === undefined ? undefined : pve("pool", args.pool, "pool");
-    const template = problems.check((fail) => checkedInput(args.template, (t) => checkTemplateVolume(fail, t)));
+    const template = problems.check((fail) =>
+      checkedInput(args.template, (t) => checkImageVolume(fail, "template", t, "vztmpl", "local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst")),
+    );
+    if (args.replaceOnImageChange !== undefined) problems.check((fail) => checkBoolean(fail, "replaceOnImageChange", args.replaceOnImageChange));
     // Config.pm: swap minimum 0, default 512.
     const swapMb = problems.check((fail) => checkInt(fail, "swapMb", args.swapMb ?? 512, 0, 8 * 1024 * 1024));
     const rootDiskGb = problems.check((fail) => checkDiskGb(fail, "rootDiskGb", args.rootDiskGb ?? 8));
@@ -268,7 +282,25 @@ export class Container extends pulumi.ComponentResource implements Outputs<VmOut
           },
         },
       },
-      { parent: this, additionalSecretOutputs: ["initialization"], ...(assignedId ? { ignoreChanges: ["vmId"] } : {}) },
+      {
+        parent: this,
+        additionalSecretOutputs: ["initialization"],
+        // The provider replaces a container whose template changes (container.go: template_file_id
+        // ForceNew); a new image version leaves the container as it is unless asked. The whole
+        // `operatingSystem` block (the template, and `type`, which Hearth leaves to Proxmox): when
+        // an Image is replaced delete-first, the engine marks each top-level input that depends on
+        // it unknown before it asks the provider whether dependents must go too (pulumi/pulumi
+        // pkg/resource/deploy/step_generator.go `calculateDependentReplacements`), so a nested path
+        // would not hold it.
+        ignoreChanges: [...(assignedId ? ["vmId"] : []), ...(args.replaceOnImageChange === true ? [] : ["operatingSystem"])],
+        // A container with a fixed id is replaced delete-first. Made first, the replacement's
+        // create is refused ("CT <id> already exists", pve-cluster check_vmid_unused, HTTP 500);
+        // the provider retries a 5xx and takes "already exists" on a retry as done
+        // (bpg proxmox/nodes/containers/containers.go CreateContainer with
+        // proxmox/retry/retry.go IsTransientAPIError and WithAlreadyDoneCheck), so it adopts the
+        // old container, and the engine's delete of "the original" then removes the only one.
+        ...(vmId !== undefined ? { deleteBeforeReplace: true } : {}),
+      },
     );
 
     attachFirewallGroups(name, this, { nodeName: node!, containerId: ct.vmId }, groups as pulumi.Input<string>[]);
@@ -289,17 +321,6 @@ export function firstAddress(perCard: Record<string, string> | undefined): strin
   const entries = Object.entries(perCard ?? {}).sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }));
   const found = entries.map(([, a]) => a.split("/")[0]!).find((a) => a !== "" && a !== "dhcp" && !a.startsWith("127.") && !a.startsWith("169.254."));
   return found;
-}
-
-/**
- * A container template volume id: `<storage>:vztmpl/<file>`, the file ending in `.tar` or
- * `.tar.gz|xz|zst|bz2` (proxmox/pve-storage src/PVE/Storage/Plugin.pm `parse_volname` with
- * `$VZTMPL_EXT_RE_1` of src/PVE/Storage.pm); API2/LXC.pm checks the volume's content type.
- */
-function checkTemplateVolume(fail: Fail, value: unknown): void {
-  if (typeof value !== "string" || !/^[a-z][a-z0-9\-_.]*[a-z0-9]:vztmpl\/[^/\s]+\.(tar|tar\.(gz|xz|zst|bz2))$/i.test(value)) {
-    fail("template", value, 'use a container template volume such as "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"');
-  }
 }
 
 function checkMountPoints(problems: Problems, mounts: ContainerMountPoint[] | undefined): ContainerMountPoint[] | undefined {

@@ -1,7 +1,11 @@
 // The public API of @hearth/proxmox, listed by name: every name here is covered by semver and
 // recorded in etc/proxmox.api.md (docs/api.md). Everything else in src/ is internal.
 
-export { CloudImageTemplate, ChecksumAlgorithm, checksumAlgorithms, type CloudImageTemplateArgs, type CloudImageTemplateRef } from "./cloudImageTemplate.js";
+export { CloudImageTemplate, type CloudImageTemplateArgs, type CloudImageTemplateRef } from "./cloudImageTemplate.js";
+export { Image, type ImageArgs } from "./image.js";
+export { OciImage, type OciImageArgs } from "./ociImage.js";
+export { VmFromIso, type VmFromIsoArgs } from "./vmFromIso.js";
+export { ChecksumAlgorithm, ImageContent, ImageDecompression, checksumAlgorithms, imageContents, imageDecompressions } from "./imageFiles.js";
 export {
   VmFromTemplate,
   NicModel,

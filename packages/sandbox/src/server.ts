@@ -83,6 +83,8 @@ export type Mutation =
       delete?: boolean;
     }
   | { api: "proxmox"; kind: "firewallGroup" | "backupJob" | "sdnZone" | "sdnVnet" | "sdnSubnet" | "pool" | "haResource" | "haRule" | "replicationJob" | "storage"; id: string; set?: Record<string, unknown>; delete?: boolean }
+  /** A file on a node's storage (an ISO, a container template, an import image), by volume id: deleted or resized as an admin would. */
+  | { api: "proxmox"; kind: "storageFile"; id: string; node?: string; size?: number; delete?: boolean }
   | { api: "hcloud"; kind: "server" | "primaryIp" | "firewall" | "network" | "sshKey" | "volume"; id: number; set?: Record<string, unknown>; delete?: boolean }
   | { api: "digitalocean"; kind: "droplet" | "reservedIp" | "firewall" | "vpc" | "sshKey" | "volume"; id: string | number; set?: Record<string, unknown>; delete?: boolean };
 
@@ -215,6 +217,14 @@ function applyMutation(data: SandboxData, m: Mutation): void {
       if (!data.proxmox.nodes.includes(m.node)) throw new ApiError(400, `no proxmox node ${m.node}`);
       vm.node = m.node;
     }
+    return;
+  }
+  if (m.api === "proxmox" && m.kind === "storageFile") {
+    const list = data.proxmox.volumes[`${m.node ?? "pve1"}/${m.id.split(":")[0]}`] ?? missing();
+    const index = list.findIndex((v) => v.volid === m.id);
+    if (index < 0) missing();
+    if (m.delete) list.splice(index, 1);
+    else if (m.size !== undefined) list[index]!.size = m.size;
     return;
   }
   const collections: Record<string, Record<string, Record<string, unknown>>> = {

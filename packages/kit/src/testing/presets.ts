@@ -8,6 +8,7 @@ export const proxmoxTypes = {
   vm: "proxmoxve:index/vmLegacy:VmLegacy",
   container: "proxmoxve:index/containerLegacy:ContainerLegacy",
   file: "proxmoxve:download/file:File",
+  ociImage: "proxmoxve:oci/image:Image",
   group: "proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy",
   rules: "proxmoxve:firewall/rulesLegacy:RulesLegacy",
   options: "proxmoxve:firewall/optionsLegacy:OptionsLegacy",
@@ -30,7 +31,7 @@ export const presets = {
   /**
    * Proxmox VE: a VM gets its requested id (or the next of a counter) and the guest agent's
    * addresses per interface (loopback first, as the agent reports it; one interface without
-   * an address); a container its id and one address per card (`eth0`, `eth1`); a downloaded file gets the volume id `<storage>:<content>/<file>`.
+   * an address); a container its id and one address per card (`eth0`, `eth1`); a downloaded file or pulled OCI image gets the volume id `<storage>:<content>/<file>` and a size.
    */
   proxmox: {
     [proxmoxTypes.vm]: (args, n) => ({
@@ -39,9 +40,17 @@ export const presets = {
     // A container gets its requested id (or the next of a counter) and one address per card.
     [proxmoxTypes.container]: (args, n) => ({ state: { vmId: args.inputs.vmId ?? n, ipv4: { eth1: "10.30.0.2", eth0: "10.20.0.40" } } }),
     [proxmoxTypes.file]: (args) => {
-      const fileName = args.inputs.fileName ?? "image.qcow2";
+      // Without fileName the provider names the file after the URL's last part (query-url-metadata).
+      const fromUrl = typeof args.inputs.url === "string" ? decodeURIComponent(args.inputs.url.split("?")[0]!.split("/").pop() ?? "") : "";
+      const fileName = args.inputs.fileName ?? (fromUrl || "image.qcow2");
       const id = `${args.inputs.datastoreId}:${args.inputs.contentType}/${fileName}`;
-      return { id, state: { fileName, id } };
+      return { id, state: { fileName, id, size: 1048576 } };
+    },
+    // An OCI pull: the provider's default name is the reference's last part, ':' as '_', plus `.tar`.
+    [proxmoxTypes.ociImage]: (args) => {
+      const fileName = args.inputs.fileName ?? `${String(args.inputs.reference).split("/").pop()!.replaceAll(":", "_")}.tar`;
+      const id = `${args.inputs.datastoreId}:vztmpl/${fileName}`;
+      return { id, state: { fileName, id, size: 4194304 } };
     },
   },
   /** Hetzner Cloud: a server gets public addresses, a primary IP its address. */

@@ -30,6 +30,15 @@ describe("hot-plug on a running VM (qemu-server QemuServer.pm vmconfig_hotplug_p
     expect(appliesWhileRunning("net0", "virtio,bridge=vmbr1", { ...config, hotplug: "0" })).toBe(false);
   });
 
+  it("changes a CD drive's medium at once on any bus, hotplug or not (vmconfig_update_disk, cdrom branch)", () => {
+    const withIso = { ...config, ide3: "local:iso/debian-13.1.iso,media=cdrom", hotplug: "0" };
+    expect(appliesWhileRunning("ide3", "local:iso/debian-13.2.iso,media=cdrom", withIso)).toBe(true);
+    expect(appliesWhileRunning("ide3", "none,media=cdrom", withIso)).toBe(true);
+    // A new CD drive, or a disk where the CD was, waits for the next start.
+    expect(appliesWhileRunning("ide0", "local:iso/debian-13.2.iso,media=cdrom", withIso)).toBe(false);
+    expect(appliesWhileRunning("ide3", "local-lvm:vm-100-disk-3,size=4G", withIso)).toBe(false);
+  });
+
   it("lists pending changes like config_with_pending_array", () => {
     expect(pendingArray({ cores: 1, vga: "std" }, { cores: 4, bios: "ovmf" }, ["vga"])).toEqual([
       { key: "cores", value: "1", pending: "4" },

@@ -20,6 +20,9 @@ export function hotplugFeatures(value: string | number | undefined): Set<string>
   return new Set((v === "1" ? "network,disk,usb" : v).split(/[,;\s]+/).filter(Boolean));
 }
 
+/** qemu-server Drive.pm `drive_is_cdrom`: `media=cdrom` (an ISO, `cdrom` or `none`). */
+const isCdrom = (v: string | number): boolean => splitProp(String(v)).opts.some(([k, val]) => k === "media" && val === "cdrom");
+
 const agentOptions = (v: string | number | undefined): Record<string, string> => {
   if (v === undefined) return {};
   const { head, opts } = splitProp(String(v));
@@ -38,6 +41,11 @@ export function appliesWhileRunning(key: string, value: string | number | undefi
   const features = hotplugFeatures(config.hotplug);
   if (/^net\d+$/.test(key)) return features.has("network");
   if (DISK_KEY.test(key)) {
+    // A CD drive that stays one takes a new medium at once, hotplug or not, on any bus
+    // (`vmconfig_hotplug_pending` calls `vmconfig_update_disk`, whose cdrom branch changes the
+    // medium through Blockdev.pm `change_medium` before its "skip" for ide/sata and no hotplug).
+    // A cloud-init drive is regenerated after the other changes instead (`$cloudinit_opt`, "skip").
+    if (value !== undefined && isCdrom(value) && !/cloudinit/.test(splitProp(String(value)).head) && config[key] !== undefined && isCdrom(config[key]!)) return true;
     if (!features.has("disk") || /^(efidisk|ide|sata|tpmstate)\d+$/.test(key)) return false;
     const v = str(value ?? config[key]) ?? "";
     return !/cloudinit/.test(splitProp(v).head);

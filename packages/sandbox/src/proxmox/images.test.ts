@@ -70,4 +70,26 @@ describe("images on storage (pve-storage API2/Storage/Status.pm download_url, oc
     expect((await task(ct.body.data)).exitstatus).toBe("OK");
     expect((await task((await call(api("/nodes/pve1/lxc/300"), { method: "DELETE", headers: auth() })).body.data)).exitstatus).toBe("OK");
   });
+
+  it("checks an OCI reference against the schema's pattern before the storage, and pulls to a configured storage", async () => {
+    for (const reference of ["alpine", "docker.io/library/alpine@sha256:" + "a".repeat(64), "Alpine:3"]) {
+      const bad = await post("/nodes/pve1/storage/local/oci-registry-pull", { reference });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual({ reference: "value does not match the regex pattern" });
+    }
+    expect((await post("/nodes/pve1/storage/nowhere/oci-registry-pull", { reference: "alpine:3.22" })).body.message).toBe("storage 'nowhere' does not exist\n");
+    const pull = await post("/nodes/pve1/storage/local/oci-registry-pull", { reference: "ghcr.io/home-assistant/home-assistant:2026.11", filename: "home-assistant" });
+    expect((await task(pull.body.data)).exitstatus).toBe("OK");
+    expect((await get("/nodes/pve1/storage/local/content?content=vztmpl")).body.data.map((v: { volid: string }) => v.volid)).toEqual(["local:vztmpl/home-assistant.tar"]);
+  });
+
+  it("lets a test delete or resize a file on storage as an admin would (drift)", async () => {
+    const url = "https://cdimage.example/debian-13.iso";
+    expect((await task((await post("/nodes/pve1/storage/local/download-url", { content: "iso", filename: "debian-13.iso", url })).body.data)).exitstatus).toBe("OK");
+    sb.mutate({ api: "proxmox", kind: "storageFile", id: "local:iso/debian-13.iso", size: 123 });
+    expect((await get("/nodes/pve1/storage/local/content?content=iso")).body.data).toEqual([expect.objectContaining({ volid: "local:iso/debian-13.iso", size: 123 })]);
+    sb.mutate({ api: "proxmox", kind: "storageFile", id: "local:iso/debian-13.iso", delete: true });
+    expect((await get("/nodes/pve1/storage/local/content?content=iso")).body.data).toEqual([]);
+    expect(() => sb.mutate({ api: "proxmox", kind: "storageFile", id: "local:iso/debian-13.iso", delete: true })).toThrow(/no proxmox storageFile/);
+  });
 });

@@ -2,8 +2,16 @@ import { createHash } from "node:crypto";
 import type { Router } from "../router.js";
 import type { PveTask, PveVolume } from "../state.js";
 import type { PveContext } from "./context.js";
-import { DOWNLOADED_IMAGE_BYTES, STORAGES, str } from "./props.js";
+import { DOWNLOADED_IMAGE_BYTES, str } from "./props.js";
 import { encodeText, normalizeContentFilename } from "./storage.js";
+import { storageEntry } from "./storageConfig.js";
+
+/**
+ * `oci_registry_pull`'s `reference` pattern (pve-storage src/PVE/API2/Storage/Status.pm): an
+ * optional registry host[:port]/, a lower-case repository path and a mandatory `:tag`.
+ */
+export const OCI_REFERENCE =
+  /^(?:(?:[a-zA-Z\d]|[a-zA-Z\d][a-zA-Z\d-]*[a-zA-Z\d])(?:\.(?:[a-zA-Z\d]|[a-zA-Z\d][a-zA-Z\d-]*[a-zA-Z\d]))*(?::\d+)?\/)?[a-z\d]+(?:(?:[._]|__|[-]*)[a-z\d]+)*(?:\/[a-z\d]+(?:(?:[._]|__|[-]*)[a-z\d]+)*)*:\w[\w.-]{0,127}$/;
 
 /**
  * Images on storage beyond `download-url`'s file-name checks (storage.ts): the checksum a
@@ -74,9 +82,11 @@ export function registerImages(r: Router, c: PveContext): void {
   r.post("/nodes/:node/storage/:storage/oci-registry-pull", (q) => {
     checkNode(q.params.node!);
     const storage = q.params.storage!;
-    const s = STORAGES[storage] ?? fail(500, `storage '${storage}' does not exist`);
-    if (!s.path) fail(500, `can't upload to storage type '${s.type}', not a file based storage!`);
     const reference = str(q.body.reference) ?? fail(400, "Parameter verification failed.", { reference: "property is missing and it is not optional" });
+    // Parameter checks come first (the schema's pattern, pve-common JSONSchema.pm's message), then the storage (storage_check_enabled).
+    if (!OCI_REFERENCE.test(reference)) fail(400, "Parameter verification failed.", { reference: "value does not match the regex pattern" });
+    const s = storageEntry(c.pve, storage, q.params.node!) ?? fail(500, `storage '${storage}' does not exist`);
+    if (!s.path) fail(500, `can't upload to storage type '${s.type}', not a file based storage!`);
     if (!s.content.split(",").includes("vztmpl")) fail(500, `storage '${storage}' is not configured for content-type 'vztmpl'`);
     const filename = `${normalizeContentFilename(str(q.body.filename) ?? reference)}.tar`;
     const volid = `${storage}:vztmpl/${filename}`;
