@@ -198,6 +198,24 @@ const fixtures: Record<string, Fixture> = {
       ["proxmoxve:index/replication:Replication", "pin-repl", "hearth:proxmox:Replication::pin-repl"],
     ],
   },
+  "proxmox Pool": {
+    make: (opts) => new proxmox.Pool("pin-pool", { comment: "pinned" }, opts),
+    children: [
+      ["hearth:proxmox:Pool", "pin-pool", ""],
+      ["proxmoxve:index/poolLegacy:PoolLegacy", "pin-pool", "hearth:proxmox:Pool::pin-pool"],
+    ],
+  },
+  "proxmox AccessToken (readOnly)": {
+    make: (opts) => new proxmox.AccessToken("pin-viewer", { purpose: "readOnly", userId: "pin-viewer@pve", tokenName: "view" }, opts),
+    children: [
+      ["hearth:proxmox:AccessToken", "pin-viewer", ""],
+      ["proxmoxve:index/userLegacy:UserLegacy", "pin-viewer-user", "hearth:proxmox:AccessToken::pin-viewer"],
+      ["proxmoxve:user/token:Token", "pin-viewer", "hearth:proxmox:AccessToken::pin-viewer"],
+      ["proxmoxve:index/roleLegacy:RoleLegacy", "pin-viewer-cluster", "hearth:proxmox:AccessToken::pin-viewer"],
+      ["proxmoxve:index/acl:Acl", "pin-viewer-cluster-token", "hearth:proxmox:AccessToken::pin-viewer"],
+      ["proxmoxve:index/acl:Acl", "pin-viewer-cluster-user", "hearth:proxmox:AccessToken::pin-viewer"],
+    ],
+  },
   "hcloud Network": {
     make: (opts) => new hcloud.Network("pin-hnet", { cidr: "10.80.0.0/16", subnetCidr: "10.80.1.0/24" }, opts),
     children: [

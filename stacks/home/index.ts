@@ -2,7 +2,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { rule, vmSizes } from "@hearth/core";
 import { environmentSchema, parseStackConfig, z } from "../lib/config";
-import { CloudImageTemplate, Container, FirewallGroup, HighAvailability, Network, VmFromTemplate, type VmBackupPolicy } from "@hearth/proxmox";
+import { AccessToken, CloudImageTemplate, Container, FirewallGroup, HighAvailability, Network, Pool, VmFromTemplate, type VmBackupPolicy } from "@hearth/proxmox";
 
 // Stack config, checked up front so `pulumi preview` names the key to fix.
 const schema = z.object({
@@ -57,6 +57,12 @@ const schema = z.object({
       }),
     )
     .default([]),
+  // The resource pool the stack's guests live in, and the CI token scoped to it (AccessToken
+  // homeStackCi): CI runs this stack with that token, never with root's.
+  pool: z.object({ id: z.string().min(1).default("home"), comment: z.string().default("stacks/home guests") }).default({ id: "home", comment: "stacks/home guests" }),
+  // Each entry is a CI user of realm pve with one token `ci` (`<user>@pve!ci`); two entries while
+  // rotating (docs/runbooks/rotate-ci-token.md).
+  ci: z.object({ users: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, "a CI user name is a lowercase letter, then lowercase letters, digits or '-'")).min(1).default(["ci-home"]) }).default({ users: ["ci-home"] }),
   // The backups of every VM, the contract's BackupPolicy value plus the storage vzdump writes to.
   backups: z.object({
     storage: z.string().min(1).optional(),
@@ -85,22 +91,43 @@ const provider = new proxmoxve.Provider("pve", {
   apiToken: proxmoxConfig.requireSecret("apiToken"),
   insecure: proxmoxConfig.getBoolean("insecure") ?? false,
 });
-const withProvider = { providers: [provider] };
+// Access changes (the pool, the CI token itself) are an administrator's: with
+// proxmox:adminApiToken set they use it; CI, which only has its own token, runs `pulumi up`
+// without changing them (docs/runbooks/rotate-ci-token.md). Without it, apiToken does everything.
+const adminToken = proxmoxConfig.getSecret("adminApiToken");
+const admin = adminToken
+  ? new proxmoxve.Provider("pve-admin", { endpoint: proxmoxConfig.require("endpoint"), apiToken: adminToken, insecure: proxmoxConfig.getBoolean("insecure") ?? false })
+  : provider;
+const withAdmin = { providers: [admin] };
+
+const pool = new Pool("home", { poolId: cfg.pool.id, comment: cfg.pool.comment }, withAdmin);
+
+// The token CI runs this stack with: exactly the privileges Hearth's components need, on this
+// stack's pool, storages and SDN zone (docs/proxmox.md, "AccessToken").
+const storages = [...new Set([cfg.template.storage, "local", ...(cfg.containerTemplate ? [cfg.containerTemplate.storage] : []), ...(cfg.backups.storage ? [cfg.backups.storage] : [])])].sort();
+const ciTokens = cfg.ci.users.map(
+  (user) =>
+    new AccessToken(
+      user,
+      {
+        purpose: "homeStackCi",
+        userId: `${user}@pve`,
+        tokenName: "ci",
+        pool: pool.poolId,
+        // Proxmox checks a new guest's tags on /vms/<id> before the guest is in the pool.
+        vmIds: [cfg.template.vmId, ...cfg.vms.map((vm) => vm.vmId), ...cfg.containers.map((ct) => ct.vmId)].filter((id): id is number => id !== undefined),
+        storages,
+        sdnZones: [cfg.network.zone],
+      },
+      withAdmin,
+    ),
+);
+
+// Everything else runs with apiToken (CI's token) and depends on the CI token, so a destroy
+// removes the token last: CI can tear down what it built with it.
+const withProvider = { providers: [provider], dependsOn: ciTokens };
 // Hearth adds its own labels (hearth/component, hearth/managed-by, hearth/stack) itself.
 const labels = { env: cfg.environment };
-
-const template = new CloudImageTemplate(
-  "debian-12",
-  {
-    node: cfg.node,
-    imageUrl: cfg.template.imageUrl,
-    vmId: cfg.template.vmId,
-    storage: cfg.template.storage,
-    diskSizeGb: cfg.template.diskSizeGb,
-    labels,
-  },
-  withProvider,
-);
 
 const lab = new Network(
   "lab",
@@ -112,6 +139,22 @@ const lab = new Network(
       snat: cfg.network.snat,
       dhcpRange: cfg.network.dhcpRange,
     },
+  },
+  withProvider,
+);
+
+const template = new CloudImageTemplate(
+  "debian-12",
+  {
+    node: cfg.node,
+    imageUrl: cfg.template.imageUrl,
+    vmId: cfg.template.vmId,
+    storage: cfg.template.storage,
+    diskSizeGb: cfg.template.diskSizeGb,
+    labels,
+    pool: pool.poolId,
+    // On the stack's own network, so the CI token needs SDN.Use there only (not on the host's vmbr0).
+    bridge: lab.networkId,
   },
   withProvider,
 );
@@ -150,13 +193,16 @@ const vms = cfg.vms.map(
         cloudInit: { user: "ops", sshKeys: cfg.sshKeys },
         labels,
         backups,
+        pool: pool.poolId,
       },
       withProvider,
     ),
 );
 
 // The VMs marked `ha` are highly available: started, restarted once on their node, then moved.
-const haVms = cfg.vms.flatMap((vm, i) => (vm.ha ? [new HighAvailability(`${vm.name}-ha`, { guestId: vms[i]!.vmId, state: "started" }, withProvider)] : []));
+// Managing HA takes Sys.Console on / (the schema's permission of /cluster/ha/resources), far
+// more than CI's token holds, so it is an administrator's change like the pool and the token.
+const haVms = cfg.vms.flatMap((vm, i) => (vm.ha ? [new HighAvailability(`${vm.name}-ha`, { guestId: vms[i]!.vmId, state: "started" }, withAdmin)] : []));
 
 // Containers start from a container template the node downloads (content type vztmpl); they
 // join the same network and are backed up like the VMs, each by its own vzdump job.
@@ -165,7 +211,7 @@ const ctTemplate =
   new proxmoxve.download.File(
     "ct-template",
     { nodeName: cfg.node, datastoreId: cfg.containerTemplate.storage, contentType: "vztmpl", url: cfg.containerTemplate.url, fileName: cfg.containerTemplate.fileName },
-    { provider },
+    { provider, dependsOn: ciTokens },
   );
 const containers = cfg.containers.map(
   (ct) =>
@@ -184,6 +230,7 @@ const containers = cfg.containers.map(
         features: { nesting: ct.nesting },
         labels,
         backups,
+        pool: pool.poolId,
       },
       withProvider,
     ),
@@ -194,4 +241,8 @@ export const networkId = lab.networkId;
 export const vmIds = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.vmId]));
 export const addresses = Object.fromEntries(vms.map((vm, i) => [cfg.vms[i]!.name, vm.ipv4Address]));
 export const containerIds = Object.fromEntries(containers.map((ct, i) => [cfg.containers[i]!.name, ct.vmId]));
+export const poolId = pool.poolId;
+export const ciTokenIds = Object.fromEntries(ciTokens.map((t, i) => [cfg.ci.users[i]!, t.tokenId]));
+// Secret: `pulumi stack output ciApiTokens --show-secrets --json` prints them for CI's secret store.
+export const ciApiTokens = pulumi.secret(pulumi.all(Object.fromEntries(ciTokens.map((t, i) => [cfg.ci.users[i]!, t.apiToken]))));
 export const haResources = haVms.map((ha) => ha.resourceId);

@@ -152,6 +152,16 @@ describe("the policy pack in the real engine: pulumi preview --policy-pack <dist
       program: homeProgram(true, "+admins"),
       settings: { environment: "production", site: "home" },
       message: /insecure/,
+      // The sandbox's token is root's, which production also refuses.
+      also: ["hearth-no-root-token-in-production"],
+    },
+    {
+      policy: "hearth-no-root-token-in-production",
+      site: "home",
+      program: homeProgram(false, "+admins"),
+      settings: { environment: "production", site: "home" },
+      // The token is named, its secret never (the sandbox's token is root@pam!<name>=<uuid>).
+      message: /an API token of root@pam \(root@pam![^=\s)]+\) in a production stack/,
     },
     {
       policy: "hearth-no-world-open-admin-ports",

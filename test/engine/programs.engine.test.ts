@@ -64,6 +64,16 @@ const programs: Program[] = [
       "proxmoxve:index/containerLegacy:ContainerLegacy": 1,
       // one vzdump job per VM and per container
       "proxmoxve:backup/job:Job": 4,
+      // the stack's pool, and its CI token (AccessToken homeStackCi): a user, one role per scope
+      // of the preset (7), and a token and a user ACL on each of its 13 paths (/, /sdn,
+      // /sdn/zones, the pool, 5 guests, 3 storages, the SDN zone)
+      "hearth:proxmox:Pool": 1,
+      "proxmoxve:index/poolLegacy:PoolLegacy": 1,
+      "hearth:proxmox:AccessToken": 1,
+      "proxmoxve:index/userLegacy:UserLegacy": 1,
+      "proxmoxve:user/token:Token": 1,
+      "proxmoxve:index/roleLegacy:RoleLegacy": 7,
+      "proxmoxve:index/acl:Acl": 26,
       // web-1 is highly available
       "hearth:proxmox:HighAvailability": 1,
       "proxmoxve:index/haresource:Haresource": 1,

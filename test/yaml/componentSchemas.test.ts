@@ -45,7 +45,7 @@ interface Contract {
 const expected: Record<string, Record<string, Contract>> = {
   "@hearth/proxmox": {
     CloudImageTemplate: {
-      inputs: ["node!", "imageUrl", "image", "replaceOnImageChange", "vmId!", "checksum", "checksumAlgorithm", "fileName", "templateName", "storage", "imageStorage", "diskSizeGb", "diskInterface", "bridge", "cpuType", "labels"],
+      inputs: ["node!", "imageUrl", "image", "replaceOnImageChange", "vmId!", "checksum", "checksumAlgorithm", "fileName", "templateName", "storage", "imageStorage", "diskSizeGb", "diskInterface", "bridge", "cpuType", "labels", "pool"],
       outputs: ["vmId", "node", "diskSizeGb", "diskInterface", "templateName", "imageFileId", "ref"],
     },
     VmFromTemplate: {
@@ -101,6 +101,14 @@ const expected: Record<string, Record<string, Contract>> = {
     Replication: {
       inputs: ["guestId!", "targetNode!", "jobNumber", "schedule", "rateLimitMBps", "comment", "enabled", "storages"],
       outputs: ["jobId", "targetNode", "schedule"],
+    },
+    Pool: {
+      inputs: ["poolId", "comment"],
+      outputs: ["poolId"],
+    },
+    AccessToken: {
+      inputs: ["purpose!", "userId!", "createUser", "tokenName", "pool", "vmIds", "storages", "sdnZones", "nodes", "rolePrefix", "comment"],
+      outputs: ["tokenId", "tokenSecret", "apiToken", "userId", "acls"],
     },
   },
 };

@@ -38,6 +38,7 @@ export { approvalsPolicy } from "./policies/approvals.js";
 export { checkCredentialIsolation, credentialIsolationPolicy } from "./policies/credentialIsolation.js";
 export { checkProductionBackups, productionBackupsPolicy } from "./policies/productionBackups.js";
 export { checkProxmoxTls, proxmoxTlsPolicy } from "./policies/proxmoxTls.js";
+export { checkNoRootToken, noRootTokenPolicy, proxmoxIdentity } from "./policies/noRootToken.js";
 export { riskClassesPolicy, type PlannedChange } from "./policies/riskClasses.js";
 export { checkSecrets, secretsPolicy } from "./policies/secrets.js";
 export { checkCounts, checkServerType, spendCapsPolicy } from "./policies/spendCaps.js";

@@ -61,6 +61,8 @@ export interface CloudImageTemplateArgs {
   readonly cpuType?: pulumi.Input<string>;
   /** Labels, written as Proxmox tags (`hearth-component-cloudimagetemplate`, ...). @default {} */
   readonly labels?: Record<string, string>;
+  /** A resource pool to put the template in (a `Pool`'s poolId), so a token scoped to the pool may clone it. @default none */
+  readonly pool?: pulumi.Input<string>;
 }
 
 /** What a CloudImageTemplate's `ref` holds: a clone's `template`, with the template's own id output and disk facts. */
@@ -133,6 +135,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
     const imageStorage = pve("imageStorage", args.imageStorage ?? "local", "storage");
     const bridge = pve("bridge", args.bridge ?? "vmbr0", "bridge");
     const cpuType = pve("cpuType", args.cpuType ?? "x86-64-v2-AES", "cpuType");
+    const pool = args.pool === undefined ? undefined : pve("pool", args.pool, "pool");
     const imageUrl = !own || args.imageUrl === undefined ? undefined : p((fail) => checked(args.imageUrl!, (url) => {
       checkImageUrl(fail, "imageUrl", url);
       // Without fileName the provider names the file after the URL; Proxmox refuses other extensions.
@@ -184,6 +187,7 @@ export class CloudImageTemplate extends pulumi.ComponentResource {
       {
         nodeName: node!,
         vmId: vmId!,
+        ...(pool === undefined ? {} : { poolId: pool }),
         name: templateName!,
         description: "Cloud-image template managed by Hearth",
         tags: labelsToTags(hearthLabels("CloudImageTemplate", { ...args.labels, [labelKeys.stack]: pulumi.getStack() })),

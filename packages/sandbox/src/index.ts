@@ -4,7 +4,7 @@ export { parseFaults } from "./faults.js";
 export { downloadedFileHash } from "./proxmox.js";
 export type { ChecksumAlgorithm, PveCt } from "./proxmox.js";
 export type { FaultOptions, InjectedFaults } from "./faults.js";
-export type { ProxmoxTiming, SeedTemplate, ProxmoxApiToken, ProxmoxAclEntry } from "./proxmox.js";
+export type { ProxmoxTiming, SeedTemplate, ProxmoxApiToken, ProxmoxAclEntry, ObservedCall, PermRequirement } from "./proxmox.js";
 export type { HcloudTiming } from "./hcloud/index.js";
 export type { DigitalOceanTiming } from "./digitalocean/index.js";
 export type { Credentials, UnknownCall, SandboxData, PveState, HcloudState, DoState } from "./state.js";

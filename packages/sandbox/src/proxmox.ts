@@ -18,7 +18,7 @@ import { registerStorage } from "./proxmox/storage.js";
 import { registerStorageConfig } from "./proxmox/storageConfig.js";
 import { registerTasks } from "./proxmox/tasks.js";
 import { registerVms } from "./proxmox/vms.js";
-import { aclSubject, parseTokenHeader, PermissionRouter, type ProxmoxApiToken, type RequestCaller } from "./proxmox/permissions.js";
+import { aclSubject, type ObservedCall, parseTokenHeader, PermissionRouter, type ProxmoxApiToken, type RequestCaller } from "./proxmox/permissions.js";
 import { PERMISSIONS } from "./proxmox/permissions.data.js";
 import { ApiError, type ApiResponse, type EmulatedApi } from "./router.js";
 
@@ -36,9 +36,9 @@ export { downloadedFileHash, downloadedFileContent } from "./proxmox/images.js";
 export type { ChecksumAlgorithm } from "./proxmox/images.js";
 export type { PveCt } from "./proxmox/lxcRules.js";
 
-export type { ProxmoxApiToken, ProxmoxAclEntry } from "./proxmox/permissions.js";
+export type { ObservedCall, PermRequirement, ProxmoxApiToken, ProxmoxAclEntry } from "./proxmox/permissions.js";
 
-export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToken[] }): EmulatedApi & { locks: FlockTable; router: PermissionRouter } {
+export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToken[]; observe?: (call: ObservedCall) => void }): EmulatedApi & { locks: FlockTable; router: PermissionRouter } {
   const c = createContext(ctx);
   const { store, locks } = c;
   const tokens = ctx.tokens ?? [];
@@ -60,7 +60,7 @@ export function createProxmoxApi(ctx: ProxmoxContext & { tokens?: ProxmoxApiToke
     if (!t || access.verifyToken(t.id, t.secret) !== undefined) return undefined;
     return { id: t.id, subject: access.subject(t.id) };
   };
-  const r = new PermissionRouter((req) => callerFor(req.headers), PERMISSIONS);
+  const r = new PermissionRouter((req) => callerFor(req.headers), PERMISSIONS, ctx.observe, { zoneOf: (vnet) => (c.pve.sdn.vnets[vnet] ? String(c.pve.sdn.vnets[vnet]!.zone) : undefined) });
   registerAccess(r, c, access);
   registerCluster(r, c);
   registerPools(r, c);

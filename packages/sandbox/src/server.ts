@@ -6,7 +6,7 @@ import { ConformanceRecorder, type ConformanceReport } from "./conformance/recor
 import { createDigitalOceanApi, type DigitalOceanTiming } from "./digitalocean/index.js";
 import { Faults, type FaultOptions, type InjectedFaults } from "./faults.js";
 import { createHcloudApi, type HcloudTiming } from "./hcloud/index.js";
-import { createProxmoxApi, type ProxmoxApiToken, seedTemplates, type SeedTemplate } from "./proxmox.js";
+import { createProxmoxApi, type ObservedCall, type ProxmoxApiToken, seedTemplates, type SeedTemplate } from "./proxmox.js";
 import type { ProxmoxTiming } from "./proxmox/physics.js";
 import { ApiError, type ApiResponse, type EmulatedApi, parseBody } from "./router.js";
 import { clone, type Credentials, type SandboxData, Store, type UnknownCall } from "./state.js";
@@ -38,6 +38,12 @@ export interface SandboxOptions {
      * `permissions` say (403 otherwise). @default none
      */
     apiTokens?: ProxmoxApiToken[];
+    /**
+     * Told about every Proxmox request answered, with what the PVE 9.1 schema's permission
+     * entry requires of it (the least-privilege derivation records a run with it). Its
+     * `params` are the request's, secrets included: keep them in the process.
+     */
+    observe?: (call: ObservedCall) => void;
   };
   hcloud?: HcloudTiming;
   digitalocean?: DigitalOceanTiming;
@@ -271,7 +277,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new Faults(options.faults);
   if (options.proxmox?.templates?.length) seedTemplates(store, options.proxmox.templates);
   const apis: Record<ApiName, EmulatedApi> = {
-    proxmox: createProxmoxApi({ store, faults, timing: options.proxmox, tokens: options.proxmox?.apiTokens }),
+    proxmox: createProxmoxApi({ store, faults, timing: options.proxmox, tokens: options.proxmox?.apiTokens, observe: options.proxmox?.observe }),
     hcloud: createHcloudApi({ store, faults, timing: options.hcloud }),
     digitalocean: createDigitalOceanApi({ store, faults, timing: options.digitalocean }),
   };

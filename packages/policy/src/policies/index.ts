@@ -2,6 +2,7 @@ import type { HearthPolicy } from "../definition.js";
 import { approvalsPolicy } from "./approvals.js";
 import { credentialIsolationPolicy } from "./credentialIsolation.js";
 import { productionBackupsPolicy } from "./productionBackups.js";
+import { noRootTokenPolicy } from "./noRootToken.js";
 import { proxmoxTlsPolicy } from "./proxmoxTls.js";
 import { riskClassesPolicy } from "./riskClasses.js";
 import { secretsPolicy } from "./secrets.js";
@@ -14,6 +15,7 @@ export const hearthPolicies: readonly HearthPolicy[] = [
   approvalsPolicy,
   credentialIsolationPolicy,
   proxmoxTlsPolicy,
+  noRootTokenPolicy,
   worldOpenAdminPortsPolicy,
   productionBackupsPolicy,
   spendCapsPolicy,

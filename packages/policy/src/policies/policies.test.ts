@@ -7,6 +7,7 @@ import { approvalsPolicy } from "./approvals.js";
 import { checkCredentialIsolation } from "./credentialIsolation.js";
 import { checkProductionBackups } from "./productionBackups.js";
 import { checkProxmoxTls } from "./proxmoxTls.js";
+import { checkNoRootToken } from "./noRootToken.js";
 import { riskClassesPolicy } from "./riskClasses.js";
 import { checkSecrets } from "./secrets.js";
 import { checkCounts, checkServerType } from "./spendCaps.js";
@@ -49,6 +50,29 @@ describe("hearth-proxmox-tls", () => {
   it("allows insecure in lab and sandbox", () => {
     expect(checkProxmoxTls(pveProvider({ insecure: "true" }), ctx({ environment: "lab" }))).toEqual([]);
     expect(checkProxmoxTls(pveProvider({ insecure: "true" }), ctx({ environment: "sandbox" }))).toEqual([]);
+  });
+});
+
+describe("hearth-no-root-token-in-production", () => {
+  const secret = "0b8f1c2e-5d3a-4e6f-9a7b-1c2d3e4f5a6b";
+  it("refuses an API token of root@pam (with or without privilege separation) and root's password in production, naming the token but never its secret", () => {
+    const token = checkNoRootToken(pveProvider({ apiToken: `root@pam!ci=${secret}` }), ctx({ environment: "production" }));
+    expect(token).toHaveLength(1);
+    expect(token[0]!.message).toContain("an API token of root@pam (root@pam!ci)");
+    expect(token[0]!.message).toContain("AccessToken");
+    expect(token[0]!.message).not.toContain(secret);
+    expect(checkNoRootToken(pveProvider({ username: "root@pam", password: "hunter2-secret" }), ctx({ environment: "production" }))[0]!.message).toContain("root@pam's password");
+    expect(JSON.stringify(checkNoRootToken(pveProvider({ username: "root@pam", password: "hunter2-secret" }), ctx({ environment: "production" })))).not.toContain("hunter2");
+  });
+  it("accepts another user's token in production, and root outside production", () => {
+    expect(checkNoRootToken(pveProvider({ apiToken: `ci-home@pve!ci=${secret}` }), ctx({ environment: "production" }))).toEqual([]);
+    expect(checkNoRootToken(pveProvider({ apiToken: `root@pam!ci=${secret}` }), ctx({ environment: "lab" }))).toEqual([]);
+    expect(checkNoRootToken(pveProvider({ apiToken: `root@pam!ci=${secret}` }), ctx({}))).toEqual([]);
+    // A look-alike realm is another user (root@pve is not root@pam).
+    expect(checkNoRootToken(pveProvider({ apiToken: `root@pve!ci=${secret}` }), ctx({ environment: "production" }))).toEqual([]);
+    // Credentials from PROXMOX_VE_* variables are not in the provider's config: nothing to judge.
+    expect(checkNoRootToken(pveProvider({}), ctx({ environment: "production" }))).toEqual([]);
+    expect(checkNoRootToken(res(tokens.proxmox.vm, "vm", { apiToken: `root@pam!x=${secret}` }), ctx({ environment: "production" }))).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { ApiError, type ApiRequest, type Handler, Router } from "../router.js";
+import { ApiError, type ApiRequest, type ApiResponse, type Handler, Router } from "../router.js";
+import { type CheckLookup, HANDLER_CHECKS } from "./handlerChecks.js";
 
 /** The extra API token (`USER@REALM!TOKENID`) of the request being handled, if any: tasks it starts are its own. */
 export const requestToken = new AsyncLocalStorage<string | undefined>();
@@ -170,6 +171,19 @@ export function checkPermission(permission: Permission | undefined, who: Proxmox
   throw new ApiError(403, "Permission check failed");
 }
 
+/** One in-handler check (handlerChecks.ts): one of its alternatives must hold; else the 403 of RPCEnvironment.pm `check`. */
+export function checkClause(clause: PermRequirement[], subject: PermSubject): void {
+  const holds = (r: PermRequirement): boolean => {
+    const have = subject.privs(normalize(r.path));
+    return r.any ? r.privs.some((p) => have.has(p)) : r.privs.every((p) => have.has(p));
+  };
+  if (clause.some(holds)) return;
+  const first = clause[0];
+  if (!first) throw new ApiError(403, "Permission check failed");
+  const have = subject.privs(normalize(first.path));
+  throw new ApiError(403, `Permission check failed (${normalize(first.path)}, ${first.any ? first.privs.join("|") : first.privs.find((p) => !have.has(p)) ?? first.privs[0]})`);
+}
+
 /** Parse `PVEAPIToken=USER@REALM!TOKENID=SECRET` (the header the providers send). */
 export function parseTokenHeader(header: string | undefined): { id: string; secret: string } | undefined {
   const m = /^PVEAPIToken=([^=\s]+@[^=\s!]+![^=\s]+)=(\S+)$/.exec(header ?? "");
@@ -184,8 +198,81 @@ export interface RequestCaller {
 }
 
 /**
+ * One privilege test a schema `check` asks for, with its `{param}` paths filled in from the
+ * request: all of `privs` on `path`, or (`any`) one of them.
+ */
+export interface PermRequirement {
+  path: string;
+  privs: string[];
+  any: boolean;
+}
+
+/**
+ * What a schema `check` requires of a request, written out instead of evaluated: a list of
+ * alternatives (an `or` gives several), each a list of privilege tests that must all hold
+ * (`and` joins them). The user tests of exec_api2_perm_check ask about /access/realm/<realm>
+ * (`userid-param`: Realm.AllocateUser) and /access/groups (`userid-group`); `userid-param self`
+ * is an alternative without privileges only a user itself (never a token) meets, so it is left
+ * out; `perm-modify` asks Permissions.Modify or the path's allocate privilege
+ * (RPCEnvironment.pm `check_perm_modify`). An empty list: nobody meets it (root@pam only).
+ */
+export function requirementsOf(permission: Permission | undefined, params: Record<string, unknown>): PermRequirement[][] {
+  if (!permission) return [];
+  if (permission.user === "all" || permission.user === "world") return [[]];
+  if (!permission.check) return [];
+  const fill = (template: string): string => normalize(template.replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? "")));
+  const walk = (check: PermCheck): PermRequirement[][] => {
+    const [test, ...rest] = check;
+    if (test === "and") {
+      let out: PermRequirement[][] = [[]];
+      for (const sub of rest) out = out.flatMap((a) => walk(sub as PermCheck).map((b) => [...a, ...b]));
+      return out;
+    }
+    if (test === "or") return rest.flatMap((sub) => walk(sub as PermCheck));
+    if (test === "perm") {
+      const [template, privs, ...opts] = rest as [string, string[], ...unknown[]];
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i + 1 < opts.length; i += 2) o[String(opts[i])] = opts[i + 1];
+      if (typeof o.require_param === "string" && params[o.require_param] === undefined) return [];
+      return [[{ path: fill(template), privs: [...privs], any: !!o.any }]];
+    }
+    if (test === "userid-param") {
+      if (rest[0] === "self") return [];
+      const userid = String(params.userid ?? "");
+      return [[{ path: `/access/realm/${userid.slice(userid.lastIndexOf("@") + 1)}`, privs: ["Realm.AllocateUser"], any: false }]];
+    }
+    if (test === "userid-group") return [[{ path: "/access/groups", privs: [...(rest[0] as string[])], any: true }]];
+    if (test === "perm-modify") {
+      const path = fill(rest[0] as string);
+      const alloc = /^\/storage\/.+$/.test(path) ? "Datastore.Allocate" : /^\/vms\/.+$/.test(path) ? "VM.Allocate" : /^\/pool\/.+$/.test(path) ? "Pool.Allocate" : undefined;
+      return [[{ path, privs: ["Permissions.Modify", ...(alloc ? [alloc] : [])], any: true }]];
+    }
+    return [];
+  };
+  return walk(permission.check);
+}
+
+/** A request the emulated API answered, with what its schema permission requires of it (for audits of what a program calls). */
+export interface ObservedCall {
+  method: string;
+  /** The schema path: `/nodes/{node}/qemu/{vmid}/clone`. */
+  route: string;
+  /** The caller's auth id (`root@pam` for the sandbox's own token). */
+  caller: string;
+  /** Path and body parameters of the request. */
+  params: Record<string, unknown>;
+  /** {@link requirementsOf} the route's schema permission for these parameters: one of these alternatives must hold. */
+  requires: PermRequirement[][];
+  /** The checks the handler makes besides (handlerChecks.ts): each clause must hold, by one of its tests. */
+  clauses: PermRequirement[][];
+  /** The status the API answered with. */
+  status: number;
+}
+
+/**
  * A router that checks every request of a restricted caller against the endpoint's schema
- * permission before the handler runs; it also records the emulated routes.
+ * permission before the handler runs; it also records the emulated routes, and tells
+ * `observe` (if given) about every request it answered.
  */
 export class PermissionRouter extends Router {
   readonly patterns: { method: string; pattern: string }[] = [];
@@ -193,18 +280,38 @@ export class PermissionRouter extends Router {
   constructor(
     private readonly callerFor: (req: ApiRequest) => RequestCaller | undefined,
     private readonly permissions: Record<string, Permission>,
+    private readonly observe?: (call: ObservedCall) => void,
+    private readonly lookup: CheckLookup = { zoneOf: () => undefined },
   ) {
     super();
   }
 
   override add(method: string, pattern: string, handler: Handler): this {
     this.patterns.push({ method, pattern });
-    const key = `${method} ${schemaPath(pattern)}`;
-    return super.add(method, pattern, (req) => {
+    const route = schemaPath(pattern);
+    const key = `${method} ${route}`;
+    return super.add(method, pattern, async (req) => {
       const caller = this.callerFor(req);
-      if (caller?.subject) checkPermission(this.permissions[key], caller.subject, { ...req.body, ...req.params });
-      return requestCaller.run(caller, () => requestToken.run(caller?.id, () => handler(req)));
+      const params = { ...req.body, ...req.params };
+      const observed = (status: number): void =>
+        this.observe?.({ method, route, caller: caller?.id ?? "root@pam", params, requires: requirementsOf(this.permissions[key], params), clauses: HANDLER_CHECKS[key]?.(params, this.lookup) ?? [], status });
+      try {
+        const res = await this.run(key, caller, params, req, handler);
+        observed(res.status);
+        return res;
+      } catch (err) {
+        observed(err instanceof ApiError ? err.status : 500);
+        throw err;
+      }
     });
+  }
+
+  private async run(key: string, caller: RequestCaller | undefined, params: Record<string, unknown>, req: ApiRequest, handler: Handler): Promise<ApiResponse> {
+    if (caller?.subject) {
+      checkPermission(this.permissions[key], caller.subject, params);
+      for (const clause of HANDLER_CHECKS[key]?.(params, this.lookup) ?? []) checkClause(clause, caller.subject);
+    }
+    return requestCaller.run(caller, () => requestToken.run(caller?.id, () => handler(req)));
   }
 }
 

@@ -49,6 +49,27 @@ describe("pools (pve-manager PVE/API2/Pool.pm)", () => {
     expect((await r.put("/pools", { poolid: "web", vms: "9000", delete: 1 })).body.message).toBe("update pools failed: VM 9000 is not a pool member\n");
   });
 
+  it("lists containers as members too (type lxc), filters them by type, and keeps a pool with a container from being deleted", async () => {
+    const r = pveClient(sb);
+    await r.post("/pools", { poolid: "web" });
+    const dl = await r.post("/nodes/pve1/storage/local/download-url", { content: "vztmpl", filename: "debian-12-standard_12.7-1_amd64.tar.zst", url: "https://images.example/debian-12-standard_12.7-1_amd64.tar.zst" });
+    expect(dl.status).toBe(200);
+    await waitFor(async () => ((await r.get("/nodes/pve1/storage/local/content")).body.data as { volid: string }[]).some((v) => v.volid.endsWith(".tar.zst")) || undefined);
+    const ct = await r.post("/nodes/pve1/lxc", { vmid: 200, ostemplate: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", rootfs: "local-lvm:4", pool: "web" });
+    expect(ct.status).toBe(200);
+    await r.put("/pools", { poolid: "web", vms: "9000" });
+    await waitFor(async () => ((await r.get("/nodes/pve1/lxc/200/status/current")).body.data?.lock === undefined ? true : undefined));
+    const members = (await r.get("/pools?poolid=web")).body.data[0].members as { id: string; type: string }[];
+    expect(members.map((m) => `${m.id} ${m.type}`)).toEqual(["lxc/200 lxc", "qemu/9000 qemu"]);
+    expect(((await r.get("/pools?poolid=web&type=lxc")).body.data[0].members as { id: string }[]).map((m) => m.id)).toEqual(["lxc/200"]);
+    expect(((await r.get("/pools?poolid=web&type=qemu")).body.data[0].members as { id: string }[]).map((m) => m.id)).toEqual(["qemu/9000"]);
+    await r.put("/pools", { poolid: "web", vms: "9000", delete: 1 });
+    expect((await r.del("/pools?poolid=web")).body.message).toBe("delete pool failed: pool 'web' is not empty (contains VM 200)\n");
+    // Removing the container from the pool (PUT delete) empties it.
+    expect((await r.put("/pools", { poolid: "web", vms: "200", delete: 1 })).status).toBe(200);
+    expect((await r.get("/pools?poolid=web")).body.data[0].members).toEqual([]);
+  });
+
   it("deletes only empty pools, and the pool's ACLs with it", async () => {
     const r = pveClient(sb);
     await r.post("/pools", { poolid: "web" });

@@ -3,14 +3,21 @@ import type { PveState } from "../state.js";
 import type { PveContext } from "./context.js";
 import { requestCaller } from "./permissions.js";
 import { bool, str } from "./props.js";
+import { ctResource } from "./lxc.js";
 import { storageDefinition } from "./storageConfig.js";
 
-/** The guests and storages of a pool: `vms` (PUT /pools) and VMs created or cloned with `pool`. */
+/**
+ * The guests and storages of a pool: `vms` (PUT /pools) and the VMs and containers created or
+ * cloned with `pool`. Guest ids are one namespace for qemu and lxc (pve-cluster `vmlist`), and a
+ * pool's `vms` holds both (pve-access-control src/PVE/AccessControl.pm `add_vm_to_pool`, called
+ * by qemu-server and pve-container alike).
+ */
 export function poolMembers(pve: PveState, poolid: string): { vms: number[]; storage: string[] } {
   const pool = pve.pools[poolid];
   if (!pool) return { vms: [], storage: [] };
   const vms = new Set(pool.vms ?? []);
   for (const vm of Object.values(pve.vms)) if (vm.config.pool === poolid) vms.add(vm.vmid);
+  for (const ct of Object.values(pve.containers ?? {})) if (ct.pool === poolid) vms.add(ct.vmid);
   return { vms: [...vms].sort((a, b) => a - b), storage: [...(pool.storage ?? [])].sort() };
 }
 
@@ -22,6 +29,7 @@ export function poolOf(pve: PveState, vmid: number): string | undefined {
 /** Resource pools (proxmox/pve-manager PVE/API2/Pool.pm). */
 export function registerPools(r: Router, c: PveContext): void {
   const { pve, fail, ok, vmResource, store } = c;
+  const containers = () => pve.containers ?? {};
   const paramError = (fields: Record<string, string>): never => {
     throw new ApiError(400, "Parameter verification failed.", undefined, fields);
   };
@@ -38,15 +46,19 @@ export function registerPools(r: Router, c: PveContext): void {
     return !subject || subject.privs(`/pool/${poolid}`).has("Pool.Audit");
   };
 
-  /** Pool.pm `read_pool` / index with poolid: members are existing guests and defined storages. */
+  /**
+   * Pool.pm `read_pool` / index with poolid: members are existing guests (each with the type the
+   * cluster's vmlist gives it, `qemu` or `lxc`, filtered by `type`) and defined storages.
+   */
   function poolInfo(poolid: string, type?: string): Record<string, unknown> {
     const pool = pve.pools[poolid] ?? fail(500, `pool '${poolid}' does not exist`);
     const { vms, storage } = poolMembers(pve, poolid);
     const members: Record<string, unknown>[] = [];
     for (const vmid of vms) {
       const vm = pve.vms[vmid];
-      if (!vm || (type !== undefined && type !== "qemu")) continue;
-      members.push(vmResource(vm));
+      const ct = containers()[vmid];
+      if (vm && (type === undefined || type === "qemu")) members.push(vmResource(vm));
+      else if (ct && (type === undefined || type === "lxc")) members.push(ctResource(ct));
     }
     if (type === undefined || type === "storage") {
       for (const id of storage) {
@@ -97,6 +109,7 @@ export function registerPools(r: Router, c: PveContext): void {
         if (!members.includes(vmid)) failUpdate(`VM ${vmid} is not a pool member`);
         pool.vms = (pool.vms ?? []).filter((v) => v !== vmid);
         if (vm?.config.pool === poolid) delete vm.config.pool;
+        if (containers()[vmid]?.pool === poolid) delete containers()[vmid]!.pool;
       } else {
         if (members.includes(vmid)) failUpdate(`VM ${vmid} is already a pool member`);
         const existing = poolOf(pve, vmid);
@@ -106,6 +119,7 @@ export function registerPools(r: Router, c: PveContext): void {
           const old = pve.pools[existing]!;
           old.vms = (old.vms ?? []).filter((v) => v !== vmid);
           if (vm?.config.pool === existing) delete vm.config.pool;
+          if (containers()[vmid]?.pool === existing) delete containers()[vmid]!.pool;
         }
         pool.vms = [...(pool.vms ?? []), vmid];
       }
@@ -134,7 +148,7 @@ export function registerPools(r: Router, c: PveContext): void {
     const sub = Object.keys(pve.pools).find((p) => p.startsWith(`${poolid}/`) && !p.slice(poolid.length + 1).includes("/"));
     if (sub) fail(500, `delete pool failed: pool '${poolid}' is not empty (contains pool '${sub}')`);
     const { vms, storage } = poolMembers(pve, poolid);
-    const vm = vms.find((v) => pve.vms[v]);
+    const vm = vms.find((v) => pve.vms[v] || containers()[v]);
     if (vm !== undefined) fail(500, `delete pool failed: pool '${poolid}' is not empty (contains VM ${vm})`);
     const st = storage.find((s) => storageDefinition(pve, s));
     if (st !== undefined) fail(500, `delete pool failed: pool '${poolid}' is not empty (contains storage '${st}')`);

@@ -30,7 +30,12 @@ export function registerVms(r: Router, c: PveContext): void {
     if (pve.vms[id]) fail(500, `unable to create VM ${id} - VM ${id} already exists on node '${pve.vms[id]!.node}'`);
     // pve-cluster Cluster.pm `check_vmid_unused`: ids are shared with containers ("CT <id> already exists").
     if (pve.containers?.[id]) fail(500, `unable to create VM ${id} - CT ${id} already exists on node '${pve.containers[id]!.node}'`);
+    // Qemu.pm `create_vm`: `check_pool_exist` up front (a 403 "pool does not exist"), and
+    // `add_vm_to_pool` once the VM is created.
+    const pool = str(q.body.pool);
+    if (pool !== undefined && !pve.pools[pool]) fail(403, `Permission check failed (pool '${pool}' does not exist)`);
     const vm: PveVm = { vmid: id, node: q.params.node!, status: "stopped", lock: "create", config: {}, firewall: { rules: [], options: {} } };
+    if (pool !== undefined) vm.config.pool = pool;
     pve.vms[id] = vm;
     try {
       applyConfig(vm, q.body);
