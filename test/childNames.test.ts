@@ -20,6 +20,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rule } from "@hearth/core";
+import { callPresets } from "@hearth/kit/testing";
 import * as proxmox from "@hearth/proxmox";
 import * as hcloud from "@hearth/hcloud";
 import * as digitalocean from "@hearth/digitalocean";
@@ -252,6 +253,29 @@ const fixtures: Record<string, Fixture> = {
       ["hcloud:index/primaryIp:PrimaryIp", "pin-hip", "hearth:hcloud:PublicIp::pin-hip"],
     ],
   },
+  "hcloud Volume": {
+    make: (opts) => new hcloud.Volume("pin-hvol", { location: "fsn1", sizeGb: 10 }, opts),
+    children: [
+      ["hearth:hcloud:Volume", "pin-hvol", ""],
+      ["hcloud:index/volume:Volume", "pin-hvol", "hearth:hcloud:Volume::pin-hvol"],
+    ],
+  },
+  "hcloud VmFromTemplate with volumes": {
+    make: (opts) => new hcloud.VmFromTemplate("pin-hvmv", { location: "fsn1", volumes: [{ volumeId: "4711", mountPath: "/srv" }, { volumeId: "4712" }] }, opts),
+    children: [
+      ["hearth:hcloud:VmFromTemplate", "pin-hvmv", ""],
+      ["hcloud:index/server:Server", "pin-hvmv", "hearth:hcloud:VmFromTemplate::pin-hvmv"],
+      ["hcloud:index/volumeAttachment:VolumeAttachment", "pin-hvmv-volume-0", "hearth:hcloud:VmFromTemplate::pin-hvmv"],
+      ["hcloud:index/volumeAttachment:VolumeAttachment", "pin-hvmv-volume-1", "hearth:hcloud:VmFromTemplate::pin-hvmv"],
+    ],
+  },
+  "hcloud Snapshot": {
+    make: (opts) => new hcloud.Snapshot("pin-hsnap", { instanceId: "4242" }, opts),
+    children: [
+      ["hearth:hcloud:Snapshot", "pin-hsnap", ""],
+      ["hcloud:index/snapshot:Snapshot", "pin-hsnap", "hearth:hcloud:Snapshot::pin-hsnap"],
+    ],
+  },
   "digitalocean Network": {
     make: (opts) => new digitalocean.Network("pin-dnet", { region: "ams3", cidr: "10.90.0.0/20" }, opts),
     children: [
@@ -281,6 +305,30 @@ const fixtures: Record<string, Fixture> = {
       ["hearth:digitalocean:VmFromTemplate", "pin-dvm", ""],
       ["digitalocean:index/sshKey:SshKey", "pin-dvm-ssh-0", "hearth:digitalocean:VmFromTemplate::pin-dvm"],
       ["digitalocean:index/droplet:Droplet", "pin-dvm", "hearth:digitalocean:VmFromTemplate::pin-dvm"],
+    ],
+  },
+  "digitalocean Volume": {
+    make: (opts) => new digitalocean.Volume("pin-dvol", { region: "ams3", sizeGb: 10 }, opts),
+    children: [
+      ["hearth:digitalocean:Volume", "pin-dvol", ""],
+      ["digitalocean:index/volume:Volume", "pin-dvol", "hearth:digitalocean:Volume::pin-dvol"],
+    ],
+  },
+  "digitalocean VmFromTemplate with volumes": {
+    make: (opts) => new digitalocean.VmFromTemplate("pin-dvmv", { region: "ams3", volumes: [{ volumeId: "506f78a4-e098-11e5-ad9f-000f53306ae1", mountPath: "/srv" }] }, opts),
+    children: [
+      ["hearth:digitalocean:VmFromTemplate", "pin-dvmv", ""],
+      // A read of the volume (its name and region), then the attachment; same name, other kinds.
+      ["digitalocean:index/volume:Volume", "pin-dvmv-volume-0", "hearth:digitalocean:VmFromTemplate::pin-dvmv"],
+      ["digitalocean:index/droplet:Droplet", "pin-dvmv", "hearth:digitalocean:VmFromTemplate::pin-dvmv"],
+      ["digitalocean:index/volumeAttachment:VolumeAttachment", "pin-dvmv-volume-0", "hearth:digitalocean:VmFromTemplate::pin-dvmv"],
+    ],
+  },
+  "digitalocean VolumeSnapshot": {
+    make: (opts) => new digitalocean.VolumeSnapshot("pin-dsnap", { volumeId: "506f78a4-e098-11e5-ad9f-000f53306ae1" }, opts),
+    children: [
+      ["hearth:digitalocean:VolumeSnapshot", "pin-dsnap", ""],
+      ["digitalocean:index/volumeSnapshot:VolumeSnapshot", "pin-dsnap", "hearth:digitalocean:VolumeSnapshot::pin-dsnap"],
     ],
   },
   "digitalocean PublicIp": {
@@ -373,13 +421,17 @@ beforeAll(async () => {
           case "digitalocean:index/reservedIp:ReservedIp":
             state.ipAddress = "198.51.100.7";
             break;
+          // A read of a volume by id (a droplet's `volumes`): its name and region.
+          case "digitalocean:index/volume:Volume":
+            if (args.id) return { id: args.id, state: { name: "data", region: "ams3" } };
+            break;
         }
         // Hetzner and DigitalOcean ids are numbers, and components check the ids they are given
         // (a GatewayNode hands its VM the firewall's and the primary IP's ids).
         if (args.type.startsWith("hcloud:") || args.type.startsWith("digitalocean:")) return { id: String(nextId++), state };
         return { id: `${args.name}-id-${nextId++}`, state };
       },
-      call: (args) => args.inputs,
+      call: (args) => callPresets[args.token]?.(args.inputs) ?? args.inputs,
     },
     "hearth",
     "test",

@@ -68,7 +68,18 @@ export function sandboxStackConfig(sandbox: Sandbox, stack: SandboxStack): Sandb
         // Hetzner only: no DigitalOcean provider plugin can be built here (docs/engine.md).
         // Two ingress gateways in different locations and one egress gateway.
         gateways: [
-          { name: "ingress-fsn1", role: "ingress", cloud: "hcloud", region: "fsn1", size: "cx23", tunnelAddress: "10.99.0.11", ports: [{ protocol: "tcp", port: 80 }, { protocol: "tcp", port: 443 }] },
+          {
+            name: "ingress-fsn1",
+            role: "ingress",
+            cloud: "hcloud",
+            region: "fsn1",
+            size: "cx23",
+            tunnelAddress: "10.99.0.11",
+            ports: [{ protocol: "tcp", port: 80 }, { protocol: "tcp", port: 443 }],
+            // A volume outlives the gateway's VM. Volumes are protected from deletion by default;
+            // the demo and the tests destroy the whole stack at the end, so this one is not.
+            volume: { sizeGb: 10, mountPath: "/var/lib/hearth", deleteProtection: false },
+          },
           { name: "ingress-hel1", role: "ingress", cloud: "hcloud", region: "hel1", size: "cx23", tunnelAddress: "10.99.0.12", ports: [{ protocol: "tcp", port: 80 }, { protocol: "tcp", port: 443 }] },
           { name: "egress-nbg1", role: "egress", cloud: "hcloud", region: "nbg1", size: "cx23", tunnelAddress: "10.99.0.21" },
         ],

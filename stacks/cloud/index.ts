@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { GatewayCatalog } from "@hearth/catalog";
 import { HearthValidationError } from "@hearth/core";
 import { environmentSchema, parseStackConfig, z } from "../lib/config";
+import * as hearthDo from "@hearth/digitalocean";
+import * as hearthHcloud from "@hearth/hcloud";
 import { GatewayNode } from "@hearth/gateway";
 
 // Stack config, checked up front so `pulumi preview` names the key to fix. The components
@@ -18,6 +20,15 @@ const gateway = z.object({
   tunnelAddress: z.string().min(1),
   ports: z.array(port).default([]),
   state: z.enum(["active", "draining"]).default("active"),
+  // A volume the gateway keeps its state on (certificates, logs), outliving the VM: protected
+  // from deletion unless deleteProtection is false.
+  volume: z
+    .object({
+      sizeGb: z.number().int(),
+      mountPath: z.string().min(1),
+      deleteProtection: z.boolean().optional(),
+    })
+    .optional(),
 });
 const schema = z.object({
   environment: environmentSchema,
@@ -73,8 +84,17 @@ if (uses("digitalocean")) {
 }
 
 const wireguardSeed = config.requireSecret("wireguardSeed");
+// Each gateway's volume, a Volume of its cloud in its region, named after it (`<gateway>-data`).
+const volumes = cfg.gateways.map((g) => {
+  if (!g.volume) return undefined;
+  const name = `${g.name}-data`;
+  const common = { sizeGb: g.volume.sizeGb, labels: { env: cfg.environment }, ...(g.volume.deleteProtection === undefined ? {} : { deleteProtection: g.volume.deleteProtection }) };
+  return g.cloud === "hcloud"
+    ? new hearthHcloud.Volume(name, { ...common, location: g.region as hearthHcloud.HcloudLocation }, { providers })
+    : new hearthDo.Volume(name, { ...common, region: g.region as hearthDo.DoRegion }, { providers });
+});
 const doors = cfg.gateways.map(
-  (g) =>
+  (g, i) =>
     new GatewayNode(
       g.name,
       {
@@ -90,6 +110,7 @@ const doors = cfg.gateways.map(
         state: g.state,
         wireguardSeed,
         labels: { env: cfg.environment },
+        ...(g.volume ? { volumes: [{ volumeId: volumes[i]!.volumeId, mountPath: g.volume.mountPath }] } : {}),
       },
       { providers },
     ),
@@ -108,6 +129,8 @@ const catalog = new GatewayCatalog("front-doors", {
 export const publicIps = Object.fromEntries(cfg.gateways.map((g, i) => [g.name, doors[i]!.publicIp]));
 /** WireGuard public key per gateway name, for home's peer config. */
 export const wireguardPublicKeys = Object.fromEntries(cfg.gateways.map((g, i) => [g.name, doors[i]!.publicKey]));
+/** The volume id per gateway that has one. */
+export const volumeIds = Object.fromEntries(cfg.gateways.flatMap((g, i) => (volumes[i] ? [[g.name, volumes[i]!.volumeId]] : [])));
 export const catalogDocument = catalog.document;
 export const catalogSignature = catalog.signature;
 export const catalogPublicKey = catalog.publicKey;

@@ -100,6 +100,11 @@ describe("stacks against the sandbox: the real programs, engine and providers", 
     const outputs = JSON.parse((await w.run(["stack", "output", "--json", "--stack", stackName])).stdout) as { publicIps: Record<string, string>; catalogDocument: string };
     expect(Object.keys(outputs.publicIps).sort()).toEqual(["egress-nbg1", "ingress-fsn1", "ingress-hel1"]);
     expect(JSON.parse(outputs.catalogDocument).gateways).toHaveLength(3);
+    // ingress-fsn1 keeps its state on a volume, attached to its server and mounted by its bootstrap.
+    const [volume] = Object.values(hc.volumes ?? {});
+    expect(volume).toMatchObject({ name: "ingress-fsn1-data", server: servers.find((s) => s.name === "ingress-fsn1")!.id, location: { name: "fsn1" } });
+    expect((outputs as unknown as { volumeIds: Record<string, string> }).volumeIds).toEqual({ "ingress-fsn1": String(volume!.id) });
+    expect(hc.guestUserData?.[String(servers.find((s) => s.name === "ingress-fsn1")!.id)]).toContain(`${String(volume!.linux_device)} /var/lib/hearth auto defaults,nofail`);
 
     await ok(w, "preview", "--expect-no-changes");
 

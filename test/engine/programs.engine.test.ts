@@ -101,6 +101,10 @@ const programs: Program[] = [
       "hcloud:index/server:Server": 3,
       "hcloud:index/primaryIp:PrimaryIp": 3,
       "hcloud:index/firewall:Firewall": 3,
+      // ingress-fsn1's volume (Pulumi.dev.yaml), attached by its VM
+      "hearth:hcloud:Volume": 1,
+      "hcloud:index/volume:Volume": 1,
+      "hcloud:index/volumeAttachment:VolumeAttachment": 1,
       "hearth:catalog:GatewayCatalog": 1,
     },
   },
@@ -173,6 +177,22 @@ const programs: Program[] = [
     },
   },
   {
+    dir: "examples/hcloud-volume",
+    plugins: ["hcloud@1.41.0"],
+    config: { sshPublicKey: sshKey },
+    secrets: { "hcloud:token": secrets.hcloudToken },
+    plan: {
+      ...stack,
+      "hearth:hcloud:Volume": 1,
+      "hcloud:index/volume:Volume": 1,
+      "hearth:hcloud:VmFromTemplate": 1,
+      "hcloud:index/server:Server": 1,
+      "hcloud:index/volumeAttachment:VolumeAttachment": 1,
+      "hearth:hcloud:Snapshot": 1,
+      "hcloud:index/snapshot:Snapshot": 1,
+    },
+  },
+  {
     dir: "examples/hcloud-vm",
     plugins: ["hcloud@1.41.0"],
     config: { sshPublicKey: sshKey },
@@ -216,6 +236,13 @@ const programs: Program[] = [
 const digitalOceanPrograms: Program[] = [
   {
     dir: "examples/digitalocean-vm",
+    plugins: ["digitalocean@4.80.1"],
+    config: { sshPublicKey: sshKey },
+    secrets: { "digitalocean:token": secrets.doToken },
+    plan: {},
+  },
+  {
+    dir: "examples/digitalocean-volume",
     plugins: ["digitalocean@4.80.1"],
     config: { sshPublicKey: sshKey },
     secrets: { "digitalocean:token": secrets.doToken },

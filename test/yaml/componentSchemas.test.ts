@@ -51,7 +51,7 @@ const expected: Record<string, Record<string, Contract>> = {
     VmFromTemplate: {
       inputs: [
         // the contract (VmArgs in @hearth/core)
-        "hostname", "size", "cores", "memoryMb", "networks", "firewallGroups", "cloudInit", "labels", "backups", "deleteProtection",
+        "hostname", "size", "cores", "memoryMb", "networks", "firewallGroups", "cloudInit", "labels", "backups", "deleteProtection", "volumes",
         // Proxmox's own
         "node!", "template!", "full", "cpuType", "disks", "storage", "vmId", "vmIdRange", "agent", "agentTimeout", "pool", "started", "onBoot", "clonesPerStorage",
       ],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { checkCloudConfig, checkSshKeys, renderCloudConfig } from "./cloudinit.js";
+import { appendRuncmd, checkCloudConfig, checkSshKeys, renderCloudConfig } from "./cloudinit.js";
 import { HearthValidationError, failFor } from "./errors.js";
 
 const fail = failFor("VmFromTemplate", "web");
@@ -70,5 +70,21 @@ describe("checkCloudConfig", () => {
     expect(error).toBeInstanceOf(HearthValidationError);
     expect((error as Error).message).not.toContain("b3BlbnNzaC1rZXktdjEAAAAA");
     expect((error as HearthValidationError).value).toBe("[private key]");
+  });
+});
+
+describe("appendRuncmd", () => {
+  const fail = failFor("VmFromTemplate", "t");
+  it("adds commands at the end of a rendered document's runcmd and keeps everything else as it was", () => {
+    const config = { hostname: "gw", writeFiles: [{ path: "/etc/x", content: "0644\nyes: no\n", permissions: "0600" }], runcmd: [["systemctl", "enable", "x"]] as const };
+    const doc = renderCloudConfig(config);
+    const added = appendRuncmd(fail, "userData", doc, ["mount /srv"]);
+    expect(added).toBe(renderCloudConfig({ ...config, runcmd: [...config.runcmd, "mount /srv"] }));
+    expect(appendRuncmd(fail, "userData", doc, [])).toBe(doc);
+  });
+  it("refuses a script or a document it cannot add to, without echoing it", () => {
+    expect(() => appendRuncmd(fail, "userData", "#!/bin/sh\necho secret-value\n", ["mount /srv"])).toThrow(/not a #cloud-config document/);
+    expect(() => appendRuncmd(fail, "userData", "#cloud-config\nruncmd: nope\n", ["mount /srv"])).toThrow(/runcmd is not a list/);
+    expect(() => appendRuncmd(fail, "userData", "#!/bin/sh\necho secret-value\n", ["x"])).not.toThrow(/secret-value/);
   });
 });

@@ -1,5 +1,6 @@
 import { failFor, type Fail } from "./errors.js";
 import { checkHostname } from "./naming.js";
+import { parse } from "yaml";
 import { checkYamlString, renderYaml11 } from "./yaml11.js";
 
 /** A user account created by cloud-init. */
@@ -170,6 +171,29 @@ export function renderCloudConfig(config: CloudConfig, fail: Fail = renderFail):
   if (config.runcmd?.length) doc.runcmd = config.runcmd.map((c) => (typeof c === "string" ? c : [...c]));
   checkStrings(fail, "", doc);
   return `#cloud-config\n${renderYaml11(doc)}`;
+}
+
+/**
+ * Adds shell commands to the end of a `#cloud-config` document's `runcmd` (read and written as
+ * YAML 1.1, cloud-init's PyYAML dialect), for user data Hearth did not render itself (a
+ * GatewayNode's bootstrap, a user's own document). A script or anything else that is not a
+ * `#cloud-config` mapping is refused: Hearth cannot add to it. The document is never echoed.
+ */
+export function appendRuncmd(fail: Fail, field: string, userData: string, commands: readonly string[]): string {
+  if (commands.length === 0) return userData;
+  const refuse = (why: string): never => fail(field, "[user data]", `${why}; Hearth adds volume mounts to a #cloud-config document only: mount the volumes yourself and leave their mountPath out`);
+  if (!/^#cloud-config[ \t]*\r?\n/.test(userData)) refuse("the user data is not a #cloud-config document");
+  let doc: unknown;
+  try {
+    doc = parse(userData, { version: "1.1" });
+  } catch {
+    refuse("the user data is not valid YAML");
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) refuse("the user data is not a mapping");
+  const { runcmd = [], ...rest } = doc as Record<string, unknown>;
+  if (!Array.isArray(runcmd)) refuse("its runcmd is not a list");
+  checkStrings(fail, field, commands);
+  return `#cloud-config\n${renderYaml11({ ...rest, runcmd: [...(runcmd as unknown[]), ...commands] })}`;
 }
 
 /** Every string of a rendered document, checked before rendering. */

@@ -79,6 +79,7 @@ export {
   type Weekday,
 } from "./backup.js";
 export {
+  appendRuncmd,
   checkCloudConfig,
   checkSshKeys,
   checkUserDataSize,

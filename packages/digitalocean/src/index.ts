@@ -7,5 +7,7 @@ export { doBackupHours, doBackupPlans, doWeekdays, type DoBackupSchedule, type D
 export { Network, type NetworkArgs } from "./network.js";
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 export { type DoInboundRule, type DoOutboundRule, type DoRules } from "./rules.js";
-export { VmFromTemplate, type VmFromTemplateArgs, type VmNetwork } from "./vmFromTemplate.js";
+export { VmFromTemplate, type VmFromTemplateArgs, type VmNetwork, type VmVolume } from "./vmFromTemplate.js";
 export { PublicIp, type PublicIpArgs } from "./publicIp.js";
+export { Volume, doVolumeLimits, type VolumeArgs } from "./volume.js";
+export { VolumeSnapshot, type VolumeSnapshotArgs } from "./volumeSnapshot.js";

@@ -40,7 +40,7 @@ describe("DigitalOcean components refuse generated bad input and register nothin
   it("VmFromTemplate", async () => {
     const vpc = new Network("lab", { region: "ams3", cidr: "10.30.0.0/20" });
     const fw = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
-    const valid: VmFromTemplateArgs = { region: "ams3", networks: [{ networkId: vpc.networkId }], firewallGroups: [fw.groupId], tags: ["team-a"], backups: { schedule: "sun 20:00" } };
+    const valid: VmFromTemplateArgs = { volumes: [{ volumeId: "506f78a4-e098-11e5-ad9f-000f53306ae1", mountPath: "/srv/data" }], region: "ams3", networks: [{ networkId: vpc.networkId }], firewallGroups: [fw.groupId], tags: ["team-a"], backups: { schedule: "sun 20:00" } };
     const bad = brokenArgs(valid, [
       ["region", fc.oneof(fc.string(), notAString)],
       ["size", fc.oneof(fc.string().filter((s) => !["nano", "small", "medium", "large", "xlarge"].includes(s)), notAString.filter((v) => v !== undefined))],
@@ -59,6 +59,10 @@ describe("DigitalOcean components refuse generated bad input and register nothin
       ["backups.schedule", fc.oneof(notAString.filter((v) => v !== undefined), fc.constantFrom("*-*-* 03:00", "mon..fri 04:00", "*-*-* 04:30", "2027-*-* 04:00"))],
       ["backups.retention", fc.oneof(notAnObject.filter((v) => v !== null), fc.record({ keepWeekly: fc.integer({ min: 5, max: 100 }) }), fc.record({ keepDaily: notAWholeNumber }))],
       ["deleteProtection", fc.oneof(fc.string(), fc.double())],
+      ["volumes", notAList],
+      ["volumes.0", notAnObject],
+      ["volumes.0.volumeId", fc.oneof(fc.constantFrom("", " "), notAString)],
+      ["volumes.0.mountPath", fc.oneof(fc.constantFrom("relative", "/", "/a/../b", "", "/srv data", "srv/"), notAString)],
       ["sshKeys", notAList],
       ["image", fc.oneof(notAString.filter((v) => v !== undefined && v !== null), fc.constantFrom("Debian 12", ""))],
     ]);

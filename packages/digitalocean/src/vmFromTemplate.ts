@@ -10,6 +10,7 @@ import {
   validateVmArgs,
   vmResources,
   type BackupPolicy,
+  type Fail,
   type VmArgs,
   type VmCloudInit,
   type VmOutputs,
@@ -20,6 +21,7 @@ import { checked, childOptions, cloudVmUserData, composedLabels, compositionOf, 
 import { checkDoRetention, toDropletBackupPolicy, type DoBackupSchedule } from "./backups.js";
 import { checkDropletSize, checkRegion, dropletSizeFor, type DoRegion } from "./catalog.js";
 import { checkFirewallTag, checkTags, doLabels, doTags } from "./labels.js";
+import { doVolumeDevice } from "./volume.js";
 
 /** The VPC a droplet joins (the contract's VmNetworkAttachment, with values that may come from other resources). */
 export interface VmNetwork {
@@ -31,6 +33,14 @@ export interface VmNetwork {
    * saying so; the field exists so the contract's literal type-checks.
    */
   readonly ipv4Address?: pulumi.Input<string>;
+}
+
+/** One volume a droplet attaches (the contract's VmVolumeAttachment, with a volume id that may come from a Volume). */
+export interface VmVolume {
+  /** A digitalocean `Volume`'s `volumeId` output, or an existing volume's id, in the droplet's region. */
+  readonly volumeId: pulumi.Input<string>;
+  /** An absolute path in the guest to mount the volume at on first boot (through cloud-init). @default not mounted (attached only) */
+  readonly mountPath?: string;
 }
 
 /**
@@ -104,13 +114,25 @@ export interface VmFromTemplateArgs {
    * `ForceNewIfChange("ipv6", ...)` when it goes from true to false). @default false
    */
   readonly ipv6?: boolean;
+  /**
+   * Volumes to attach, each through its own attachment `${name}-volume-<i>`, which detaches it
+   * before the droplet goes or is replaced, and mounted at `mountPath` on first boot: cloud-init
+   * adds an `/etc/fstab` line with `nofail` for `/dev/disk/by-id/scsi-0DO_Volume_<volume name>`
+   * (the path DigitalOcean's CSI driver mounts, digitalocean/csi-digitalocean driver/node.go) and
+   * mounts it once attached. Each volume is read (`${name}-volume-<i>`, a read of the digitalocean
+   * Volume) for its name and region. A mount is part of the user data, so adding or removing a
+   * mounted volume later replaces the droplet (the volume and its data stay). A volume must be in
+   * the droplet's region. @default none
+   */
+  readonly volumes?: VmVolume[];
 }
 
 /**
  * A DigitalOcean droplet from an image or snapshot, the cloud twin of the Proxmox VmFromTemplate.
  *
  * Children: `${name}` (digitalocean Droplet), `${name}-ssh-<i>` (digitalocean SshKey, one per
- * public key line in `sshKeys`).
+ * public key line in `sshKeys`), `${name}-volume-<i>` (digitalocean VolumeAttachment, and a read
+ * of the digitalocean Volume, one each per entry of `volumes`).
  */
 export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<VmOutputs> {
   /** The droplet's id, as a string. */
@@ -162,8 +184,25 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
       }),
     );
     const keys = problems.check((f) => sortSshKeys(f, "sshKeys", args.sshKeys));
-    const userData =
-      reported("cloudInit") || reported(hostnameField) ? undefined : problems.check((f) => cloudVmUserData(f, hostname, args.cloudInit, args.userData, "digitalocean"));
+    const volumes = (Array.isArray(args.volumes) ? args.volumes : []).map((v, i) => {
+      if (reported(`volumes[${i}]`)) return undefined;
+      const volumeId = problems.check((f) =>
+        checked(v.volumeId, (id) => {
+          if (typeof id !== "string" || id.trim() === "") f(`volumes[${i}].volumeId`, id, "use a digitalocean Volume's volumeId or an existing volume's id");
+        }),
+      );
+      return volumeId === undefined ? undefined : { volumeId, mountPath: v.mountPath };
+    });
+    // "up to fifteen volumes may be attached to a Droplet at a time" (../shared/specs/digitalocean-openapi.json, attach action).
+    if (volumes.length > 15) problems.check((f) => f("volumes", `${volumes.length} volumes`, "a droplet attaches at most 15 volumes"));
+    const mounted = volumes.filter((v) => v?.mountPath !== undefined);
+    const userDataWith = (f: Fail, devices: readonly string[]) =>
+      cloudVmUserData(f, hostname, args.cloudInit, args.userData, "digitalocean", mounted.map((v, j) => ({ device: devices[j]!, mountPath: v!.mountPath! })));
+    // Checked now with stand-in devices (sizes, conflicts with userData); rendered below with the real ones.
+    const plannedUserData =
+      reported("cloudInit") || reported(hostnameField) || reported("volumes")
+        ? undefined
+        : problems.check((f) => userDataWith(f, mounted.map(() => doVolumeDevice("v".repeat(64)))));
     const labels = reported("labels") ? undefined : problems.check((f) => doLabels(f, "VmFromTemplate", args.labels));
     // A composing component (GatewayNode) may lay its own labels over these (@hearth/kit composition); flattened like the rest.
     const composition = compositionOf(opts).labels;
@@ -204,6 +243,21 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
     problems.throwIfAny();
     super("hearth:digitalocean:VmFromTemplate", name, {}, opts);
     this.size = size!;
+    // Each volume as DigitalOcean has it: its name (the device path) and region, checked against
+    // the droplet's before anything is attached.
+    const facts = volumes.map((v, i) => {
+      const read = digitalocean.Volume.get(childName(name, "volume", i), v!.volumeId, undefined, { parent: this });
+      return pulumi.all([read.id, read.name, read.region, region!]).apply(([id, volumeName, volumeRegion, wanted]) => {
+        if (volumeRegion !== undefined && volumeRegion !== wanted) {
+          fail(`volumes[${i}].volumeId`, id, `volume "${volumeName}" is in ${volumeRegion}; a droplet attaches volumes of its own region (${wanted}) only`);
+        }
+        return { id, device: doVolumeDevice(volumeName) };
+      });
+    });
+    const userData =
+      mounted.length === 0
+        ? plannedUserData
+        : pulumi.all(volumes.flatMap((v, i) => (v?.mountPath === undefined ? [] : [facts[i]!.device]))).apply((devices) => pulumi.output(userDataWith(fail, devices)!));
 
     const registered = keys!.publicKeys.map(({ index, key }) => {
       const keyName = childName(name, "ssh", index);
@@ -227,7 +281,22 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
       },
       childOptions(opts, name, { parent: this, ...(args.deleteProtection ? { protect: true } : {}) }),
     );
-    this.instanceId = droplet.id;
+    // One attachment per volume, replaced delete-first: "Each volume may only be attached to a
+    // single Droplet" (../shared/specs/digitalocean-openapi.json, attach action) and the
+    // provider's attachment create does not detach it from another droplet, its delete detaches it
+    // from its own (terraform-provider-digitalocean, digitalocean/volume/resource_volume_attachment.go).
+    // When the droplet is replaced (created first), the old attachment detaches, the new one
+    // attaches to the new droplet, then the old droplet goes; on destroy the attachment goes first.
+    const attachments = volumes.map((_, i) => {
+      const attachmentName = childName(name, "volume", i);
+      return new digitalocean.VolumeAttachment(
+        attachmentName,
+        { dropletId: droplet.id.apply(Number), volumeId: facts[i]!.id },
+        childOptions(opts, attachmentName, { parent: this, deleteBeforeReplace: true }),
+      );
+    });
+    // Resolves once every volume is attached, so whatever acts on the droplet by this id waits for them.
+    this.instanceId = attachments.length === 0 ? droplet.id : pulumi.all([droplet.id, ...attachments.map((a) => a.id)]).apply(([id]) => id as string);
     this.dropletId = droplet.id.apply(Number);
     this.hostname = droplet.name;
     this.labels = pulumi.output(composedLabels(opts, labels!));

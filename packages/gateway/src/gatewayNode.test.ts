@@ -25,6 +25,22 @@ function revealSecret(input: unknown): string {
 beforeEach(reset);
 
 describe("GatewayNode on hcloud", () => {
+  it("hands its volumes to its VM: one delete-first attachment each, mounted by the bootstrap", async () => {
+    const { transformations, options } = parentRecorder();
+    const data = new hcloudParts.Volume("gw-state", { location: "fsn1", sizeGb: 10, deleteProtection: false });
+    const node = new GatewayNode("ingress-fsn1", { ...ingress, volumes: [{ volumeId: data.volumeId, mountPath: "/var/lib/hearth" }] }, { transformations });
+    await value(node.publicIp);
+    await settle();
+    const [attachment] = byType("hcloud:index/volumeAttachment:VolumeAttachment");
+    expect(attachment).toMatchObject({ name: "ingress-fsn1-volume-0", inputs: { volumeId: Number(await value(data.volumeId)) } });
+    expect(options.get("hcloud:index/volumeAttachment:VolumeAttachment::ingress-fsn1-volume-0")!.deleteBeforeReplace).toBe(true);
+    // The bootstrap (still secret) ends with the mount; everything before it is the gateway's own.
+    const userData = parse(revealSecret(byType("hcloud:index/server:Server")[0]!.inputs.userData));
+    expect(userData.runcmd.at(-1)).toContain("/var/lib/hearth auto defaults,nofail");
+    expect(userData.runcmd[0]).toEqual(["systemctl", "enable", "--now", "wg-quick@wg0"]);
+    await expectRefused(() => new GatewayNode("ingress-nbg1", { ...ingress, region: "nbg1", volumes: [{ volumeId: "1", mountPath: "relative" }] }), /volumes\[0\]\.mountPath/);
+  });
+
   it("creates a primary IP that survives the server, a firewall and a bootstrapped server", async () => {
     const { transformations, parents, options } = parentRecorder();
     const node = new GatewayNode("ingress-fsn1", { ...ingress, labels: { env: "prod" } }, { transformations });

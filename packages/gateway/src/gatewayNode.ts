@@ -28,6 +28,7 @@ import {
   type GatewayPort,
   type GatewayRole,
   type GatewayState,
+  validateVmVolumes,
 } from "@hearth/core";
 import { childName } from "@hearth/core/internal";
 import { checked, claimUniqueName, composed, providerScope } from "@hearth/kit";
@@ -100,6 +101,21 @@ export interface GatewayNodeArgs {
   readonly wireguardSeed?: pulumi.Input<string>;
   /** Extra labels (tags on DigitalOcean); Hearth's role/gateway/stack labels always win. @default {} */
   readonly labels?: Record<string, string>;
+  /**
+   * Volumes the gateway's VM attaches (each a `Volume`'s `volumeId` of the gateway's cloud, in
+   * its region) and mounts at `mountPath` on first boot: handed as they are to the cloud's
+   * `VmFromTemplate`, which adds the mounts to the gateway's bootstrap. Adding or removing a
+   * mounted volume later replaces the VM (the volumes and the public IP stay). @default none
+   */
+  readonly volumes?: GatewayVolume[];
+}
+
+/** One volume a gateway attaches (the contract's VmVolumeAttachment, with a volume id that may come from a Volume). */
+export interface GatewayVolume {
+  /** A `Volume`'s `volumeId` output, or an existing volume's id. */
+  readonly volumeId: pulumi.Input<string>;
+  /** An absolute path in the guest to mount the volume at. @default not mounted (attached only) */
+  readonly mountPath?: string;
 }
 
 const endpointPattern = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
@@ -209,6 +225,8 @@ export class GatewayNode extends pulumi.ComponentResource {
     const ports = checkPorts(fail, role, args.ports, wireguardPort);
     const adminCidrs = checkAdminCidrs(fail, args.adminCidrs);
     const sshKeys = [...checkSshKeys(fail, "sshKeys", args.sshKeys ?? [])];
+    for (const p of validateVmVolumes(`GatewayNode "${name}"`, args.volumes)) fail(p.field, p.value, p.allowed);
+    const volumes = args.volumes === undefined ? {} : { volumes: args.volumes };
 
     const home = args.home;
     if (home === null || typeof home !== "object" || Array.isArray(home)) fail("home", home, "give home { wireguardPublicKey, tunnelCidr }");
@@ -321,7 +339,7 @@ export class GatewayNode extends pulumi.ComponentResource {
       const firewall = new hcloudParts.FirewallGroup(fwName, { rules }, compose({ [fwName]: owned }));
       new hcloudParts.VmFromTemplate(
         name,
-        { location: region as hcloudParts.HcloudLocation, serverType: size, image, firewallGroups: [firewall.groupId], userData: this.userData, publicIpv4: ip.ipId },
+        { location: region as hcloudParts.HcloudLocation, serverType: size, image, firewallGroups: [firewall.groupId], userData: this.userData, publicIpv4: ip.ipId, ...volumes },
         compose({ [name]: server }),
       );
       publicIp = ip.address;
@@ -336,7 +354,7 @@ export class GatewayNode extends pulumi.ComponentResource {
       const firewall = new doParts.FirewallGroup(fwName, { rules }, compose({ [fwName]: { ...owned, dependsOn: [vmCreated] } }));
       const vm = new doParts.VmFromTemplate(
         name,
-        { region: region as doParts.DoRegion, dropletSize: size, image, firewallGroups: [firewall.groupId], userData: this.userData, ipv6: true },
+        { region: region as doParts.DoRegion, dropletSize: size, image, firewallGroups: [firewall.groupId], userData: this.userData, ipv6: true, ...volumes },
         compose({ [name]: server }),
       );
       droplet(vm);

@@ -6,5 +6,7 @@ export { HcloudLocation, HcloudNetworkZone, hcloudLocations, hcloudNetworkZones,
 export { Network, type NetworkArgs } from "./network.js";
 export { FirewallGroup, type FirewallGroupArgs } from "./firewallGroup.js";
 export { type HcloudFirewallRule } from "./rules.js";
-export { VmFromTemplate, type VmFromTemplateArgs, type VmNetwork } from "./vmFromTemplate.js";
+export { VmFromTemplate, type VmFromTemplateArgs, type VmNetwork, type VmVolume } from "./vmFromTemplate.js";
 export { PublicIp, type PublicIpArgs } from "./publicIp.js";
+export { Volume, hcloudVolumeLimits, type VolumeArgs } from "./volume.js";
+export { Snapshot, type SnapshotArgs } from "./snapshot.js";

@@ -45,7 +45,7 @@ describe("hcloud components refuse generated bad input and register nothing", ()
   it("VmFromTemplate", async () => {
     const net = new Network("lab", { cidr: "10.20.0.0/16", subnetCidr: "10.20.1.0/24" });
     const fw = new FirewallGroup("web", { rules: [rule.allowIn({ protocol: "tcp", ports: [443] })] });
-    const valid: VmFromTemplateArgs = { location: "fsn1", networks: [{ networkId: net.networkId, ipv4Address: "10.20.1.10" }], firewallGroups: [fw.groupId] };
+    const valid: VmFromTemplateArgs = { volumes: [{ volumeId: "4711", mountPath: "/srv/data" }], location: "fsn1", networks: [{ networkId: net.networkId, ipv4Address: "10.20.1.10" }], firewallGroups: [fw.groupId] };
     const bad = brokenArgs(valid, [
       ["location", fc.oneof(fc.string(), notAString)],
       ["size", fc.oneof(fc.string().filter((s) => !["nano", "small", "medium", "large", "xlarge"].includes(s)), notAString.filter((v) => v !== undefined))],
@@ -61,6 +61,10 @@ describe("hcloud components refuse generated bad input and register nothing", ()
       ["labels", fc.oneof(notAnObject, fc.constant({ "hearth/stack": "prod" }))],
       ["backups", fc.oneof(fc.string(), fc.double(), fc.constant({ retention: { keepLast: 3 } }), fc.constant({ schedule: "sun 03:00" }))],
       ["deleteProtection", fc.oneof(fc.string(), fc.double())],
+      ["volumes", notAList],
+      ["volumes.0", notAnObject],
+      ["volumes.0.volumeId", fc.oneof(fc.string().filter((s) => !/^[1-9][0-9]{0,18}$/.test(s)), notAString)],
+      ["volumes.0.mountPath", fc.oneof(fc.constantFrom("relative", "/", "/a/../b", "", "/srv data", "srv/"), notAString)],
       ["image", fc.oneof(notAString.filter((v) => v !== undefined && v !== null), fc.constantFrom("Debian 12", "../x", ""))],
       ["hostname", fc.oneof(fc.constantFrom("Web_1", "-web", ""), optional(notAString))],
     ]);

@@ -10,6 +10,7 @@ import {
   validateVmArgs,
   vmResources,
   type BackupPolicy,
+  type Fail,
   type VmCloudInit,
   type VmOutputs,
   type VmSizeName,
@@ -30,6 +31,14 @@ export interface VmNetwork {
    * @default an address Hetzner picks from the subnet
    */
   readonly ipv4Address?: pulumi.Input<string>;
+}
+
+/** One volume a server attaches (the contract's VmVolumeAttachment, with a volume id that may come from a Volume). */
+export interface VmVolume {
+  /** An hcloud `Volume`'s `volumeId` output, or an existing volume's id (its digits, as a string), in the server's location. */
+  readonly volumeId: pulumi.Input<string>;
+  /** An absolute path in the guest to mount the volume at on first boot (through cloud-init). @default not mounted (attached only) */
+  readonly mountPath?: string;
 }
 
 /**
@@ -101,6 +110,17 @@ export interface VmFromTemplateArgs {
    * @default an address that comes and goes with the server
    */
   readonly publicIpv4?: pulumi.Input<string>;
+  /**
+   * Volumes to attach, each through its own attachment `${name}-volume-<i>`, which detaches it
+   * before the server goes or is replaced, and mounted at `mountPath` on first boot: cloud-init
+   * adds an `/etc/fstab` line with `nofail` for the volume's `linux_device`
+   * (`/dev/disk/by-id/scsi-0HC_Volume_<id>`, ../shared/specs/hcloud-openapi.json, `volume`
+   * schema) and mounts it once attached. A mount is part of the user data, so adding or
+   * removing a mounted volume later replaces the server (the volume and its data stay). A
+   * volume must be in the server's location (`attach`: "Works only if the Server is in the same
+   * Location as the Volume"). @default none
+   */
+  readonly volumes?: VmVolume[];
 }
 
 /** A network id Hetzner takes: a positive whole number, here as its digits. */
@@ -110,7 +130,7 @@ const networkIdPattern = /^[1-9][0-9]{0,18}$/;
  * A Hetzner Cloud server from an image or snapshot, the cloud twin of the Proxmox VmFromTemplate.
  *
  * Children: `${name}` (hcloud Server), `${name}-ssh-<i>` (hcloud SshKey, one per public key line
- * in `sshKeys`).
+ * in `sshKeys`), `${name}-volume-<i>` (hcloud VolumeAttachment, one per entry of `volumes`).
  */
 export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<VmOutputs> {
   /** Hetzner's server id, as a string. */
@@ -160,8 +180,22 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
       }),
     );
     const keys = problems.check((f) => sortSshKeys(f, "sshKeys", args.sshKeys));
-    const userData =
-      reported("cloudInit") || reported(hostnameField) ? undefined : problems.check((f) => cloudVmUserData(f, hostname, args.cloudInit, args.userData, "hcloud"));
+    const volumes = (Array.isArray(args.volumes) ? args.volumes : []).map((v, i) => {
+      if (reported(`volumes[${i}]`)) return undefined;
+      // A volume is attached by its numeric id (../shared/specs/hcloud-openapi.json, `POST /volumes/{id}/actions/attach`).
+      const volumeId = problems.check((f) =>
+        checked(v.volumeId, (id) => {
+          if (typeof id !== "string" || !networkIdPattern.test(id)) f(`volumes[${i}].volumeId`, id, "use an hcloud Volume's volumeId or an existing volume's id (its digits, as a string)");
+        }).apply(Number),
+      );
+      return volumeId === undefined ? undefined : { volumeId, mountPath: v.mountPath };
+    });
+    const mounted = volumes.filter((v) => v?.mountPath !== undefined);
+    // Checked now with stand-in devices (sizes, conflicts with userData); rendered below with the real ones.
+    const userDataWith = (f: Fail, devices: readonly string[]) =>
+      cloudVmUserData(f, hostname, args.cloudInit, args.userData, "hcloud", mounted.map((v, j) => ({ device: devices[j]!, mountPath: v!.mountPath! })));
+    const plannedUserData =
+      reported("cloudInit") || reported(hostnameField) || reported("volumes") ? undefined : problems.check((f) => userDataWith(f, mounted.map(() => "/dev/disk/by-id/scsi-0HC_Volume_0000000000")));
     const labels = reported("labels") ? undefined : problems.check((f) => hcloudLabels(f, "VmFromTemplate", args.labels));
     if (args.backups !== undefined && !reported("backups")) {
       problems.check((f) => checkHcloudSchedule(f, "backups.schedule", args.backups!.schedule));
@@ -216,6 +250,21 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
     }
     problems.throwIfAny();
     super("hearth:hcloud:VmFromTemplate", name, {}, opts);
+    // What Hetzner says of each volume, read when its id is known: its location (checked against
+    // the server's before anything is attached) and its stable device path.
+    const facts = volumes.map((v, i) =>
+      hcloud.getVolumeOutput({ id: v!.volumeId }, { parent: this }).apply((vol) => {
+        return checked(location!, (wanted) => {
+          if (vol.location !== undefined && vol.location !== wanted) {
+            fail(`volumes[${i}].volumeId`, String(vol.id), `volume "${vol.name}" is in ${vol.location}; a server attaches volumes of its own location (${wanted}) only`);
+          }
+        }).apply(() => vol);
+      }),
+    );
+    const userData =
+      mounted.length === 0
+        ? plannedUserData
+        : pulumi.all(volumes.flatMap((v, i) => (v?.mountPath === undefined ? [] : [facts[i]!.linuxDevice]))).apply((devices) => pulumi.output(userDataWith(fail, devices)!));
     this.serverType = serverType!;
     // A composing component (GatewayNode) may lay its own labels over these and give the
     // children options such as aliases (@hearth/kit composition); a user's options carry none.
@@ -249,7 +298,24 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
       },
       childOptions(opts, name, { parent: this, ...(publicIpv4 === undefined ? {} : { deleteBeforeReplace: true }) }),
     );
-    this.instanceId = server.id;
+    // One attachment per volume, replaced delete-first: a volume is attached to one server at a
+    // time (`attach` refuses an attached volume, `volume_already_attached`), and the provider's
+    // attachment delete detaches the volume from whichever server holds it
+    // (terraform-provider-hcloud, internal/volume/resource_attachment.go). When the server is
+    // replaced (created first), the old attachment detaches, the new one attaches to the new
+    // server, then the old server goes; on destroy the attachment goes before the server.
+    const attachments = volumes.map((v, i) => {
+      const attachmentName = childName(name, "volume", i);
+      const volumeId = facts[i]!.apply((vol) => vol.id);
+      return new hcloud.VolumeAttachment(
+        attachmentName,
+        { serverId: server.id.apply(Number), volumeId, automount: false },
+        childOptions(opts, attachmentName, { parent: this, deleteBeforeReplace: true }),
+      );
+    });
+    // Resolves once every volume is attached: attaching locks the server, so whatever acts on the
+    // server by this id (a Snapshot) waits for the attachments.
+    this.instanceId = attachments.length === 0 ? server.id : pulumi.all([server.id, ...attachments.map((a) => a.id)]).apply(([id]) => id as string);
     this.serverId = server.id.apply(Number);
     this.hostname = server.name;
     this.labels = pulumi.output(allLabels);

@@ -23,4 +23,4 @@ export {
 } from "./testing/mocks.js";
 export { OutputNotResolvedError, outputOf, type OutputOfOptions } from "./testing/outputs.js";
 export { late, lateErrors } from "./testing/late.js";
-export { presets, proxmoxTypes } from "./testing/presets.js";
+export { callPresets, presets, proxmoxTypes } from "./testing/presets.js";

@@ -19,6 +19,7 @@ import {
   type VmArgs,
   type VmOutputs,
   type VmSizeName,
+  type VmVolumeAttachment,
 } from "@hearth/core";
 import { checked, isPlain, perProgram, type Outputs } from "@hearth/kit";
 import { checkVzdump, type BackupCompression, type BackupMode } from "./backupJob.js";
@@ -174,6 +175,8 @@ export interface VmFromTemplateArgs {
   readonly backups?: VmBackupPolicy;
   /** Proxmox's `protection` flag: the VM and its disks cannot be removed while it is set. @default false */
   readonly deleteProtection?: boolean;
+  /** Not available at home yet: any value is refused (the cloud VMs attach volumes). @default none */
+  readonly volumes?: VmVolumeAttachment[];
 
   /** The node the VM runs on. */
   readonly node: pulumi.Input<string>;
@@ -270,6 +273,7 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
 
     // --- the contract's checks, then Proxmox's: every problem, reported at once before anything is registered ---
     problems.add(validateVmArgs(owner, contractView(args), "proxmox"));
+    if (args?.volumes !== undefined) problems.check((fail) => fail("volumes", args.volumes, "volumes are not available at home yet; attach them to a cloud VM"));
     const resources = problems.list.some((p) => ["size", "cores", "memoryMb"].includes(p.field)) ? undefined : vmResources(args);
     const template = checkTemplate(problems, args.template);
     const full = args.full ?? true;

@@ -1,5 +1,5 @@
 export { startSandbox, computeLeftovers, SANDBOX_STARTED_HOOK } from "./server.js";
-export type { Sandbox, SandboxOptions, SandboxSnapshot, Mutation, ProxmoxEndpoint, CloudEndpoint, ApiName } from "./server.js";
+export type { Sandbox, SandboxOptions, SandboxSnapshot, Mutation, VolumeFileTarget, ProxmoxEndpoint, CloudEndpoint, ApiName } from "./server.js";
 export { parseFaults } from "./faults.js";
 export { downloadedFileHash } from "./proxmox.js";
 export type { ChecksumAlgorithm, PveCt } from "./proxmox.js";

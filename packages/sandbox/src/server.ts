@@ -94,6 +94,12 @@ export type Mutation =
   | { api: "hcloud"; kind: "server" | "primaryIp" | "firewall" | "network" | "sshKey" | "volume"; id: number; set?: Record<string, unknown>; delete?: boolean }
   | { api: "digitalocean"; kind: "droplet" | "reservedIp" | "firewall" | "vpc" | "sshKey" | "volume"; id: string | number; set?: Record<string, unknown>; delete?: boolean };
 
+/** A cloud volume by its provider id (Hetzner's number, DigitalOcean's uuid). */
+export interface VolumeFileTarget {
+  api: "hcloud" | "digitalocean";
+  volumeId: number | string;
+}
+
 export interface SandboxSnapshot {
   proxmox: SandboxData["proxmox"];
   hcloud: SandboxData["hcloud"];
@@ -118,6 +124,15 @@ export interface Sandbox {
   inspect(): SandboxSnapshot;
   /** Change a resource out of band, as someone clicking in a console would (drift). */
   mutate(mutation: Mutation): void;
+  /**
+   * Sandbox-only, what a guest does on a mounted volume: write a file onto a cloud volume
+   * through the server or droplet it is attached to. Refused (an Error) when the volume does not
+   * exist, is attached to nothing, or its server is not running. The files belong to the
+   * volume: they stay with it through detach and attach, and go when it is deleted.
+   */
+  writeVolumeFile(target: VolumeFileTarget & { path: string; content: string }): void;
+  /** Sandbox-only: the files on a cloud volume and the server it is attached to now (null when detached). */
+  volumeFiles(target: VolumeFileTarget): { attachedTo: number | null; files: Record<string, string> };
   /** Replace the fault injection settings while running (`{}` turns faults off). */
   setFaults(options: FaultOptions): void;
   /** How the exchanges so far compare with the official API descriptions. */
@@ -389,6 +404,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   store.save();
 
+  // A volume's files, keyed by api and volume id (ids are never reused, so a deleted volume's files are unreachable).
+  const volumeFileStore = new Map<string, Record<string, string>>();
+  const volumeOf = (t: VolumeFileTarget): { attachedTo: number | null; running: boolean } => {
+    if (t.api === "hcloud") {
+      const v = (store.data.hcloud as { volumes?: Record<string, { server: number | null }> }).volumes?.[String(t.volumeId)];
+      if (!v) throw new Error(`no hcloud volume ${String(t.volumeId)}`);
+      const server = v.server === null ? undefined : (store.data.hcloud.servers as Record<string, { status?: string }>)[String(v.server)];
+      return { attachedTo: v.server, running: server?.status === "running" };
+    }
+    const v = (store.data.digitalocean as { volumes?: Record<string, { droplet_ids: number[] }> }).volumes?.[String(t.volumeId)];
+    if (!v) throw new Error(`no digitalocean volume ${String(t.volumeId)}`);
+    const dropletId = v.droplet_ids[0] ?? null;
+    const droplet = dropletId === null ? undefined : (store.data.digitalocean.droplets as Record<string, { status?: string }>)[String(dropletId)];
+    return { attachedTo: dropletId, running: droplet?.status === "active" };
+  };
   const creds = store.data.credentials;
   const sandbox: Sandbox = {
     proxmox: { endpoint: `https://127.0.0.1:${ports.proxmox}/`, apiToken: creds.proxmoxApiToken, insecure: true, node: store.data.proxmox.nodes[0]! },
@@ -405,6 +435,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
     inspect,
     mutate,
+    writeVolumeFile(t) {
+      const { attachedTo, running } = volumeOf(t);
+      if (attachedTo === null) throw new Error(`${t.api} volume ${String(t.volumeId)} is attached to no server: nothing can write to it`);
+      if (!running) throw new Error(`${t.api} volume ${String(t.volumeId)} is attached to ${attachedTo}, which is not running`);
+      const key = `${t.api}/${String(t.volumeId)}`;
+      volumeFileStore.set(key, { ...(volumeFileStore.get(key) ?? {}), [t.path]: t.content });
+    },
+    volumeFiles(t) {
+      const { attachedTo } = volumeOf(t);
+      return { attachedTo, files: { ...(volumeFileStore.get(`${t.api}/${String(t.volumeId)}`) ?? {}) } };
+    },
     setFaults: (o) => faults.configure(o),
     conformance: () => conformance.report(),
     async stop() {

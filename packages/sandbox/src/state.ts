@@ -99,6 +99,8 @@ export interface HcloudState {
   /** Volumes (hcloud/volumes.ts) and snapshot/backup images (hcloud/snapshots.ts); absent in older state files. */
   volumes?: Record<string, Record<string, unknown>>;
   images?: Record<string, Record<string, unknown>>;
+  /** Sandbox-only: the user data each server was created with, by server id (hcloud/servers.ts); never served. */
+  guestUserData?: Record<string, string>;
 }
 
 export interface DoAction {

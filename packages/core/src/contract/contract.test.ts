@@ -32,6 +32,12 @@ describe("validateVmArgs returns every problem, not only the first", () => {
     expect(problems.map((p) => p.field)).toEqual(["hostname", "size", "firewallGroups[0]", "labels.hearth/role", "backups.schedule", "backups.retention"]);
   });
 
+  it("checks the volumes a VM attaches with the other args", () => {
+    expect(validateVmArgs(who, { volumes: [{ volumeId: "1", mountPath: "/srv/data" }, { volumeId: "2" }] })).toEqual([]);
+    const problems = validateVmArgs(who, { hostname: "Web_1", volumes: [{ volumeId: "", mountPath: "srv" }, { volumeId: "3", mountPath: "/" }] });
+    expect(problems.map((p) => p.field)).toEqual(["hostname", "volumes[0].volumeId", "volumes[0].mountPath", "volumes[1].mountPath"]);
+  });
+
   it("refuses a size next to cores and memoryMb, and checks explicit resources", () => {
     expect(validateVmArgs(who, { size: "small", cores: 2 }).map((p) => p.field)).toEqual(["size"]);
     expect(validateVmArgs(who, { cores: 0, memoryMb: 8 }).map((p) => p.field)).toEqual(["cores", "memoryMb"]);

@@ -5,6 +5,7 @@ import { Problems, type Problem } from "../errors.js";
 import { checkHostname, checkLabels } from "../naming.js";
 import { sizeLimits, vmSizes, type VmSizeName } from "../sizing.js";
 import { validateBackupPolicy, type BackupPolicy } from "./backup.js";
+import { validateVmVolumes, type VmVolumeAttachment } from "./volume.js";
 
 /**
  * One network a VM joins. `networkId` is what a Hearth `Network` reports as its `networkId`
@@ -73,6 +74,11 @@ export interface VmArgs {
   readonly backups?: BackupPolicy;
   /** Protect the VM from deletion at the provider where it can (Hetzner, Proxmox). @default false */
   readonly deleteProtection?: boolean;
+  /**
+   * Volumes the VM attaches (each a Hearth `Volume`'s `volumeId`), detached again before the VM
+   * goes or is replaced, and mounted at their `mountPath` on first boot. @default none
+   */
+  readonly volumes?: VmVolumeAttachment[];
 }
 
 /** What every provider's VM reports (as Outputs), under the same names. */
@@ -155,5 +161,6 @@ export function validateVmArgs(component: string, args: VmArgs, labelTarget?: "h
   if (args.labels !== undefined) problems.check((fail) => checkLabels(fail, "labels", args.labels, labelTarget));
   problems.add(validateBackupPolicy(component, "backups", args.backups));
   if (args.deleteProtection !== undefined) problems.check((fail) => checkBoolean(fail, "deleteProtection", args.deleteProtection));
+  problems.add(validateVmVolumes(component, args.volumes));
   return [...problems.list];
 }

@@ -1,6 +1,7 @@
 import { AssertionError } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { HearthValidationError } from "@hearth/core";
+import { callPresets } from "./presets.js";
 
 /** One resource the mocks were asked to create, in registration order. */
 export interface RecordedResource {
@@ -36,7 +37,7 @@ export interface MockOptions {
   readonly project?: string;
   /** @default "test" */
   readonly stack?: string;
-  /** Answers provider function calls (invokes); by default a call returns its inputs. */
+  /** Answers provider function calls (invokes); by default {@link callPresets}, else a call returns its inputs. */
   readonly call?: (args: pulumi.runtime.MockCallArgs) => Record<string, any>;
 }
 
@@ -69,7 +70,7 @@ export function installMocks(options: MockOptions = {}): Promise<void> {
         recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? false, id });
         return { id, state: { ...args.inputs, ...answer.state } };
       },
-      call: options.call ?? ((args) => args.inputs),
+      call: options.call ?? ((args) => callPresets[args.token]?.(args.inputs) ?? args.inputs),
     },
     options.project ?? "hearth",
     options.stack ?? "test",

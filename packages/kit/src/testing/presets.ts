@@ -65,3 +65,13 @@ export const presets = {
     "digitalocean:index/tag:Tag": (args) => ({ state: { name: args.inputs.name } }),
   },
 } satisfies Record<string, MockAnswers>;
+
+/**
+ * What the mocks answer for provider function calls (invokes) when a test gives no `call`: the
+ * fields Hearth's components read, as the provider computes them; any other call returns its inputs.
+ */
+export const callPresets: Readonly<Record<string, (inputs: Record<string, any>) => Record<string, unknown>>> = {
+  // A volume read by id (hcloud VmFromTemplate `volumes`): its device path as Hetzner reports it
+  // (`linux_device`, ../shared/specs/hcloud-openapi.json); no location, so any server's is accepted.
+  "hcloud:index/getVolume:getVolume": (inputs) => ({ ...inputs, name: `volume-${String(inputs.id)}`, linuxDevice: `/dev/disk/by-id/scsi-0HC_Volume_${String(inputs.id)}` }),
+};

@@ -13,6 +13,9 @@ import { detachVolumesOf } from "./volumes.js";
  * The server as hcloud-go v2.47.0 `schema/server.go` reads it: no `datacenter` since 2026-07-01
  * (CHANGELOG v2.45.0), the firewalls applied to its public interface in `public_net.firewalls`.
  */
+/** Sandbox-only: the user data each server was created with (`POST /servers` `user_data`), by server id. */
+export const guestUserDataOf = (kit: HcloudKit): Record<string, string> => ((kit.store.data.hcloud as { guestUserData?: Record<string, string> }).guestUserData ??= {});
+
 export const serverView = (kit: HcloudKit, server: ServerRecord): Obj => ({
   ...server,
   public_net: { ...server.public_net, firewalls: firewallsOf(kit, server).map((fw) => ({ id: fw.id, status: "applied" })) },
@@ -83,6 +86,9 @@ export function registerServers(kit: HcloudKit): void {
       placement_group: null,
     };
     kit.servers[id] = server;
+    // What the guest boots with: kept beside the servers, never in the API's answers (the `server`
+    // schema has no user data), so tests can read what cloud-init would run.
+    if (typeof q.body.user_data === "string") guestUserDataOf(kit)[id] = q.body.user_data;
     const created: PrimaryIpRecord[] = [];
     const taken: PrimaryIpRecord[] = [];
     try {
@@ -155,6 +161,7 @@ export function registerServers(kit: HcloudKit): void {
     for (const p of [...server.private_net]) detachFromNetwork(kit, server, p.network);
     detachVolumesOf(kit, server.id);
     deleteBackupsOf(kit, server.id);
+    delete guestUserDataOf(kit)[server.id];
     delete kit.servers[server.id];
     store.changed();
     return ok({ action: kit.newAction("delete_server", [{ id: server.id, type: "server" }]) });

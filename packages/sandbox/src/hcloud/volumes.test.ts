@@ -132,3 +132,43 @@ describe("hcloud volumes and snapshots over HTTP", () => {
     expect(sb.inspect().leftovers).toEqual([]);
   });
 });
+
+describe("sandbox-only volume files and guest user data", () => {
+  beforeAll(async () => {
+    sb = await startSandbox({ hcloud: { actionMs: 20 } });
+  });
+  afterAll(async () => {
+    await sb.stop();
+  });
+
+  it("files follow the volume through detach and attach to another server, never the server; the server's user data is kept and never served", async () => {
+    const boot = async (name: string) => {
+      const r = await send("POST", "/servers", { name, server_type: "cx23", image: "debian-12", location: "fsn1", user_data: `#cloud-config\nhostname: ${name}\n` });
+      await settled(r.body.action.id);
+      for (const a of r.body.next_actions) await settled(a.id);
+      return r.body.server.id as number;
+    };
+    const first = await boot("one");
+    const second = await boot("two");
+    expect((await get(`/servers/${first}`)).body.server).not.toHaveProperty("user_data");
+    expect(sb.inspect().hcloud.guestUserData?.[String(first)]).toBe("#cloud-config\nhostname: one\n");
+
+    const createdVolume = await send("POST", "/volumes", { name: "marker", size: 10, location: "fsn1" });
+    const vol = createdVolume.body.volume;
+    await settled(createdVolume.body.action.id);
+    // Nothing can write to a volume no server has attached.
+    expect(() => sb.writeVolumeFile({ api: "hcloud", volumeId: vol.id, path: "/m", content: "x" })).toThrow(/attached to no server/);
+    await settled((await send("POST", `/volumes/${vol.id}/actions/attach`, { server: first })).body.action.id);
+    sb.writeVolumeFile({ api: "hcloud", volumeId: vol.id, path: "/m", content: "x" });
+    await settled((await send("POST", `/volumes/${vol.id}/actions/detach`)).body.action.id);
+    await settled((await send("POST", `/volumes/${vol.id}/actions/attach`, { server: second })).body.action.id);
+    expect(sb.volumeFiles({ api: "hcloud", volumeId: vol.id })).toEqual({ attachedTo: second, files: { "/m": "x" } });
+
+    // Deleting the server forgets its user data; deleting the volume its files.
+    await del(`/servers/${second}`);
+    expect(sb.inspect().hcloud.guestUserData?.[String(second)]).toBeUndefined();
+    expect(sb.volumeFiles({ api: "hcloud", volumeId: vol.id }).attachedTo).toBeNull();
+    expect((await del(`/volumes/${vol.id}`)).status).toBe(204);
+    expect(() => sb.volumeFiles({ api: "hcloud", volumeId: vol.id })).toThrow(/no hcloud volume/);
+  });
+});
