@@ -182,6 +182,30 @@ const fixtures: Record<string, Fixture> = {
       ["proxmoxve:backup/job:Job", "pin-nightly", "hearth:proxmox:BackupJob::pin-nightly"],
     ],
   },
+  "proxmox Storage": {
+    make: (opts) => new proxmox.Storage("pin-pbs", { type: "pbs", pbs: { server: "pbs.lan", datastore: "main", username: "backup@pbs", password: "pin-password" } }, opts),
+    children: [
+      ["hearth:proxmox:Storage", "pin-pbs", ""],
+      ["proxmoxve:storage/pbs:Pbs", "pin-pbs", "hearth:proxmox:Storage::pin-pbs"],
+    ],
+  },
+  "proxmox HighAvailability": {
+    make: (opts) => new proxmox.HighAvailability("pin-ha", { guestId: 2001, preferredNodes: [{ node: "pve1" }], keepTogetherWith: ["vm:2002"], keepApartFrom: ["vm:2003"] }, opts),
+    children: [
+      ["hearth:proxmox:HighAvailability", "pin-ha", ""],
+      ["proxmoxve:index/haresource:Haresource", "pin-ha", "hearth:proxmox:HighAvailability::pin-ha"],
+      ["proxmoxve:index/harule:Harule", "pin-ha-nodes", "hearth:proxmox:HighAvailability::pin-ha"],
+      ["proxmoxve:index/harule:Harule", "pin-ha-together", "hearth:proxmox:HighAvailability::pin-ha"],
+      ["proxmoxve:index/harule:Harule", "pin-ha-apart", "hearth:proxmox:HighAvailability::pin-ha"],
+    ],
+  },
+  "proxmox Replication": {
+    make: (opts) => new proxmox.Replication("pin-repl", { guestId: 2001, targetNode: "pve2" }, opts),
+    children: [
+      ["hearth:proxmox:Replication", "pin-repl", ""],
+      ["proxmoxve:index/replication:Replication", "pin-repl", "hearth:proxmox:Replication::pin-repl"],
+    ],
+  },
   "proxmox Pool": {
     make: (opts) => new proxmox.Pool("pin-pool", { comment: "pinned" }, opts),
     children: [

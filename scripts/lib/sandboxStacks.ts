@@ -44,7 +44,7 @@ export function sandboxStackConfig(sandbox: Sandbox, stack: SandboxStack): Sandb
           sshKeys: [sshKey],
           // web-3 keeps the template's 10 GB disk (no diskGb).
           vms: [
-            { name: "web-1", vmId: 2001, size: "small", diskGb: 20 },
+            { name: "web-1", vmId: 2001, size: "small", diskGb: 20, ha: true },
             { name: "web-2", vmId: 2002, size: "small", diskGb: 20 },
             { name: "web-3", vmId: 2003, size: "small" },
           ],

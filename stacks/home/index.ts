@@ -2,7 +2,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { rule, vmSizes } from "@hearth/core";
 import { environmentSchema, parseStackConfig, z } from "../lib/config";
-import { AccessToken, CloudImageTemplate, Container, FirewallGroup, Network, Pool, VmFromTemplate, type VmBackupPolicy } from "@hearth/proxmox";
+import { AccessToken, CloudImageTemplate, Container, FirewallGroup, HighAvailability, Network, Pool, VmFromTemplate, type VmBackupPolicy } from "@hearth/proxmox";
 
 // Stack config, checked up front so `pulumi preview` names the key to fix.
 const schema = z.object({
@@ -31,6 +31,9 @@ const schema = z.object({
         vmId: z.number().int().min(100).optional(),
         size: z.enum(Object.keys(vmSizes) as [keyof typeof vmSizes, ...(keyof typeof vmSizes)[]]).default("small"),
         diskGb: z.number().int().positive().optional(),
+        // Keep this VM running through a node failure: the HA manager recovers it on another node
+        // (docs/runbooks/node-failure.md).
+        ha: z.boolean().default(false),
       }),
     )
     .min(1),
@@ -196,6 +199,11 @@ const vms = cfg.vms.map(
     ),
 );
 
+// The VMs marked `ha` are highly available: started, restarted once on their node, then moved.
+// Managing HA takes Sys.Console on / (the schema's permission of /cluster/ha/resources), far
+// more than CI's token holds, so it is an administrator's change like the pool and the token.
+const haVms = cfg.vms.flatMap((vm, i) => (vm.ha ? [new HighAvailability(`${vm.name}-ha`, { guestId: vms[i]!.vmId, state: "started" }, withAdmin)] : []));
+
 // Containers start from a container template the node downloads (content type vztmpl); they
 // join the same network and are backed up like the VMs, each by its own vzdump job.
 const ctTemplate =
@@ -237,3 +245,4 @@ export const poolId = pool.poolId;
 export const ciTokenIds = Object.fromEntries(ciTokens.map((t, i) => [cfg.ci.users[i]!, t.tokenId]));
 // Secret: `pulumi stack output ciApiTokens --show-secrets --json` prints them for CI's secret store.
 export const ciApiTokens = pulumi.secret(pulumi.all(Object.fromEntries(ciTokens.map((t, i) => [cfg.ci.users[i]!, t.apiToken]))));
+export const haResources = haVms.map((ha) => ha.resourceId);

@@ -68,6 +68,9 @@ describe("stacks against the sandbox: the real programs, engine and providers", 
     expect(String(pve.containers?.[2101]?.config.net0)).toMatch(/bridge=lab/);
     // Every VM and container has its own vzdump job (backups point from the guest to its policy).
     expect(Object.values(pve.backupJobs).map((j) => String(j.vmid)).sort()).toEqual(["2001", "2002", "2003", "2101"]);
+    // web-1 is highly available (`ha: true`), the others are not.
+    expect(Object.keys(pve.ha?.resources ?? {})).toEqual(["vm:2001"]);
+    expect(pve.ha!.resources["vm:2001"]).toMatchObject({ type: "vm", state: "started" });
 
     await ok(w, "preview", "--expect-no-changes");
 

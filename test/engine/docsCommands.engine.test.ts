@@ -43,7 +43,7 @@ describe("docs commands, as written", () => {
     for (const k of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"]) delete env[k];
 
     const first = await run("bash", ["-euo", "pipefail", "-c", block], { cwd: copy, env, timeout: 300_000, maxBuffer: 32 << 20 });
-    expect(first.stdout).toMatch(/\+ 69 to create/);
+    expect(first.stdout).toMatch(/\+ 71 to create/);
     expect(first.stdout).toMatch(/\+ +proxmoxve:index:VmLegacy +web-1 +create/);
     // The secret went into the stack file encrypted, never plain.
     const stackFile = readFileSync(join(copy, "stacks/home/Pulumi.dev.yaml"), "utf8");
@@ -51,6 +51,6 @@ describe("docs commands, as written", () => {
     expect(stackFile).not.toMatch(/^ {2}proxmox:apiToken: .*terraform@pve/m);
     // Run again: the same commands work on the now existing stack.
     const again = await run("bash", ["-euo", "pipefail", "-c", block], { cwd: copy, env, timeout: 300_000, maxBuffer: 32 << 20 });
-    expect(again.stdout).toMatch(/\+ 69 to create/);
+    expect(again.stdout).toMatch(/\+ 71 to create/);
   });
 });

@@ -74,6 +74,9 @@ const programs: Program[] = [
       "proxmoxve:user/token:Token": 1,
       "proxmoxve:index/roleLegacy:RoleLegacy": 7,
       "proxmoxve:index/acl:Acl": 26,
+      // web-1 is highly available
+      "hearth:proxmox:HighAvailability": 1,
+      "proxmoxve:index/haresource:Haresource": 1,
     },
   },
   {
@@ -166,6 +169,26 @@ const programs: Program[] = [
     plugins: ["proxmoxve@8.6.0"],
     ...proxmox,
     plan: { ...stack, "hearth:proxmox:VmFromTemplate": 1, "proxmoxve:index/vmLegacy:VmLegacy": 1, "hearth:proxmox:BackupJob": 1, "proxmoxve:backup/job:Job": 2 },
+  },
+  {
+    dir: "examples/proxmox-resilience",
+    plugins: ["proxmoxve@8.6.0"],
+    ...proxmox,
+    secrets: { ...proxmox.secrets, "proxmox-resilience:pbsPassword": "pbs-example-password", "proxmox-resilience:pbsFingerprint": Array.from({ length: 32 }, () => "ab").join(":") },
+    plan: {
+      ...stack,
+      "hearth:proxmox:Storage": 2,
+      "proxmoxve:storage/zfspool:Zfspool": 1,
+      "proxmoxve:storage/pbs:Pbs": 1,
+      "hearth:proxmox:VmFromTemplate": 1,
+      "proxmoxve:index/vmLegacy:VmLegacy": 1,
+      "proxmoxve:backup/job:Job": 1,
+      "hearth:proxmox:HighAvailability": 1,
+      "proxmoxve:index/haresource:Haresource": 1,
+      "proxmoxve:index/harule:Harule": 1,
+      "hearth:proxmox:Replication": 1,
+      "proxmoxve:index/replication:Replication": 1,
+    },
   },
   {
     dir: "examples/hcloud-volume",

@@ -99,6 +99,18 @@ const expected: Record<string, Record<string, Contract>> = {
       inputs: ["schedule!", "retention!", "storage", "pool", "all", "mode", "compress", "lockWaitMinutes", "enabled", "node", "jobId"],
       outputs: ["jobId", "schedule", "pruneBackups"],
     },
+    Storage: {
+      inputs: ["type!", "storageId", "content", "nodes", "shared", "enabled", "directory", "nfs", "cifs", "zfsPool", "lvmThin", "pbs"],
+      outputs: ["storageId", "content"],
+    },
+    HighAvailability: {
+      inputs: ["guestId!", "guestType", "state", "maxRestarts", "maxRelocations", "failback", "comment", "preferredNodes", "strictNodes", "keepTogetherWith", "keepApartFrom", "ruleIdPrefix"],
+      outputs: ["resourceId", "state", "ruleIds"],
+    },
+    Replication: {
+      inputs: ["guestId!", "targetNode!", "jobNumber", "schedule", "rateLimitMBps", "comment", "enabled", "storages"],
+      outputs: ["jobId", "targetNode", "schedule"],
+    },
     Pool: {
       inputs: ["poolId", "comment"],
       outputs: ["poolId"],

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkCalendarEvent, checkInt, checkOneOf, checkRetention, Problems, retentionToPruneMap, type Fail, type Retention } from "@hearth/core";
 import { claimUniqueName, providerScope, checked } from "@hearth/kit";
 import { checkPveValue } from "./pveFormats.js";
+import { checkStorageContent } from "./storage.js";
 
 /** How vzdump holds a guest while it backs it up: `snapshot` (no downtime), `suspend` or `stop`. */
 export const BackupMode = { snapshot: "snapshot", suspend: "suspend", stop: "stop" } as const;
@@ -71,7 +72,13 @@ export function checkVzdump(
     problems.check((fail) => claimUniqueName(fail, jobIdField, "Proxmox backup job id", providerScope(opts, "proxmoxve"), jobId, `${problems.component}`));
   }
   const schedule = problems.check((fail) => checked(settings.schedule ?? "daily", (s) => checkCalendarEvent(fail, field("schedule"), s)));
-  const storage = problems.check((fail) => checked(settings.storage ?? defaultBackupStorage, (s) => checkPveValue(fail, field("storage"), s, "storage")));
+  const storage = problems.check((fail) =>
+    checked(settings.storage ?? defaultBackupStorage, (s) => {
+      checkPveValue(fail, field("storage"), s, "storage");
+      // A Storage this program defines must hold backups (pve-manager PVE/VZDump.pm `storage_info`: "can't use storage ... - wrong content type").
+      checkStorageContent(fail, field("storage"), s, "backup", "a backup job");
+    }),
+  );
   if (problems.list.length > before) return undefined;
   return {
     jobId: jobId!,

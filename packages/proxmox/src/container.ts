@@ -20,7 +20,7 @@ import {
 } from "@hearth/core";
 import { checked, isPlain, type Outputs } from "@hearth/kit";
 import { checkVzdump } from "./backupJob.js";
-import { attachFirewallGroups, checkedInput, checkedPve, checkFirewallGroups, checkNics, guestVolumeId, ownBackupJob, plainList, throwFirstPerField } from "./guest.js";
+import { attachFirewallGroups, checkedGuestStorage, checkedInput, checkedPve, checkFirewallGroups, checkNics, guestVolumeId, ownBackupJob, plainList, throwFirstPerField } from "./guest.js";
 import { checkPveValue } from "./pveFormats.js";
 import { checkVmIdRange, vmIdRegistry, type VmIdRange } from "./vmIds.js";
 import { checkImageVolume } from "./imageFiles.js";
@@ -201,7 +201,7 @@ export class Container extends pulumi.ComponentResource implements Outputs<VmOut
     const nics = checkNics(problems, args.networks ?? [{ networkId: "vmbr0" }], "the card's ip");
     const groups = checkFirewallGroups(problems, args.firewallGroups);
     const node = pve("node", args.node, "node");
-    const storage = pve("storage", args.storage ?? "local-lvm", "storage");
+    const storage = problems.check((fail) => checkedGuestStorage(fail, "storage", args.storage ?? "local-lvm", "rootdir"));
     const pool = args.pool === undefined ? undefined : pve("pool", args.pool, "pool");
     const template = problems.check((fail) =>
       checkedInput(args.template, (t) => checkImageVolume(fail, "template", t, "vztmpl", "local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst")),
@@ -367,7 +367,7 @@ function checkMountPoints(problems: Problems, mounts: ContainerMountPoint[] | un
       );
     } else problems.check((fail) => checkDiskGb(fail, `${field}.sizeGb`, m.sizeGb));
     for (const flag of ["backup", "readOnly"] as const) if (m[flag] !== undefined) problems.check((fail) => checkBoolean(fail, `${field}.${flag}`, m[flag]));
-    const storage = m.storage === undefined ? undefined : problems.check((fail) => checkedPve(fail, `${field}.storage`, m.storage!, "storage"));
+    const storage = m.storage === undefined ? undefined : problems.check((fail) => checkedGuestStorage(fail, `${field}.storage`, m.storage!, "rootdir"));
     return { ...m, ...(storage === undefined ? {} : { storage }) };
   });
   return problems.list.length > before ? undefined : checkedMounts;

@@ -6,6 +6,7 @@ import { vzdumpJobInputs, type BackupCompression, type BackupMode } from "./back
 import { checkGateway } from "./validation.js";
 import { checkPveValue, type PveFormatKey } from "./pveFormats.js";
 import { checkSecurityGroupName } from "./rules.js";
+import { checkStorageContent } from "./storage.js";
 
 // What a VM (VmFromTemplate) and a container (Container) share: their network cards, firewall
 // groups, their own vzdump job and the checks around them. Internal to the package.
@@ -78,6 +79,18 @@ export function checkedInput<T>(value: pulumi.Input<T>, check: (v: T) => void): 
  */
 export function checkedPve(fail: Fail, field: string, value: pulumi.Input<string>, key: PveFormatKey): pulumi.Input<string> {
   return checkedInput(value, (v) => checkPveValue(fail, field, v, key));
+}
+
+/**
+ * A storage a guest puts volumes on, checked against its PVE format and, when this program
+ * defines it (a `Storage`), against what it holds: a VM disk needs `images`, a container volume
+ * `rootdir` (pve-storage: a volume of a content type the storage does not hold is refused).
+ */
+export function checkedGuestStorage(fail: Fail, field: string, value: pulumi.Input<string>, content: "images" | "rootdir"): pulumi.Input<string> {
+  return checkedInput(value, (v) => {
+    checkPveValue(fail, field, v, "storage");
+    checkStorageContent(fail, field, v, content, content === "images" ? "a VM disk" : "a container volume");
+  });
 }
 
 export function checkNics<T extends GuestNic>(problems: Problems, nics: T[], ipTarget: string, models?: readonly string[]): T[] | undefined {

@@ -28,3 +28,6 @@ export { vmIdRange, type VmIdRange } from "./vmIds.js";
 export { Pool, type PoolArgs } from "./pool.js";
 export { AccessToken, type AccessTokenAcl, type AccessTokenArgs } from "./accessToken.js";
 export { AccessPurpose, AccessScope, accessPresets, accessPurposes, accessScopes, scopePath, type AccessGrant } from "./accessPresets.js";
+export { Storage, StorageContent, StorageType, type CifsStorage, type DirectoryStorage, type LvmThinStorage, type NfsStorage, type PbsStorage, type StorageArgs, type ZfsPoolStorage } from "./storage.js";
+export { HighAvailability, HaGuestType, HaState, type HaNodePreference, type HighAvailabilityArgs } from "./highAvailability.js";
+export { Replication, defaultReplicationSchedule, type ReplicationArgs } from "./replication.js";

@@ -212,4 +212,12 @@ export const pveFields: readonly PveField[] = [
   { hearth: "BackupPolicy node", path: "/cluster/backup", method: "POST", param: "node", schema: { format: "pve-node" }, check: "node" },
   // The schema gives a backup job's pool no format; it names a pool (pve-poolid).
   { hearth: "BackupPolicy pool", path: "/cluster/backup", method: "POST", param: "pool", schema: undefined, check: "pool" },
+  { hearth: "Storage storageId", path: "/storage", method: "POST", param: "storage", schema: { format: "pve-storage-id" }, check: "storage" },
+  { hearth: "Storage nodes", path: "/storage", method: "POST", param: "nodes", schema: { format: "pve-node-list" }, check: "node" },
+  // Rule ids: `hearth-<name>-nodes|-together|-apart` from ruleIdPrefix.
+  { hearth: "HighAvailability ruleIdPrefix", path: "/cluster/ha/rules", method: "POST", param: "rule", schema: { format: "pve-configid" }, check: "configId" },
+  // pve-ha-node-list (pve-ha-manager src/PVE/HA/Tools.pm pve_verify_ha_node): a node name with an optional ':<priority>'.
+  { hearth: "HighAvailability preferredNodes[].node", path: "/cluster/ha/rules", method: "POST", param: "nodes", schema: { format: "pve-ha-node-list" }, check: "node" },
+  { hearth: "Replication targetNode", path: "/cluster/replication", method: "POST", param: "target", schema: { format: "pve-node" }, check: "node" },
+  { hearth: "Replication storages[]", path: "/storage", method: "POST", param: "storage", schema: { format: "pve-storage-id" }, check: "storage" },
 ];

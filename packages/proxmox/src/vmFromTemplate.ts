@@ -23,7 +23,7 @@ import {
 } from "@hearth/core";
 import { checked, isPlain, perProgram, type Outputs } from "@hearth/kit";
 import { checkVzdump, type BackupCompression, type BackupMode } from "./backupJob.js";
-import { attachFirewallGroups, checkedInput, checkedPve, checkFirewallGroups, checkNics, guestVolumeId, ownBackupJob, plainList, throwFirstPerField } from "./guest.js";
+import { attachFirewallGroups, checkedGuestStorage, checkedInput, checkedPve, checkFirewallGroups, checkNics, guestVolumeId, ownBackupJob, plainList, throwFirstPerField } from "./guest.js";
 import { CloneQueue, storageQueueKey, type CloneBound } from "./cloneQueue.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { checkBareUserDataValue, checkDiskInterface, checkDuration, cloudInitInterface, preHashedPassword } from "./validation.js";
@@ -313,7 +313,7 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
     const clonesPerStorage = problems.check((fail) => checkClonesPerStorage(fail, args.clonesPerStorage));
     const idRange = args.vmIdRange === undefined ? undefined : problems.check((fail) => checkVmIdRange(fail, "vmIdRange", args.vmIdRange));
     const node = pve("node", args.node, "node");
-    const storage = pve("storage", args.storage ?? "local-lvm", "storage");
+    const storage = problems.check((fail) => checkedGuestStorage(fail, "storage", args.storage ?? "local-lvm", "images"));
     const pool = args.pool === undefined ? undefined : pve("pool", args.pool, "pool");
     const cpuType = pve("cpuType", args.cpuType ?? "x86-64-v2-AES", "cpuType");
     const hostname = problems.check((fail) =>
@@ -587,7 +587,7 @@ function checkDisks(problems: Problems, disks: VmDisk[] | undefined, template: T
       return undefined;
     }
     const sizeGb = problems.check((fail) => checkDiskGb(fail, `disks[${i}].sizeGb`, disk.sizeGb));
-    const storage = disk.storage === undefined ? undefined : problems.check((fail) => checkedPve(fail, `disks[${i}].storage`, disk.storage!, "storage"));
+    const storage = disk.storage === undefined ? undefined : problems.check((fail) => checkedGuestStorage(fail, `disks[${i}].storage`, disk.storage!, "images"));
     const iface = problems.check((fail) => {
       const chosen = checkDiskInterface(fail, `disks[${i}].interface`, disk.interface ?? (i === 0 && !given.has(templateInterface) ? templateInterface : nextFree()));
       if (used.has(chosen)) fail(`disks[${i}].interface`, chosen, "each disk needs its own interface");

@@ -144,6 +144,9 @@ describe("inspection and drift", () => {
     const missing = await call(`${sb.digitalocean.endpoint}/__sandbox/mutate`, { json: { api: "hcloud", kind: "server", id: 1, set: { name: "x" } } });
     expect(missing.status).toBe(404);
     expect(() => sb.mutate({ api: "digitalocean", kind: "droplet", id: 5, delete: true })).toThrow(/no digitalocean droplet with id 5/);
+    // A guest moved to another node, as an HA recovery does; only to a node the cluster has.
+    expect(() => sb.mutate({ api: "proxmox", kind: "vm", id: 9000, node: "pve7" })).toThrow(/no proxmox node pve7/);
+    expect(sb.inspect().proxmox.vms["9000"]!.node).toBe("pve1");
 
     // Snapshots are copies: changing one does not touch the sandbox.
     const snap = sb.inspect();

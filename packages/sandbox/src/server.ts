@@ -79,7 +79,16 @@ export interface CloudEndpoint {
 }
 
 export type Mutation =
-  | { api: "proxmox"; kind: "vm" | "container"; id: number; config?: Record<string, string | number | null>; status?: "running" | "stopped"; delete?: boolean }
+  | {
+      api: "proxmox";
+      kind: "vm" | "container";
+      id: number;
+      config?: Record<string, string | number | null>;
+      status?: "running" | "stopped";
+      /** The guest now runs on this node, as after an HA recovery (pve-ha-manager src/PVE/HA/Env/PVE2.pm `steal_service` moves its config to the new node) or a migration. */
+      node?: string;
+      delete?: boolean;
+    }
   | { api: "proxmox"; kind: "firewallGroup" | "backupJob" | "sdnZone" | "sdnVnet" | "sdnSubnet" | "pool" | "haResource" | "haRule" | "replicationJob" | "storage"; id: string; set?: Record<string, unknown>; delete?: boolean }
   /** A file on a node's storage (an ISO, a container template, an import image), by volume id: deleted or resized as an admin would. */
   | { api: "proxmox"; kind: "storageFile"; id: string; node?: string; size?: number; delete?: boolean }
@@ -234,6 +243,10 @@ function applyMutation(data: SandboxData, m: Mutation): void {
     else if (lock !== undefined) vm.lock = String(lock);
     merge(vm.config, config);
     if (m.status) vm.status = m.status;
+    if (m.node !== undefined) {
+      if (!data.proxmox.nodes.includes(m.node)) throw new ApiError(400, `no proxmox node ${m.node}`);
+      vm.node = m.node;
+    }
     return;
   }
   if (m.api === "proxmox" && m.kind === "storageFile") {

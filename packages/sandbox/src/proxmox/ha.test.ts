@@ -104,4 +104,24 @@ describe("HA resources and rules (pve-ha-manager API2/HA)", () => {
     await waitFor(async () => (await r.get("/cluster/ha/resources")).body.data.length === 1);
     expect((await r.get("/cluster/ha/rules/together")).body.data.resources).toBe("vm:101");
   });
+
+  it("makes a container highly available as ct:<vmid> (Resources/PVECT.pm); destroying it needs purge, which takes it out of HA (pve-container API2/LXC.pm destroy_vm)", async () => {
+    const r = pveClient(sb);
+    await r.ct("pve1", { vmid: 300 });
+    await r.vm("pve1", { vmid: 100, scsi0: "local-lvm:1" });
+    expect((await r.post("/cluster/ha/resources", { sid: "vm:300" })).body.message).toBe("resource 'vm:300' - guest with ID 300 is not a VM\n");
+    expect((await r.post("/cluster/ha/resources", { sid: "ct:100" })).body.message).toBe("resource 'ct:100' - guest with ID 100 is not a container\n");
+    expect((await r.post("/cluster/ha/resources", { sid: "ct:300", state: "stopped", max_restart: 1 })).status).toBe(200);
+    // A bare VMID of a container resolves to ct: (Config.pm parse_sid, Tools.pm get_ha_resource_type).
+    expect((await r.get("/cluster/ha/resources/300")).body.data).toMatchObject({ sid: "ct:300", type: "ct", state: "stopped", max_restart: 1 });
+    await r.post("/cluster/ha/resources", { sid: "vm:100" });
+    await r.post("/cluster/ha/rules", { rule: "apart", type: "resource-affinity", resources: "ct:300,vm:100", affinity: "negative" });
+    const refused = await r.del("/nodes/pve1/lxc/300");
+    expect(refused.status).toBe(500);
+    expect(refused.body.message).toBe("unable to remove CT 300 - used in HA resources and purge parameter not set.\n");
+    await r.task("pve1", await r.del("/nodes/pve1/lxc/300?purge=1"), "destroying CT 300");
+    expect((await r.get("/cluster/ha/resources")).body.data.map((x: { sid: string }) => x.sid)).toEqual(["vm:100"]);
+    // The rule lost its container; left with one resource it is reported ineffective.
+    expect((await r.get("/cluster/ha/rules/apart")).body.data).toMatchObject({ resources: "vm:100" });
+  });
 });

@@ -50,9 +50,9 @@ export function registerHa(r: Router, c: PveContext): void {
   /** Config.pm `parse_sid`: `vm:100`, `ct:100`, or a bare VMID looked up in the cluster. */
   function parseSid(raw: string): { sid: string; type: string; name: string } {
     if (/^\d+$/.test(raw)) {
-      // The sandbox's guests are VMs (`vm:`); get_ha_resource_type maps qemu -> vm.
-      if (!pve.vms[raw]) fail(500, `unable to detect SID from VMID - VM/CT ${raw} does not exist`);
-      return { sid: `vm:${raw}`, type: "vm", name: raw };
+      // Tools.pm `get_ha_resource_type`: qemu -> vm, lxc -> ct.
+      const type = pve.vms[raw] ? "vm" : pve.containers?.[raw] ? "ct" : fail(500, `unable to detect SID from VMID - VM/CT ${raw} does not exist`);
+      return { sid: `${type}:${raw}`, type, name: raw };
     }
     const m = /^(\S+):(\S+)$/.exec(raw) ?? fail(500, `unable to parse service id '${raw}'`);
     return { sid: raw, type: m[1]!, name: m[2]! };
@@ -94,11 +94,10 @@ export function registerHa(r: Router, c: PveContext): void {
     if (type !== "vm" && type !== "ct") fail(500, `unknown section type '${type}'`);
     // PVEVM.pm / PVECT.pm `verify_name` and `exists`.
     if (!/^[1-9][0-9]+$/.test(name)) fail(500, "invalid VMID");
-    const guest = pve.vms[name];
-    if (type === "vm") {
-      if (!guest) fail(500, `resource 'vm:${name}' does not exist in cluster`);
-    } else if (!guest) fail(500, `resource 'ct:${name}' does not exist in cluster`);
-    else fail(500, `resource 'ct:${name}' - guest with ID ${name} is not a container`);
+    // Resources/PVEVM.pm and Resources/PVECT.pm `exists`, over the cluster's vmlist (VMs and containers share ids).
+    const kind = pve.vms[name] ? "vm" : pve.containers?.[name] ? "ct" : undefined;
+    if (kind === undefined) fail(500, `resource '${type}:${name}' does not exist in cluster`);
+    if (kind !== type) fail(500, type === "vm" ? `resource 'vm:${name}' - guest with ID ${name} is not a VM` : `resource 'ct:${name}' - guest with ID ${name} is not a container`);
     const opts = options(q.body);
     if (ha().resources[sid]) fail(500, `create resource failed: resource ID '${sid}' already defined`);
     ha().resources[sid] = { type, ...opts };

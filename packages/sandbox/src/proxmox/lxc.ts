@@ -5,6 +5,8 @@ import { guestAddress } from "./agent.js";
 import { pendingArray } from "./hotplug.js";
 import { removeVmidFromJob } from "./backup.js";
 import type { PveContext } from "./context.js";
+import { guestDestroyChecks, guestDestroyCleanup } from "./guestCleanup.js";
+import { storageEntry } from "./storageConfig.js";
 import { LOCK_TIMEOUT_S, LockTimeoutError } from "./locks.js";
 import { configVolumes, destroyGuestVolumes, volumeAllocated, volumeOwner } from "./ownership.js";
 import { applyCtConfig, applyCtPending, ctInterfaces, ctLockFile, effectiveCtConfig, mountSize, mountVolume, NEW_DISK_RE, parseProp, printMountpoint, printProp, type PveCt, REQUIRED, VOLUME_KEY } from "./lxcRules.js";
@@ -127,14 +129,18 @@ export function registerLxc(r: Router, c: PveContext): void {
   const volumeFor = (ct: PveCt, storage: string, bytes: number): PveVolume => {
     const taken = new Set(Object.values(pve.volumes).flat().map((v) => v.volid));
     let i = 0;
-    while (taken.has(`${storage}:vm-${ct.vmid}-disk-${i}`) || taken.has(`${storage}:${ct.vmid}/vm-${ct.vmid}-disk-${i}.raw`)) i++;
-    // Storage.pm `vdisk_alloc` names: `vm-<vmid>-disk-<n>` on LVM-thin, `<vmid>/vm-<vmid>-disk-<n>.raw` on a directory.
-    const volid = STORAGES[storage]?.type === "dir" ? `${storage}:${ct.vmid}/vm-${ct.vmid}-disk-${i}.raw` : `${storage}:vm-${ct.vmid}-disk-${i}`;
+    const type = storageEntry(pve, storage, ct.node)?.type;
+    const name = (n: number): string =>
+      // Storage.pm `vdisk_alloc` names: `vm-<vmid>-disk-<n>` on LVM-thin, `<vmid>/vm-<vmid>-disk-<n>.raw` on a directory, and on a
+      // ZFS pool a `subvol` (pve-container src/PVE/LXC.pm `alloc_disk`; pve-storage src/PVE/Storage/ZFSPoolPlugin.pm `alloc_image`).
+      type === "dir" ? `${storage}:${ct.vmid}/vm-${ct.vmid}-disk-${n}.raw` : type === "zfspool" ? `${storage}:subvol-${ct.vmid}-disk-${n}` : `${storage}:vm-${ct.vmid}-disk-${n}`;
+    while (taken.has(name(i))) i++;
+    const volid = name(i);
     return { volid, content: "rootdir", format: "raw", size: bytes, ctime: Math.floor(Date.now() / 1000), vmid: ct.vmid };
   };
   /** `check_and_activate_storage` / `update_pct_config` `$check_content_type`: the storage must take containers. */
   const checkRootdirStorage = (sid: string, field: string, inRequest: boolean): void => {
-    const s = STORAGES[sid];
+    const s = storageEntry(pve, sid);
     if (!s) fail(500, `storage '${sid}' does not exist`);
     if (!s!.content.split(",").includes("rootdir")) {
       if (inRequest) param(field, `storage '${sid}' does not support container directories`);
@@ -208,7 +214,7 @@ export function registerLxc(r: Router, c: PveContext): void {
     // check_volume_access($rpcenv, $authuser, $storage_cfg, $vmid, $ostemplate, 'vztmpl').
     const [tsid = "", tname = ""] = ostemplate.split(":", 2);
     if (!tname) fail(500, "Only root can pass arbitrary filesystem paths.");
-    if (!STORAGES[tsid]) fail(500, `storage '${tsid}' does not exist`);
+    if (!storageEntry(pve, tsid)) fail(500, `storage '${tsid}' does not exist`);
     const ttype = /^(\w+)\//.exec(tname)?.[1] ?? "images";
     if (ttype !== "vztmpl") fail(500, `unable to use volume ${ostemplate} - content type needs to be 'vztmpl'`);
 
@@ -423,6 +429,7 @@ export function registerLxc(r: Router, c: PveContext): void {
     const early = (now: PveCt): void => {
       checkProtection(now, `can't remove CT ${now.vmid}`);
       checkUnlocked(now);
+      guestDestroyChecks(pve, now.vmid, bool(q.body.purge), "ct");
     };
     early(ct);
     if (!force && ct.status === "running") fail(500, `unable to destroy CT ${ct.vmid} - container is running`);
@@ -451,6 +458,8 @@ export function registerLxc(r: Router, c: PveContext): void {
             else delete pve.backupJobs[jobId];
           }
         }
+        // remove_vm_access, then with purge ReplicationConfig `remove_vmid_jobs` and HA `delete_service_from_config("ct:<vmid>")`.
+        guestDestroyCleanup(pve, now.vmid, bool(q.body.purge), "ct");
         delete cts[now.vmid];
         store.changed();
       })));

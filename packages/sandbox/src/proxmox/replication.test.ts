@@ -88,4 +88,17 @@ describe("storage replication jobs (pve-manager API2/ReplicationConfig.pm)", () 
     await waitFor(async () => (await r.get("/cluster/replication")).body.data.length === 0);
     await r.del("/storage/tank");
   });
+
+  it("replicates a container whose volumes are on ZFS (pve-container LXC/Config.pm get_replicatable_volumes); destroying it needs purge, which removes its jobs", async () => {
+    const r = pveClient(sb);
+    await r.post("/storage", { storage: "tank", type: "zfspool", pool: "tank/vm" });
+    await r.ct("pve1", { vmid: 300, rootfs: "tank:1", mp0: "tank:1,mp=/srv/data" });
+    await r.ct("pve1", { vmid: 301, rootfs: "tank:1", mp0: "local-lvm:1,mp=/srv/data" });
+    expect((await r.post("/cluster/replication", { id: "301-0", type: "local", target: "pve2" })).body.message).toBe("missing replicate feature on volume 'local-lvm:vm-301-disk-0'\n");
+    expect((await r.post("/cluster/replication", { id: "300-0", type: "local", target: "pve2", schedule: "*/15" })).status).toBe(200);
+    expect((await r.get("/cluster/replication/300-0")).body.data).toMatchObject({ guest: 300, target: "pve2", source: "pve1", schedule: "*/15" });
+    expect((await r.del("/nodes/pve1/lxc/300")).body.message).toBe("There is a replication job '300-0' for guest '300' - Please remove that first.\n");
+    await r.task("pve1", await r.del("/nodes/pve1/lxc/300?purge=1"), "destroying CT 300");
+    expect((await r.get("/cluster/replication")).body.data).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import { ApiError, type Router } from "../router.js";
 import { sleep } from "../router.js";
 import type { PveContext } from "./context.js";
 import { requestCaller } from "./permissions.js";
+import { VOLUME_KEY } from "./lxcRules.js";
 import { bool, DISK_KEY, splitProp, str } from "./props.js";
 import { storageDefinition } from "./storageConfig.js";
 
@@ -81,25 +82,28 @@ export function registerReplication(r: Router, c: PveContext): void {
     if (type !== "local") fail(500, `unknown section type '${type}'`);
     const { guest, jobnum, id } = parseId(rawId);
     may(guest, "VM.Replicate");
-    const vm = pve.vms[guest] ?? fail(500, `Guest '${guest}' does not exist.`);
+    const ct = pve.vms[guest] ? undefined : pve.containers?.[guest];
+    const vm = pve.vms[guest] ?? ct ?? fail(500, `Guest '${guest}' does not exist.`);
     const target = str(q.body.target) ?? "";
     if (!pve.nodes.includes(target)) fail(500, `Target '${target}' does not exist.`);
     const source = str(q.body.source);
     if (source !== undefined && source !== vm.node) fail(500, `Source '${source}' does not match current node of guest '${guest}' (${vm.node})`);
     if (target === vm.node) fail(500, "Source and target must not be identical");
-    // QemuConfig.pm `get_replicatable_volumes`.
+    // QemuConfig.pm `get_replicatable_volumes`; for a container pve-container src/PVE/LXC/Config.pm
+    // `get_replicatable_volumes` over rootfs and mpN (a bind mount cannot be replicated).
     const volumes: string[] = [];
     for (const [key, value] of Object.entries(vm.config)) {
-      if (!DISK_KEY.test(key)) continue;
+      if (!(ct ? VOLUME_KEY : DISK_KEY).test(key)) continue;
       const { head, opts } = splitProp(String(value));
       const get = (k: string): string | undefined => opts.find(([x]) => x === k)?.[1];
-      if (get("media") === "cdrom" || head === "none" || head === "cdrom") continue;
+      if (!ct && (get("media") === "cdrom" || head === "none" || head === "cdrom")) continue;
       if (get("replicate") !== undefined && !bool(get("replicate"))) continue;
-      if (head.startsWith("/")) fail(500, `unable to replicate local file/device '${head}'`);
+      if (head.startsWith("/")) fail(500, ct ? "unable to replicate mountpoint type 'bind'" : `unable to replicate local file/device '${head}'`);
       const storeid = head.split(":")[0]!;
       const def = storageDefinition(pve, storeid);
       if (!def || bool(def.shared) || ["nfs", "cifs", "pbs"].includes(String(def.type))) continue;
-      const owner = /(?:vm|base)-(\d+)-/.exec(head);
+      // The owner in the volume name (Plugin.pm / ZFSPoolPlugin.pm `parse_volname`: vm-, base-, subvol-, basevol-).
+      const owner = /(?:^|[:/])(?:vm|base|subvol|basevol)-(\d+)-/.exec(head);
       if (!owner || Number(owner[1]) !== guest) continue;
       if (def.type !== "zfspool") fail(500, `missing replicate feature on volume '${head}'`);
       volumes.push(head);

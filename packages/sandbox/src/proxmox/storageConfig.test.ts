@@ -42,6 +42,11 @@ describe("storage definitions (pve-storage API2/Storage/Config.pm)", () => {
     expect(all).not.toContain("pbs-secret");
     expect(all).not.toContain("encryption-key");
     expect((await r.get("/storage?type=zfspool")).body.data.map((s: { storage: string }) => s.storage)).toEqual(["tank"]);
+    // NFSPlugin.pm / CIFSPlugin.pm check_config: without a path, the mount point is /mnt/pve/<storage>.
+    await make({ storage: "nas2", type: "nfs", server: "192.168.1.21", export: "/export/pve" });
+    await make({ storage: "smb2", type: "cifs", server: "nas.lan", share: "pve2", username: "pve", password: "s3cret-pass" });
+    expect((await r.get("/storage/nas2")).body.data.path).toBe("/mnt/pve/nas2");
+    expect((await r.get("/storage/smb2")).body.data.path).toBe("/mnt/pve/smb2");
   });
 
   it("refuses what the plugins refuse: missing fixed options, changing them, none mixed with other content, duplicates", async () => {

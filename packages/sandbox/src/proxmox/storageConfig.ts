@@ -160,6 +160,8 @@ export function registerStorageConfig(r: Router, c: PveContext): void {
     const sensitive: Record<string, string> = {};
     for (const k of type.sensitive) if (body[k] !== undefined) sensitive[k] = String(body[k]);
     for (const k of type.sensitive) delete body[k];
+    // NFSPlugin.pm / CIFSPlugin.pm `check_config`: on create, `path` defaults to `/mnt/pve/<storage>`.
+    if ((typeName === "nfs" || typeName === "cifs") && !body.path) body.path = `/mnt/pve/${id}`;
     const def = check(type, body, true);
     if (storageDefinition(pve, id)) fail(500, `create storage failed: storage ID '${id}' already defined`);
     defs()[id] = { type: typeName, ...def };
