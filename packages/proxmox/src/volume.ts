@@ -2,7 +2,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { checkDiskGb, hearthLabels, labelKeys, labelsToTags, Problems, validateVolumeArgs, type VolumeArgs as ContractVolumeArgs, type VolumeOutputs } from "@hearth/core";
 import type { Outputs } from "@hearth/kit";
-import { checkedInput, checkedPve, throwFirstPerField } from "./guest.js";
+import { checkedGuestStorage, checkedInput, checkedPve, throwFirstPerField } from "./guest.js";
 import { withDiskSpeedIgnored } from "./diskSpeed.js";
 import { checkPveValue, type PveFormatKey } from "./pveFormats.js";
 import { checkVmIdRange, vmIdRegistry, type VmIdRange } from "./vmIds.js";
@@ -82,7 +82,8 @@ export class Volume extends pulumi.ComponentResource implements Outputs<VolumeOu
       );
     }
     const node = given.node === undefined ? problems.check((fail) => fail("node", undefined, 'give the node the volume lives on, such as "pve1"')) : pve("node", given.node, "node");
-    const storage = pve("storage", given.storage === undefined ? "local-lvm" : given.storage, "storage");
+    // The data VM's disk: a storage this program defines must hold `images` (a VM disk).
+    const storage = problems.check((fail) => checkedGuestStorage(fail, "storage", given.storage === undefined ? "local-lvm" : given.storage!, "images"));
     const volumeName = given.name ?? name;
     if (given.name === undefined && !reported("name")) {
       problems.check((fail) => checkPveValue(fail, "name", name, "dnsName"));
