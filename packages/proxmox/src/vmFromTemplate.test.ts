@@ -261,6 +261,20 @@ describe("VmFromTemplate", () => {
   });
 });
 
+describe("VmFromTemplate replacements", () => {
+  it("replaces a VM with a fixed id delete-first (the provider would adopt the old one and the engine delete it)", async () => {
+    const { transformation, children } = captureChildren();
+    new VmFromTemplate("fixed", { ...base, vmId: 340 }, { transformations: [transformation] });
+    new VmFromTemplate("ranged", { ...base, vmIdRange: { from: 400, to: 499 } }, { transformations: [transformation] });
+    new VmFromTemplate("free", base, { transformations: [transformation] });
+    await settle();
+    expect(children.find((c) => c.name === "fixed")?.opts.deleteBeforeReplace).toBe(true);
+    expect(children.find((c) => c.name === "ranged")?.opts.deleteBeforeReplace).toBe(true);
+    // No fixed id: a replacement gets a new id from Proxmox, made before the old VM goes.
+    expect(children.find((c) => c.name === "free")?.opts.deleteBeforeReplace).toBeUndefined();
+  });
+});
+
 describe("VmFromTemplate and the contract", () => {
   it("takes the contract's VmArgs under the contract's names (compile-time)", () => {
     const conforms: ArgsConform<VmArgs, VmFromTemplateArgs> = true;

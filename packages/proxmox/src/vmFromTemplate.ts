@@ -426,6 +426,13 @@ export class VmFromTemplate extends pulumi.ComponentResource implements Outputs<
           ],
           // No two VMs on one disk: the old VM goes (its own disks with it, the volumes stay) before the new one attaches them.
           ...(volumes!.length > 0 ? { deleteBeforeReplace: true } : {}),
+          // A VM with a fixed id (given, or from vmIdRange) is replaced delete-first, as a Container
+          // is: made first, the replacement's clone into the same id is always refused ("unable to
+          // create VM <id>: config file already exists", qemu-server src/PVE/API2/Qemu.pm clone_vm),
+          // so the replacement could never succeed. (Hearth leaves the provider's clone retries at 1;
+          // with more, bpg proxmox/nodes/vms/vms.go CloneVM would take "already exists" on a retry as
+          // done and adopt the old VM, which the engine would then delete.)
+          ...(vmId !== undefined ? { deleteBeforeReplace: true } : {}),
         },
       ),
     );
