@@ -9,6 +9,8 @@
 // pins each component's inputs and outputs: what a YAML program may write and read.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ComponentResource } from "@pulumi/pulumi";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provider";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -215,6 +217,18 @@ describe.each(packages)("$npmName as a Pulumi package", ({ dir, npmName, plugin 
     const inputs = Object.keys(resource!.inputProperties).map((k) => (resource!.requiredInputs.includes(k) ? `${k}!` : k));
     expect(inputs.sort()).toEqual([...contract.inputs].sort());
     expect(Object.keys(resource!.properties).sort()).toEqual([...contract.outputs].sort());
+  });
+
+  it("the built package's component classes keep their exported names (the plugin finds each one's source by its class name)", async () => {
+    // run-plugin loads the built package, not the sources this file imports: a class the bundler
+    // renamed (`Replication` became `Replication2` next to the provider's own `Replication`) fails
+    // GetSchema with "Failed to find the following components".
+    for (const entry of ["dist/index.cjs", "dist/index.js"]) {
+      const built = (await import(pathToFileURL(join(dir, entry)).href)) as Record<string, unknown>;
+      const components = Object.entries(built).filter(([, v]) => typeof v === "function" && (v as { prototype?: unknown }).prototype instanceof ComponentResource);
+      expect(components.length, entry).toBeGreaterThan(0);
+      for (const [exported, cls] of components) expect((cls as { name: string }).name, `${entry}: ${exported}`).toBe(exported);
+    }
   });
 
   it("exports no other component than the documented ones", () => {

@@ -261,6 +261,47 @@ describe("VmFromTemplate", () => {
   });
 });
 
+describe("VmFromTemplate with the template as one Output (a YAML program's `template: ${tpl.ref}`)", () => {
+  it("clones the template the Output names once it resolves", async () => {
+    const vm = new VmFromTemplate("web", { node: "pve1", template: pulumi.output({ vmId: 9000, node: "pve2", diskSizeGb: 10 }) as unknown as VmFromTemplateArgs["template"], disks: [{ sizeGb: 20 }] });
+    await value(vm.vmId);
+    const clone = recordedOf(types.vm).find((r) => r.name === "web")!;
+    expect(clone.inputs.clone).toMatchObject({ vmId: 9000, nodeName: "pve2" });
+    expect(clone.inputs.disks).toEqual([expect.objectContaining({ interface: "scsi0", size: 20 })]);
+  });
+
+  it("refuses, when it resolves, a template on another boot interface, a bad id or a disk that would shrink it", async () => {
+    fc.assert(
+      fc.property(fc.constantFrom("virtio0", "sata0", "ide1"), (diskInterface) => {
+        expect(() => new VmFromTemplate(`iface-${diskInterface}`, { node: "pve1", template: { vmId: 9000, diskSizeGb: 10, diskInterface } })).not.toThrow();
+      }),
+    );
+    await resetMocks();
+    vmIdRegistry().clear();
+    await expect(
+      late(async () => {
+        const vm = new VmFromTemplate("virtio", { node: "pve1", template: pulumi.output({ vmId: 9000, diskSizeGb: 10, diskInterface: "virtio0" }) as unknown as VmFromTemplateArgs["template"], disks: [{ sizeGb: 20 }] });
+        await settle();
+        return vm;
+      }),
+    ).rejects.toThrow(/template\.diskInterface.*must boot from scsi0/s);
+    await expect(
+      late(async () => {
+        const vm = new VmFromTemplate("bad-id", { node: "pve1", template: pulumi.output({ vmId: 7 }) as unknown as VmFromTemplateArgs["template"], disks: [{ sizeGb: 20 }] });
+        await settle();
+        return vm;
+      }),
+    ).rejects.toThrow(/template\.vmId/);
+    await expect(
+      late(async () => {
+        const vm = new VmFromTemplate("shrunk", { node: "pve1", template: pulumi.output({ vmId: 9000, diskSizeGb: 30 }) as unknown as VmFromTemplateArgs["template"], disks: [{ sizeGb: 20 }] });
+        await settle();
+        return vm;
+      }),
+    ).rejects.toThrow(/smaller than the template's 30 GB/);
+  });
+});
+
 describe("VmFromTemplate replacements", () => {
   it("replaces a VM with a fixed id delete-first (the provider would adopt the old one and the engine delete it)", async () => {
     const { transformation, children } = captureChildren();

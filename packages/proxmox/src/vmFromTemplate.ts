@@ -548,6 +548,28 @@ export function flattenAddresses(perInterface: readonly (readonly string[] | und
 
 /** The template reference, checked: a plain object with a VM id and a plain boot disk interface. */
 function checkTemplate(problems: Problems, template: TemplateRef): (TemplateRef & { readonly diskInterface: string }) | undefined {
+  // A Pulumi YAML program hands a CloudImageTemplate's `ref` over as one Output of the whole
+  // object (`template: ${debian.ref}`): its parts are checked when it resolves. The boot disk
+  // interface plans the disks before anything exists, so it is taken as "scsi0" (what every
+  // CloudImageTemplate has unless told otherwise) and a template on another interface is refused
+  // then, pointing at the plain form.
+  if (pulumi.Output.isInstance(template)) {
+    const whole = problems.check((fail) =>
+      checked(template as pulumi.Output<TemplateRef>, (t) => {
+        if (t === null || typeof t !== "object" || Array.isArray(t)) {
+          fail("template", t, "give the template as { vmId, diskSizeGb? }: a CloudImageTemplate's ref, or an existing template's id");
+        }
+        checkInt(fail, "template.vmId", t.vmId, vmIdRange.min, vmIdRange.max);
+        if (t.diskInterface !== undefined && t.diskInterface !== "scsi0") {
+          fail("template.diskInterface", t.diskInterface, "a template given as one value must boot from scsi0; for another interface give { vmId, diskSizeGb, diskInterface } with the interface as plain text");
+        }
+        if (t.diskSizeGb !== undefined) checkDiskGb(fail, "template.diskSizeGb", t.diskSizeGb);
+      }),
+    );
+    if (whole === undefined) return undefined;
+    const part = <K extends keyof TemplateRef>(key: K) => pulumi.output(whole).apply((t) => t[key]);
+    return { vmId: part("vmId") as pulumi.Output<number>, node: part("node") as pulumi.Output<string>, diskSizeGb: part("diskSizeGb") as pulumi.Output<number>, diskInterface: "scsi0" };
+  }
   if (template === null || typeof template !== "object" || Array.isArray(template) || !isPlain(template) || template.vmId === undefined || template.vmId === null) {
     problems.check((fail) => fail("template", template, "give the template as { vmId, diskSizeGb? }: a CloudImageTemplate's ref, or an existing template's id"));
     return undefined;
