@@ -129,9 +129,12 @@ describe("VmFromTemplate volumes", () => {
     const data = new Volume("data", { node: "pve1", sizeGb: 20, vmId: 900 });
     const capture = captureChildren();
     const vm = new VmFromTemplate("db", { ...vmBase, vmId: 301, disks: [{ sizeGb: 12 }], volumes: [{ volumeId: data.volumeId }] }, { transformations: capture.transformations });
-    new VmFromTemplate("plain", { ...vmBase, vmId: 302 }, { transformations: capture.transformations });
-    const [dbOpts, plainOpts] = capture.children.map((c) => c.opts);
+    // Neither has a fixed id (which alone makes a VM's replacement delete-first): only the volume decides.
+    new VmFromTemplate("plain", vmBase, { transformations: capture.transformations });
+    new VmFromTemplate("loose", { ...vmBase, volumes: [{ volumeId: data.volumeId }] }, { transformations: capture.transformations });
+    const [dbOpts, plainOpts, looseOpts] = capture.children.map((c) => c.opts);
     expect(dbOpts?.deleteBeforeReplace).toBe(true);
+    expect(looseOpts?.deleteBeforeReplace).toBe(true);
     // The attached volume's size follows its owner, never this VM.
     expect(dbOpts?.ignoreChanges).toContain("disks[1].size");
     expect(plainOpts?.deleteBeforeReplace).toBeUndefined();
