@@ -7,6 +7,9 @@ import { VOLUME_KEY } from "./lxcRules.js";
 import { bool, DISK_KEY, splitProp, str } from "./props.js";
 import { storageDefinition } from "./storageConfig.js";
 
+/** How often pvescheduler runs the replication jobs, in real-world ms (pve-manager PVE/Service/pvescheduler.pm). */
+const SCHEDULER_PERIOD_MS = 60_000;
+
 /**
  * Storage replication jobs (`/etc/pve/replication.cfg`): proxmox/pve-manager
  * PVE/API2/ReplicationConfig.pm over proxmox/pve-guest-common src/PVE/ReplicationConfig.pm.
@@ -21,7 +24,7 @@ import { storageDefinition } from "./storageConfig.js";
  * `storage '<id>' is not replicatable`), which the sandbox does not emulate.
  */
 export function registerReplication(r: Router, c: PveContext): void {
-  const { pve, fail, ok, store, scaled, phys } = c;
+  const { pve, fail, ok, store, scaled } = c;
   const jobs = (): Record<string, Record<string, string | number>> => (pve.replication ??= {});
   const digest = (): string => createHash("sha1").update(JSON.stringify(jobs())).digest("hex");
   const paramError = (fields: Record<string, string>): never => {
@@ -142,11 +145,14 @@ export function registerReplication(r: Router, c: PveContext): void {
       return ok();
     }
     const job = jobs()[id] ?? fail(500, `no such job '${id}'`);
-    // Marked for removal; the replication runner (pvescheduler) then removes the job. The sandbox
-    // runs that after one task duration (an assumption: the real runner starts every minute).
+    // Marked for removal; the replication runner then removes the job on its next run. pvescheduler
+    // runs the replication jobs once a minute, at the minute (pve-manager PVE/Service/pvescheduler.pm:
+    // `$sleep_time = 60`, shortened to the next full minute), so the job lingers, marked, until the
+    // next tick of that one-minute clock (in sandbox time).
     job.remove_job = !bool(q.body.keep) && job.type === "local" ? "full" : "local";
     store.changed();
-    void sleep(scaled(phys.taskMs)).then(() => {
+    const period = scaled(SCHEDULER_PERIOD_MS);
+    void sleep(period - (Date.now() % period)).then(() => {
       if (pve.replication?.[id]?.remove_job) {
         delete pve.replication[id];
         store.changed();
